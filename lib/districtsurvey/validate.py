@@ -1,0 +1,171 @@
+"""The tidy-responses contract in one declarative place; every problem is listed, none fixed silently."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import Problem, SurveyDataError
+from .instrument import Instrument
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    required: bool = True
+    nullable: bool = False
+    hint: str = ""
+
+
+#: The tidy contract of DESIGN.md: one row per respondent x item.
+RESPONSES = (
+    Column("respondent_id", hint="a pseudonymous id per respondent; never a name or e-mail"),
+    Column("survey", hint="the instrument id, e.g. support_services"),
+    Column("wave", hint="the survey round, e.g. 2026-fall"),
+    Column("department", hint="the unit reported on"),
+    Column("role", required=False, nullable=True),
+    Column("site", required=False, nullable=True),
+    Column("item", hint="an item id of the instrument"),
+    Column("value", nullable=True, hint="an integer 1..points, blank when not answered or N/A"),
+)
+COMMENTS = (
+    Column("respondent_id"),
+    Column("survey"),
+    Column("wave"),
+    Column("department"),
+    Column("question", hint="a question id of the instrument"),
+    Column("text", nullable=True),
+)
+HEADCOUNTS = (
+    Column("survey"),
+    Column("wave"),
+    Column("department"),
+    Column("invited", hint="number of people invited, a whole number >= 0"),
+)
+MAX_LISTED = 20  # per kind of problem; the count of the rest is reported
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a CSV or parquet file with string columns kept as strings."""
+    path = Path(path)
+    if not path.exists():
+        raise SurveyDataError(Problem(str(path), "file not found", hint="check the path"))
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except UnicodeDecodeError as exc:
+        hint = "save it as UTF-8, or use `districtsurvey import` which detects encodings"
+        raise SurveyDataError(Problem(str(path), f"not UTF-8 text ({exc.reason})", hint=hint)) from exc
+    except Exception as exc:  # pyarrow/pandas raise many kinds for a malformed file
+        hint = "expected a tidy CSV or parquet file; see DESIGN.md 'Data contracts'"
+        raise SurveyDataError(Problem(str(path), f"cannot be read: {exc}", hint=hint)) from exc
+
+
+def _rows(mask: pd.Series, offset: int) -> list[int]:
+    return [int(i) + offset for i in mask[mask].index[:MAX_LISTED]]
+
+
+def _listed(path: str, message: str, rows: list[int], total: int, column: str, hint: str):
+    problems = [Problem(path, message, row=r, column=column, hint=hint) for r in rows]
+    if total > len(rows):
+        problems.append(Problem(path, f"... and {total - len(rows)} more rows like this", column=column))
+    return problems
+
+
+def check_columns(df: pd.DataFrame, spec: tuple[Column, ...], path: str) -> list[Problem]:
+    """Missing required columns and blanks in non-nullable columns, row numbers as in the file."""
+    offset = 2  # header line + 1-based
+    missing = [c for c in spec if c.required and c.name not in df.columns]
+    problems = [
+        Problem(path, "required column is missing", column=c.name, hint=c.hint) for c in missing
+    ]
+    for c in spec:
+        if c.name in df.columns and not c.nullable:
+            blank = df[c.name].isna() | (df[c.name].astype("string").str.strip() == "")
+            if blank.any():
+                rows = _rows(blank, offset)
+                problems += _listed(path, "blank value", rows, int(blank.sum()), c.name, c.hint)
+    return problems
+
+
+def validate_responses(
+    df: pd.DataFrame, *, instrument: Instrument | None = None, path: str = "<data>"
+) -> list[Problem]:
+    """Every problem with a tidy-responses frame (empty list when clean).
+
+    >>> df = pd.DataFrame({"respondent_id": ["r1"], "survey": ["engagement"], "wave": ["2026-fall"],
+    ...     "department": ["HR"], "item": ["x"], "value": ["9"]})
+    >>> [p.message for p in validate_responses(df)]
+    ['value out of range 1..5: 9']
+    """
+    problems = check_columns(df, RESPONSES, path)
+    if problems or df.empty:
+        return problems or [Problem(path, "no rows", hint="the file has a header but no answers")]
+    points = instrument.scale.points if instrument else 5
+    raw = df["value"].astype("string").str.strip()
+    values = pd.to_numeric(raw, errors="coerce")
+    not_number = raw.notna() & (raw != "") & values.isna()
+    problems += _listed(
+        path, "value is not a number", _rows(not_number, 2), int(not_number.sum()), "value",
+        f"use 1..{points}; leave blank for N/A (or use `districtsurvey import` for text labels)",
+    )
+    bad = values.notna() & ((values < 1) | (values > points) | (values % 1 != 0))
+    for row in _rows(bad, 2):
+        problems.append(
+            Problem(path, f"value out of range 1..{points}: {raw.iloc[row - 2]}", row=row,
+                    column="value", hint="check the scale; N/A must be blank, not a code")
+        )
+    if int(bad.sum()) > MAX_LISTED:
+        problems.append(Problem(path, f"... and {int(bad.sum()) - MAX_LISTED} more", column="value"))
+    if instrument is not None:
+        unknown = ~df["item"].isin(instrument.item_ids)
+        for item in df.loc[unknown, "item"].drop_duplicates()[:MAX_LISTED]:
+            row = int(df.index[df["item"] == item][0]) + 2
+            problems.append(Problem(path, f"unknown item '{item}'", row=row, column="item",
+                                    hint=f"not in instrument {instrument.id}"))
+        wrong = df["survey"] != instrument.id
+        if wrong.any():
+            problems.append(Problem(path, f"survey is '{df.loc[wrong, 'survey'].iloc[0]}', expected "
+                                    f"'{instrument.id}'", row=int(wrong.idxmax()) + 2, column="survey"))
+    dup = df.duplicated(["respondent_id", "wave", "department", "item"], keep="first")
+    problems += _listed(path, "duplicate answer (same respondent, wave, department, item)",
+                        _rows(dup, 2), int(dup.sum()), "respondent_id", "each answer once")
+    return problems
+
+
+def load_responses(path: str | Path, *, instrument: Instrument | None = None) -> pd.DataFrame:
+    """Read and validate tidy responses; raise SurveyDataError listing every problem.
+
+    Returns the frame with ``value`` as nullable Int8 and text columns as strings.
+    """
+    df = read_table(path).reset_index(drop=True)
+    problems = validate_responses(df, instrument=instrument, path=str(path))
+    if problems:
+        raise SurveyDataError(problems)
+    out = df.copy()
+    for col in ("respondent_id", "survey", "wave", "department", "role", "site", "item"):
+        if col in out.columns:
+            out[col] = out[col].astype("string")
+    for col in ("role", "site"):
+        if col not in out.columns:
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
+    out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce").astype("Int8")
+    return out[[c.name for c in RESPONSES]]
+
+
+def load_table(path: str | Path, spec: tuple[Column, ...]) -> pd.DataFrame:
+    """Read a comments or headcounts file and check its columns."""
+    df = read_table(path)
+    problems = check_columns(df, spec, str(path))
+    if spec is HEADCOUNTS and not problems:
+        invited = pd.to_numeric(df["invited"], errors="coerce")
+        bad = invited.isna() | (invited < 0)
+        problems += _listed(str(path), "invited is not a whole number >= 0", _rows(bad, 2),
+                            int(bad.sum()), "invited", "a count of people invited")
+        df["invited"] = invited
+    if problems:
+        raise SurveyDataError(problems)
+    return df
