@@ -1,0 +1,367 @@
+"""Statistics for the leader reports: intervals, change tests, drivers and focus areas.
+
+Percentages are on the 0-100 scale throughout; "points" means percentage points.
+Functions taking numbers are vectorised: scalars in give floats out, arrays or
+Series in give numpy arrays out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _st
+
+__all__ = [
+    "wilson_interval",
+    "mean_interval",
+    "compare_proportions",
+    "compare_means",
+    "flag_change",
+    "flag_changes",
+    "key_drivers",
+    "focus_areas",
+    "strengths",
+    "biggest_gains",
+    "cronbach_alpha",
+]
+
+CHANGE_FLAGS = ("up", "down", "no change", "within noise")
+
+
+def _out(values: np.ndarray) -> float | np.ndarray:
+    """Return a Python float for 0-d results, the array otherwise."""
+    values = np.asarray(values, dtype=float)
+    return float(values) if values.ndim == 0 else values
+
+
+def _z(confidence: float) -> float:
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must be between 0 and 1, got {confidence}")
+    return float(_st.norm.ppf(0.5 + confidence / 2))
+
+
+def wilson_interval(successes, n, *, confidence: float = 0.95):
+    """Wilson score interval for a proportion, in percent (0-100).
+
+    Vectorised: arrays or Series of counts give two arrays. ``n == 0`` gives NaN.
+
+    >>> lo, hi = wilson_interval(8, 10)
+    >>> round(lo, 1), round(hi, 1)
+    (49.0, 94.3)
+    """
+    x = np.asarray(successes, dtype=float)
+    n = np.asarray(n, dtype=float)
+    if np.any((x < 0) | (x > n)):
+        raise ValueError("successes must lie between 0 and n")
+    z2 = _z(confidence) ** 2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = x / n
+        denom = 1 + z2 / n
+        centre = (p + z2 / (2 * n)) / denom
+        half = np.sqrt(z2) / denom * np.sqrt(p * (1 - p) / n + z2 / (4 * n**2))
+    bad = n <= 0
+    low = np.where(bad, np.nan, np.clip(centre - half, 0, 1) * 100)
+    high = np.where(bad, np.nan, np.clip(centre + half, 0, 1) * 100)
+    return _out(low), _out(high)
+
+
+def mean_interval(mean, sd, n, *, confidence: float = 0.95):
+    """t-based interval for a mean: ``mean ± t(n-1) · sd / √n``, same units as ``mean``.
+
+    Vectorised; ``n < 2`` gives NaN.
+
+    >>> lo, hi = mean_interval(3.0, 1.0, 4)
+    >>> round(lo, 3), round(hi, 3)
+    (1.409, 4.591)
+    """
+    _z(confidence)  # validates confidence
+    mean, sd, n = (np.asarray(a, dtype=float) for a in (mean, sd, n))
+    ok = n >= 2
+    df = np.where(ok, n - 1, 1.0)
+    half = _st.t.ppf(0.5 + confidence / 2, df) * sd / np.sqrt(np.where(ok, n, 1.0))
+    return _out(np.where(ok, mean - half, np.nan)), _out(np.where(ok, mean + half, np.nan))
+
+
+def compare_proportions(p1_pct, n1, p2_pct, n2):
+    """Two-sided p-value of the pooled two-proportion z-test (percent inputs).
+
+    Vectorised. Any ``n == 0`` gives NaN; two identical 0% or 100% groups give 1.0.
+
+    >>> round(compare_proportions(60, 100, 50, 100), 4)
+    0.1552
+    """
+    p1, n1, p2, n2 = (np.asarray(a, dtype=float) for a in (p1_pct, n1, p2_pct, n2))
+    p1, p2 = p1 / 100, p2 / 100
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pooled = (p1 * n1 + p2 * n2) / (n1 + n2)
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = np.where(se > 0, (p1 - p2) / se, 0.0)
+    pval = 2 * _st.norm.sf(np.abs(z))
+    return _out(np.where((n1 > 0) & (n2 > 0), pval, np.nan))
+
+
+def compare_means(m1, sd1, n1, m2, sd2, n2):
+    """Two-sided p-value of Welch's t-test from summary statistics.
+
+    Uses ``scipy.stats.ttest_ind_from_stats(equal_var=False)``; vectorised;
+    either ``n < 2`` gives NaN.
+
+    >>> round(compare_means(3.0, 1.0, 30, 3.5, 1.0, 30), 3)
+    0.058
+    """
+    m1, sd1, n1, m2, sd2, n2 = (np.asarray(a, dtype=float) for a in (m1, sd1, n1, m2, sd2, n2))
+    ok = (n1 >= 2) & (n2 >= 2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        res = _st.ttest_ind_from_stats(
+            m1, sd1, np.where(ok, n1, 2), m2, sd2, np.where(ok, n2, 2), equal_var=False
+        )
+    return _out(np.where(ok, res.pvalue, np.nan))
+
+
+def flag_changes(
+    delta_pct_points,
+    p_value,
+    n,
+    *,
+    alpha: float = 0.05,
+    threshold: float = 5.0,
+    small_n: int = 30,
+    min_n: int = 5,
+) -> pd.Series:
+    """Vectorised :func:`flag_change`; returns a Series of labels (index of the first Series given).
+
+    >>> flag_changes(pd.Series([8.0, -6.0, 2.0, 3.0]), [0.01, 0.02, 0.4, 0.5], [99, 99, 99, 12])
+    0              up
+    1            down
+    2       no change
+    3    within noise
+    dtype: object
+    """
+    delta = np.asarray(delta_pct_points, dtype=float)
+    pval = np.asarray(p_value, dtype=float)
+    n = np.asarray(n, dtype=float)
+    delta, pval, n = np.broadcast_arrays(delta, pval, n)
+    flagged = (pval < alpha) & (np.abs(delta) >= threshold)
+    labels = np.select(
+        [flagged & (delta > 0), flagged & (delta < 0), (n >= min_n) & (n < small_n)],
+        ["up", "down", "within noise"],
+        default="no change",
+    )
+    index = next(
+        (a.index for a in (delta_pct_points, p_value, n) if isinstance(a, pd.Series)), None
+    )
+    return pd.Series(labels, index=index, dtype=object)
+
+
+def flag_change(
+    delta_pct_points: float,
+    p_value: float,
+    n: float,
+    *,
+    alpha: float = 0.05,
+    threshold: float = 5.0,
+    small_n: int = 30,
+    min_n: int = 5,
+) -> str:
+    """Plain-language label for a change in percent favorable since the last survey.
+
+    The rule, applied in order:
+
+    1. ``"up"`` / ``"down"``: the two-proportion z-test (:func:`compare_proportions`)
+       gives ``p_value < alpha`` AND the change is at least ``threshold`` points.
+    2. ``"within noise"``: not flagged and the group has ``min_n <= n < small_n``
+       respondents - too few people to tell a real change from chance.
+    3. ``"no change"``: everything else (including a NaN p-value).
+
+    ``n`` is the group's current number of respondents.
+
+    >>> flag_change(8.0, 0.01, 200)
+    'up'
+    >>> flag_change(8.0, 0.20, 12)
+    'within noise'
+    """
+    opts = {"alpha": alpha, "threshold": threshold, "small_n": small_n, "min_n": min_n}
+    return str(flag_changes(delta_pct_points, p_value, n, **opts).iloc[0])
+
+
+def _pearson(x: np.ndarray, y: np.ndarray) -> float:
+    dx, dy = x - x.mean(), y - y.mean()
+    denom = np.sqrt((dx**2).sum() * (dy**2).sum())
+    return float((dx * dy).sum() / denom) if denom > 0 else float("nan")
+
+
+def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataFrame:
+    """Correlation of every other item with ``outcome`` and its relative importance.
+
+    ``wide`` is respondent × item (NaN = missing). For each item: the pairwise-complete
+    Pearson ``r`` with the outcome, ``n`` pairs, and ``importance`` = r² / Σr² over
+    items (sums to 1; items with undefined r - fewer than ``min_n`` pairs or no
+    variation - get r NaN and importance 0). Sorted by importance, highest first.
+
+    >>> wide = pd.DataFrame({"overall": [1, 2, 3, 4], "a": [1, 2, 3, 5], "b": [2, 1, 2, 1]})
+    >>> key_drivers(wide, "overall").round(3)
+      item      r  n  importance
+    0    a  0.983  4       0.828
+    1    b -0.447  4       0.172
+    """
+    if outcome not in wide.columns:
+        raise KeyError(f"outcome column {outcome!r} not in the wide frame")
+    y_all = wide[outcome].to_numpy(dtype=float)
+    rows = []
+    for item in wide.columns.drop(outcome):
+        x_all = wide[item].to_numpy(dtype=float)
+        both = ~np.isnan(x_all) & ~np.isnan(y_all)
+        n = int(both.sum())
+        r = _pearson(x_all[both], y_all[both]) if n >= min_n else float("nan")
+        rows.append({"item": item, "r": r, "n": n})
+    out = pd.DataFrame(rows, columns=["item", "r", "n"])
+    r2 = out["r"].fillna(0.0) ** 2
+    out["importance"] = r2 / r2.sum() if r2.sum() > 0 else np.nan
+    out = out.sort_values(["importance", "item"], ascending=[False, True], na_position="last")
+    return out.reset_index(drop=True)
+
+
+def _relation_words(r: float) -> str:
+    """Words for |r| after Cohen's (1988) benchmarks: .1 small, .3 medium, .5 large."""
+    if not np.isfinite(r) or abs(r) < 0.1:
+        return "not clearly related to"
+    size = "strongly" if abs(r) >= 0.5 else "moderately" if abs(r) >= 0.3 else "weakly"
+    return f"{size} related to"
+
+
+def _priority_gap_x_importance(t: pd.DataFrame) -> pd.Series:
+    return (t["gap"] + (100 - t["pct_favorable"]) / 10) * t["importance"].fillna(0.0)
+
+
+def _priority_lowest(t: pd.DataFrame) -> pd.Series:
+    return 100 - t["pct_favorable"]
+
+
+FOCUS_RULES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
+    "gap_x_importance": _priority_gap_x_importance,
+    "lowest": _priority_lowest,
+}
+
+
+def focus_areas(
+    items: pd.DataFrame,
+    drivers: pd.DataFrame,
+    *,
+    max_focus: int = 3,
+    rule: str = "gap_x_importance",
+    outcome_label: str = "overall quality",
+) -> pd.DataFrame:
+    """Pick at most ``max_focus`` (1-3) items to work on, with a plain-words reason.
+
+    ``items`` has ``item, pct_favorable, district_pct_favorable`` (optional
+    ``suppressed``; suppressed rows are never chosen). ``drivers`` comes from
+    :func:`key_drivers` (items missing there count as importance 0).
+
+    * ``gap = max(district_pct_favorable - pct_favorable, 0)`` points (0 if no district value).
+    * ``rule="gap_x_importance"``: ``priority = (gap + (100 - pct_favorable) / 10) × importance``
+      - the gap below the district plus a tenth of the room left to 100%, weighted by how
+      strongly the item goes with the outcome. Items with priority 0 are not chosen.
+    * ``rule="lowest"``: ``priority = 100 - pct_favorable`` (lowest favorable first).
+
+    Ties go to the lower pct_favorable, then the item name.
+    Returns ``item, pct_favorable, gap, importance, priority, reason``.
+
+    >>> items = pd.DataFrame({"item": ["a", "b"], "pct_favorable": [60.0, 80.0],
+    ...                       "district_pct_favorable": [72.0, 75.0]})
+    >>> drivers = pd.DataFrame({"item": ["a", "b"], "r": [0.6, 0.2], "importance": [0.9, 0.1]})
+    >>> top = focus_areas(items, drivers, max_focus=1)
+    >>> top["item"].tolist(), top["priority"].tolist()
+    (['a'], [14.4])
+    >>> top["reason"][0]
+    '12 points below the district; strongly related to overall quality'
+    """
+    if not 1 <= max_focus <= 3:
+        raise ValueError(f"max_focus must be 1, 2 or 3 (the method says no more), got {max_focus}")
+    if rule not in FOCUS_RULES:
+        raise ValueError(f"unknown rule {rule!r}; choose one of {sorted(FOCUS_RULES)}")
+    t = items.copy()
+    if "suppressed" in t.columns:
+        t = t[~t["suppressed"].fillna(False).astype(bool)]
+    t = t[t["pct_favorable"].notna()]
+    cols = [c for c in ("item", "r", "importance") if c in drivers.columns]
+    t = t.merge(drivers[cols], on="item", how="left")
+    if "r" not in t.columns:
+        t["r"] = np.nan
+    t["importance"] = t["importance"].fillna(0.0)
+    t["district"] = t["district_pct_favorable"] if "district_pct_favorable" in t else np.nan
+    t["gap"] = (t["district"] - t["pct_favorable"]).clip(lower=0).fillna(0.0)
+    t["priority"] = FOCUS_RULES[rule](t)
+    t = t[t["priority"] > 0]
+    t = t.sort_values(["priority", "pct_favorable", "item"], ascending=[False, True, True])
+    t = t.head(max_focus).reset_index(drop=True)
+
+    def reason(row) -> str:
+        if row["gap"] > 0:
+            where = f"{row['gap']:.0f} points below the district"
+        elif pd.notna(row["district"]):
+            where = f"{row['pct_favorable']:.0f}% favorable, not below the district"
+        else:
+            where = f"{row['pct_favorable']:.0f}% favorable"
+        return f"{where}; {_relation_words(row['r'])} {outcome_label}"
+
+    t["reason"] = [reason(row) for _, row in t.iterrows()] if len(t) else []
+    return t[["item", "pct_favorable", "gap", "importance", "priority", "reason"]]
+
+
+def _reportable(items: pd.DataFrame, column: str) -> pd.DataFrame:
+    keep = items[column].notna()
+    if "suppressed" in items.columns:
+        keep &= ~items["suppressed"].fillna(False).astype(bool)
+    return items[keep]
+
+
+def strengths(items: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
+    """The ``top`` non-suppressed items with the highest pct_favorable (all columns kept).
+
+    >>> strengths(pd.DataFrame({"item": ["a", "b", "c"], "pct_favorable": [70, 90, 80]}), top=2)
+      item  pct_favorable
+    0    b             90
+    1    c             80
+    """
+    t = _reportable(items, "pct_favorable")
+    t = t.sort_values(["pct_favorable", "item"], ascending=[False, True])
+    return t.head(top).reset_index(drop=True)
+
+
+def biggest_gains(items: pd.DataFrame, *, top: int = 3, threshold: float = 5.0) -> pd.DataFrame:
+    """The ``top`` largest rises in ``change_pct_favorable`` of at least ``threshold`` points.
+
+    Suppressed rows are skipped; if a ``change_flag`` column exists (see
+    :func:`flag_changes`) only rows flagged ``"up"`` count. All columns kept.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "change_pct_favorable": [9.0, 2.0, 6.0]})
+    >>> biggest_gains(t)["item"].tolist()
+    ['a', 'c']
+    """
+    t = _reportable(items, "change_pct_favorable")
+    t = t[t["change_pct_favorable"] >= threshold]
+    if "change_flag" in t.columns:
+        t = t[t["change_flag"] == "up"]
+    t = t.sort_values(["change_pct_favorable", "item"], ascending=[False, True])
+    return t.head(top).reset_index(drop=True)
+
+
+def cronbach_alpha(wide: pd.DataFrame) -> float:
+    """Cronbach's alpha of the items (columns), listwise deletion, ddof=1.
+
+    ``k/(k-1) · (1 - Σ var_i / var_total)``; NaN with fewer than 2 items or 2 complete rows.
+
+    >>> round(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3, 4], "b": [2, 3, 4, 5],
+    ...                                    "c": [1, 3, 2, 4]})), 4)
+    0.9512
+    """
+    data = wide.dropna().astype(float)
+    k = data.shape[1]
+    if k < 2 or len(data) < 2:
+        return float("nan")
+    var_total = data.sum(axis=1).var(ddof=1)
+    if var_total == 0:
+        return float("nan")
+    return float(k / (k - 1) * (1 - data.var(ddof=1).sum() / var_total))
