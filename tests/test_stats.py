@@ -282,7 +282,7 @@ def test_focus_areas_never_picks_suppressed_or_unimportant():
     assert f["item"].tolist() == ["A", "D", "C"]
     # at or above the district: the reason says so
     assert f["reason"].iloc[-1] == (
-        "80% favorable, not below the district; strongly related to overall quality"
+        "80% favorable, level with or above the district; strongly related to overall quality"
     )
 
 
@@ -339,3 +339,21 @@ def test_cronbach_alpha_matches_pingouin_listwise():
 def test_cronbach_alpha_degenerate():
     assert math.isnan(cronbach_alpha(pd.DataFrame({"a": [1, 2, 3]})))  # one item
     assert math.isnan(cronbach_alpha(pd.DataFrame({"a": [1, np.nan], "b": [2, 3]})))  # one row
+
+
+def test_flag_changes_index_from_any_series_argument():
+    n = pd.Series([200, 12], index=["it", "hr"])
+    assert flag_changes([8.0, 3.0], [0.01, 0.5], n).to_dict() == {"it": "up", "hr": "within noise"}
+
+
+def test_focus_areas_lowest_needs_no_drivers():
+    # rule="lowest" works with an empty drivers frame; importance is then 0
+    f = focus_areas(_items(), pd.DataFrame(), rule="lowest", max_focus=1)
+    assert f["item"].tolist() == ["A"] and f["importance"].tolist() == [0.0]
+    assert f["reason"][0] == "20 points below the district; not clearly related to overall quality"
+
+
+def test_key_drivers_nothing_defined_gives_zero_importance():
+    wide = pd.DataFrame({"o": [1.0, 2.0, np.nan, 4.0], "x": [2.0, 1.0, 3.0, np.nan]})  # 2 pairs
+    d = key_drivers(wide, "o")
+    assert d["n"].tolist() == [2] and math.isnan(d["r"][0]) and d["importance"].tolist() == [0.0]

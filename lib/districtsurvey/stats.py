@@ -13,25 +13,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _st
 
-__all__ = [
-    "wilson_interval",
-    "mean_interval",
-    "compare_proportions",
-    "compare_means",
-    "flag_change",
-    "flag_changes",
-    "key_drivers",
-    "focus_areas",
-    "strengths",
-    "biggest_gains",
-    "cronbach_alpha",
-]
-
-CHANGE_FLAGS = ("up", "down", "no change", "within noise")
+Num = float | np.ndarray | pd.Series  # scalars in give floats out, arrays give arrays
+CHANGE_FLAGS = ("up", "down", "no change", "within noise")  # the labels flag_change returns
 
 
 def _out(values: np.ndarray) -> float | np.ndarray:
-    """Return a Python float for 0-d results, the array otherwise."""
     values = np.asarray(values, dtype=float)
     return float(values) if values.ndim == 0 else values
 
@@ -42,7 +28,7 @@ def _z(confidence: float) -> float:
     return float(_st.norm.ppf(0.5 + confidence / 2))
 
 
-def wilson_interval(successes, n, *, confidence: float = 0.95):
+def wilson_interval(successes: Num, n: Num, *, confidence: float = 0.95) -> tuple[Num, Num]:
     """Wilson score interval for a proportion, in percent (0-100).
 
     Vectorised: arrays or Series of counts give two arrays. ``n == 0`` gives NaN.
@@ -67,7 +53,7 @@ def wilson_interval(successes, n, *, confidence: float = 0.95):
     return _out(low), _out(high)
 
 
-def mean_interval(mean, sd, n, *, confidence: float = 0.95):
+def mean_interval(mean: Num, sd: Num, n: Num, *, confidence: float = 0.95) -> tuple[Num, Num]:
     """t-based interval for a mean: ``mean ± t(n-1) · sd / √n``, same units as ``mean``.
 
     Vectorised; ``n < 2`` gives NaN.
@@ -84,7 +70,7 @@ def mean_interval(mean, sd, n, *, confidence: float = 0.95):
     return _out(np.where(ok, mean - half, np.nan)), _out(np.where(ok, mean + half, np.nan))
 
 
-def compare_proportions(p1_pct, n1, p2_pct, n2):
+def compare_proportions(p1_pct: Num, n1: Num, p2_pct: Num, n2: Num) -> Num:
     """Two-sided p-value of the pooled two-proportion z-test (percent inputs).
 
     Vectorised. Any ``n == 0`` gives NaN; two identical 0% or 100% groups give 1.0.
@@ -102,7 +88,7 @@ def compare_proportions(p1_pct, n1, p2_pct, n2):
     return _out(np.where((n1 > 0) & (n2 > 0), pval, np.nan))
 
 
-def compare_means(m1, sd1, n1, m2, sd2, n2):
+def compare_means(m1: Num, sd1: Num, n1: Num, m2: Num, sd2: Num, n2: Num) -> Num:
     """Two-sided p-value of Welch's t-test from summary statistics.
 
     Uses ``scipy.stats.ttest_ind_from_stats(equal_var=False)``; vectorised;
@@ -121,9 +107,9 @@ def compare_means(m1, sd1, n1, m2, sd2, n2):
 
 
 def flag_changes(
-    delta_pct_points,
-    p_value,
-    n,
+    delta_pct_points: Num,
+    p_value: Num,
+    n: Num,
     *,
     alpha: float = 0.05,
     threshold: float = 5.0,
@@ -139,19 +125,15 @@ def flag_changes(
     3    within noise
     dtype: object
     """
-    delta = np.asarray(delta_pct_points, dtype=float)
-    pval = np.asarray(p_value, dtype=float)
-    n = np.asarray(n, dtype=float)
-    delta, pval, n = np.broadcast_arrays(delta, pval, n)
+    args = (delta_pct_points, p_value, n)
+    delta, pval, size = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in args))
     flagged = (pval < alpha) & (np.abs(delta) >= threshold)
     labels = np.select(
-        [flagged & (delta > 0), flagged & (delta < 0), (n >= min_n) & (n < small_n)],
+        [flagged & (delta > 0), flagged & (delta < 0), (size >= min_n) & (size < small_n)],
         ["up", "down", "within noise"],
         default="no change",
     )
-    index = next(
-        (a.index for a in (delta_pct_points, p_value, n) if isinstance(a, pd.Series)), None
-    )
+    index = next((a.index for a in args if isinstance(a, pd.Series)), None)
     return pd.Series(labels, index=index, dtype=object)
 
 
@@ -198,7 +180,8 @@ def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataF
     ``wide`` is respondent × item (NaN = missing). For each item: the pairwise-complete
     Pearson ``r`` with the outcome, ``n`` pairs, and ``importance`` = r² / Σr² over
     items (sums to 1; items with undefined r - fewer than ``min_n`` pairs or no
-    variation - get r NaN and importance 0). Sorted by importance, highest first.
+    variation - get r NaN and importance 0; all 0 if no r is defined).
+    Sorted by importance, highest first.
 
     >>> wide = pd.DataFrame({"overall": [1, 2, 3, 4], "a": [1, 2, 3, 5], "b": [2, 1, 2, 1]})
     >>> key_drivers(wide, "overall").round(3)
@@ -218,8 +201,8 @@ def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataF
         rows.append({"item": item, "r": r, "n": n})
     out = pd.DataFrame(rows, columns=["item", "r", "n"])
     r2 = out["r"].fillna(0.0) ** 2
-    out["importance"] = r2 / r2.sum() if r2.sum() > 0 else np.nan
-    out = out.sort_values(["importance", "item"], ascending=[False, True], na_position="last")
+    out["importance"] = r2 / r2.sum() if r2.sum() > 0 else 0.0
+    out = out.sort_values(["importance", "item"], ascending=[False, True])
     return out.reset_index(drop=True)
 
 
@@ -229,6 +212,24 @@ def _relation_words(r: float) -> str:
         return "not clearly related to"
     size = "strongly" if abs(r) >= 0.5 else "moderately" if abs(r) >= 0.3 else "weakly"
     return f"{size} related to"
+
+
+def _reportable(items: pd.DataFrame, column: str) -> pd.DataFrame:
+    keep = items[column].notna()
+    if "suppressed" in items.columns:
+        keep &= ~items["suppressed"].fillna(False).astype(bool)
+    return items[keep]
+
+
+def _reason(row: pd.Series, outcome_label: str) -> str:
+    gap = round(row["gap"])
+    if gap >= 1:
+        where = f"{gap} point{'s' if gap > 1 else ''} below the district"
+    elif pd.notna(row["district"]):
+        where = f"{row['pct_favorable']:.0f}% favorable, level with or above the district"
+    else:
+        where = f"{row['pct_favorable']:.0f}% favorable"
+    return f"{where}; {_relation_words(row['r'])} {outcome_label}"
 
 
 def _priority_gap_x_importance(t: pd.DataFrame) -> pd.Series:
@@ -281,14 +282,9 @@ def focus_areas(
         raise ValueError(f"max_focus must be 1, 2 or 3 (the method says no more), got {max_focus}")
     if rule not in FOCUS_RULES:
         raise ValueError(f"unknown rule {rule!r}; choose one of {sorted(FOCUS_RULES)}")
-    t = items.copy()
-    if "suppressed" in t.columns:
-        t = t[~t["suppressed"].fillna(False).astype(bool)]
-    t = t[t["pct_favorable"].notna()]
-    cols = [c for c in ("item", "r", "importance") if c in drivers.columns]
-    t = t.merge(drivers[cols], on="item", how="left")
-    if "r" not in t.columns:
-        t["r"] = np.nan
+    t = _reportable(items, "pct_favorable")
+    d = drivers.reindex(columns=["item", "r", "importance"]).astype({"item": object})
+    t = t.merge(d, on="item", how="left")
     t["importance"] = t["importance"].fillna(0.0)
     t["district"] = t["district_pct_favorable"] if "district_pct_favorable" in t else np.nan
     t["gap"] = (t["district"] - t["pct_favorable"]).clip(lower=0).fillna(0.0)
@@ -296,25 +292,8 @@ def focus_areas(
     t = t[t["priority"] > 0]
     t = t.sort_values(["priority", "pct_favorable", "item"], ascending=[False, True, True])
     t = t.head(max_focus).reset_index(drop=True)
-
-    def reason(row) -> str:
-        if row["gap"] > 0:
-            where = f"{row['gap']:.0f} points below the district"
-        elif pd.notna(row["district"]):
-            where = f"{row['pct_favorable']:.0f}% favorable, not below the district"
-        else:
-            where = f"{row['pct_favorable']:.0f}% favorable"
-        return f"{where}; {_relation_words(row['r'])} {outcome_label}"
-
-    t["reason"] = [reason(row) for _, row in t.iterrows()] if len(t) else []
+    t["reason"] = [_reason(row, outcome_label) for _, row in t.iterrows()] if len(t) else []
     return t[["item", "pct_favorable", "gap", "importance", "priority", "reason"]]
-
-
-def _reportable(items: pd.DataFrame, column: str) -> pd.DataFrame:
-    keep = items[column].notna()
-    if "suppressed" in items.columns:
-        keep &= ~items["suppressed"].fillna(False).astype(bool)
-    return items[keep]
 
 
 def strengths(items: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:
