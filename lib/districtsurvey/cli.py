@@ -1,0 +1,130 @@
+"""``districtsurvey``: a few verbs, each parses, calls one lib function, prints, sets the exit code."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .errors import SurveyDataError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="District Survey Workbench: survey data to per-department reports.")
+PROJECT = Path(__file__).resolve().parents[2]
+
+
+def fail(err: SurveyDataError) -> None:
+    """Print every problem to stderr and exit 1."""
+    for problem in err.problems:
+        typer.echo(f"error: {problem}", err=True)
+    raise typer.Exit(1)
+
+
+def _report_batch(manifest: dict, run_dir: Path) -> None:
+    ok = sum(r["status"] == "ok" for r in manifest["reports"])
+    typer.echo(f"{ok}/{len(manifest['reports'])} reports in {manifest['seconds']:.1f}s")
+    for r in manifest["reports"]:
+        if r["status"] != "ok":
+            typer.echo(f"failed: {r['name']}: {r['error']} (notebook kept: {r['notebook']})", err=True)
+    index = run_dir / "index.html"
+    if index.exists():
+        typer.echo(str(index))
+    if manifest["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def run(
+    params: Annotated[Path, typer.Argument(help="params/<run>.yml")],
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="parallel workers (default: cores)")] = None,
+    only: Annotated[list[str] | None, typer.Option("--only", help="department(s) to run")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+) -> None:
+    """Run the batch: one report per department plus the district summary."""
+    from .batch import run_batch
+    from .params import load_params
+
+    try:
+        manifest = run_batch(params, jobs=jobs, only=only, quiet=quiet)
+        run_dir = load_params(params).output_dir
+    except SurveyDataError as err:
+        fail(err)
+    _report_batch(manifest, run_dir)
+
+
+@app.command()
+def demo(
+    jobs: Annotated[int | None, typer.Option("--jobs", "-j")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+) -> None:
+    """The sample district's support-services reports -> outputs/demo/index.html."""
+    run(PROJECT / "params" / "demo.yml", jobs=jobs, only=None, quiet=quiet)
+
+
+@app.command()
+def validate(
+    data: Annotated[Path, typer.Argument(help="tidy responses (.csv or .parquet)")],
+    instrument: Annotated[str | None, typer.Option(help="instrument id or .yml")] = None,
+) -> None:
+    """Check a tidy responses file; list every problem (exit 0 clean, 1 problems)."""
+    from .instrument import load_instrument
+    from .validate import read_table, validate_responses
+
+    try:
+        ins = load_instrument(instrument) if instrument else None
+        problems = validate_responses(read_table(data), instrument=ins, path=str(data))
+    except SurveyDataError as err:
+        fail(err)
+    if problems:
+        fail(SurveyDataError(problems))
+    typer.echo(f"{data}: clean")
+
+
+@app.command()
+def score(
+    data: Annotated[Path, typer.Argument(help="tidy responses (.csv or .parquet)")],
+    instrument: Annotated[str, typer.Option(help="instrument id or .yml")],
+    by: Annotated[str, typer.Option(help="group columns, comma-separated")] = "department",
+    wave: Annotated[str | None, typer.Option(help="only this wave")] = None,
+    min_n: Annotated[int, typer.Option("--min-n", min=3)] = 5,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout)")] = None,
+) -> None:
+    """Write the report-safe scored table (one row per group x item)."""
+    from .export import write_atomic
+    from .instrument import load_instrument
+    from .scoring import score_items
+    from .validate import load_responses
+
+    try:
+        ins = load_instrument(instrument)
+        responses = load_responses(data, instrument=ins)
+    except SurveyDataError as err:
+        fail(err)
+    groups = [g.strip() for g in by.split(",") if g.strip()]
+    unknown = [g for g in groups if g not in responses.columns]
+    if unknown:
+        fail(SurveyDataError(f"--by: unknown column(s) {', '.join(unknown)}", path=data))
+    if wave is not None:
+        if wave not in set(responses["wave"]):
+            fail(SurveyDataError(f"--wave: wave '{wave}' is not in the data", path=data))
+        responses = responses[responses["wave"] == wave]
+    table = score_items(responses, ins, by=groups, min_n=min_n)
+    text = table.to_csv(index=False)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text)
+        typer.echo(f"{len(table)} rows -> {output}")
+
+
+@app.command()
+def sample(
+    out: Annotated[Path, typer.Option("--out", help="folder")] = PROJECT / "data" / "sample",
+) -> None:
+    """Regenerate the deterministic sample district (data/sample/)."""
+    from .sample import generate_sample
+
+    for path in generate_sample(out):
+        typer.echo(str(path))

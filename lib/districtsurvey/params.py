@@ -1,0 +1,122 @@
+"""Run parameters: one pydantic model, validated on load with one clear message per mistake."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from .errors import Problem, SurveyDataError
+from .instrument import instrument_path
+
+
+class RawExport(BaseModel):
+    """A survey tool's export, imported on the fly (see ``districtsurvey import``)."""
+
+    model_config = ConfigDict(extra="forbid")
+    path: Path
+    format: str = "auto"
+
+
+class RunParams(BaseModel):
+    """A run: which data, which instrument, which wave, which departments, which privacy rules.
+
+    Relative paths are relative to the folder of the params file.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+    title: str = ""
+    instrument: str
+    data: list[Path | RawExport]
+    wave: str
+    compare_to: str | None = None
+    departments: Literal["all"] | list[str] = "all"
+    min_n: int = Field(5, ge=3)
+    comment_min_n: int = Field(10, ge=3)
+    max_focus: int = Field(3, ge=1, le=3)
+    comments: list[Path] = []
+    headcounts: Path | None = None
+    benchmarks: Path | None = None
+    output: Path | None = None
+
+    @field_validator("data", "comments", mode="before")
+    @classmethod
+    def _one_or_many(cls, value):
+        return value if isinstance(value, list) else [value]
+
+    @model_validator(mode="after")
+    def _comment_threshold(self) -> RunParams:
+        if self.comment_min_n < self.min_n:
+            raise ValueError(f"comment_min_n ({self.comment_min_n}) must be >= min_n ({self.min_n})")
+        return self
+
+    @property
+    def output_dir(self) -> Path:
+        return self.output or Path("outputs") / self.name
+
+    def files(self) -> list[Path]:
+        """Every input file the run reads."""
+        paths = [d.path if isinstance(d, RawExport) else d for d in self.data]
+        paths += list(self.comments)
+        paths += [p for p in (self.headcounts, self.benchmarks) if p is not None]
+        return paths
+
+
+def _resolve(params: RunParams, base: Path) -> RunParams:
+    def r(p: Path | None) -> Path | None:
+        return None if p is None else (p if p.is_absolute() else (base / p).resolve())
+
+    data = [
+        RawExport(path=r(d.path), format=d.format) if isinstance(d, RawExport) else r(d)
+        for d in params.data
+    ]
+    instrument = params.instrument
+    if Path(instrument).suffix in {".yml", ".yaml"}:
+        instrument = str(r(Path(instrument)))
+    return params.model_copy(update={
+        "data": data, "instrument": instrument, "comments": [r(p) for p in params.comments],
+        "headcounts": r(params.headcounts), "benchmarks": r(params.benchmarks),
+        "output": r(params.output) if params.output else (base.parent / "outputs" / params.name),
+    })
+
+
+def load_params(path: str | Path) -> RunParams:
+    """Load and check a params file; raise SurveyDataError naming the file and each bad field."""
+    path = Path(path)
+    where = str(path)
+    if not path.exists():
+        raise SurveyDataError(Problem(where, "params file not found", hint="see params/demo.yml"))
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise SurveyDataError(Problem(where, f"not valid YAML: {exc}")) from exc
+    if not isinstance(raw, dict):
+        raise SurveyDataError(Problem(where, "expected a mapping of keys to values",
+                                      hint="see params/demo.yml"))
+    try:
+        params = RunParams.model_validate(raw)
+    except ValidationError as exc:
+        raise SurveyDataError([_problem(where, e) for e in exc.errors()]) from None
+    params = _resolve(params, path.resolve().parent)
+    missing = [Problem(where, f"file not found: {p}", hint="paths are relative to the params file")
+               for p in params.files() if not p.exists()]
+    if not instrument_path(params.instrument).exists():
+        missing.append(Problem(where, f"instrument: no such instrument '{params.instrument}'",
+                               hint="an id in data/instruments/ or a path to a .yml"))
+    if missing:
+        raise SurveyDataError(missing)
+    return params
+
+
+def _problem(where: str, error: dict) -> Problem:
+    field = ".".join(str(x) for x in error["loc"]) or "(top level)"
+    if error["type"] == "extra_forbidden":
+        known = ", ".join(RunParams.model_fields)
+        return Problem(where, f"unknown key '{field}'", hint=f"known keys: {known}")
+    if error["type"] == "missing":
+        return Problem(where, f"missing required key '{field}'")
+    return Problem(where, f"{field}: {error['msg']}")

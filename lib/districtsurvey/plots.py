@@ -1,0 +1,116 @@
+"""Charts over report-safe tables: data first, options keyword-only, ``ax=None`` in, Axes out.
+
+Suppressed groups get no bar, only the words "fewer than N". Colours are a colour-blind-safe
+blue/orange pair.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+
+FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
+
+
+def _axes(ax: Axes | None, height: float, width: float = 8.0) -> Axes:
+    if ax is None:
+        _, ax = plt.subplots(figsize=(width, height))
+    return ax
+
+
+def _wrap(label: str, width: int = 48) -> str:
+    return "\n".join(textwrap.wrap(str(label), width)[:2])
+
+
+def plot_favorability(
+    table: pd.DataFrame,
+    *,
+    label: str = "label",
+    reference: str | None = "district_pct_favorable",
+    min_n: int = 5,
+    ax: Axes | None = None,
+) -> Axes:
+    """Horizontal bars of % favorable per row, with the district as a marker.
+
+    >>> t = pd.DataFrame({"label": ["A", "B"], "pct_favorable": [70.0, None],
+    ...                   "district_pct_favorable": [60.0, 65.0], "suppressed": [False, True]})
+    >>> plot_favorability(t).get_xlim()
+    (0.0, 100.0)
+    """
+    ax = _axes(ax, 0.45 * len(table) + 1.0)
+    y = np.arange(len(table))[::-1]
+    values = table["pct_favorable"].astype(float).to_numpy()
+    ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
+    for yi, v, sup in zip(y, values, table["suppressed"], strict=True):
+        text = f"fewer than {min_n}" if sup else f"{v:.0f}%"
+        ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
+    if reference and reference in table:
+        ax.scatter(table[reference].astype(float), y, marker="|", s=300, color=DISTRICT,
+                   label="District", zorder=3)
+    ax.set_yticks(y, [_wrap(s, 28) for s in table[label]])
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% favorable (agree or strongly agree)")
+    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
+
+
+def plot_likert(
+    table: pd.DataFrame, *, label: str = "label", min_n: int = 5, ax: Axes | None = None
+) -> Axes:
+    """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right."""
+    ax = _axes(ax, 0.42 * len(table) + 1.2, width=9.0)
+    y = np.arange(len(table))[::-1]
+    fav, neu, unf = (table[c].astype(float).fillna(0).to_numpy()
+                     for c in ("pct_favorable", "pct_neutral", "pct_unfavorable"))
+    left = -(unf + neu / 2)
+    ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label="Unfavorable")
+    ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
+    ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label="Favorable")
+    for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
+        ax.text(102, yi, f"fewer than {min_n}" if sup else f"{f:.0f}%", va="center", fontsize=8)
+    ax.axvline(0, color=DISTRICT, linewidth=0.8)
+    ax.set_yticks(y, [_wrap(s) for s in table[label]], fontsize=8)
+    ax.set_xlim(-100, 118)
+    ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    return ax
+
+
+def plot_heatmap(
+    matrix: pd.DataFrame, *, min_n: int = 5, center: float | None = None, ax: Axes | None = None
+) -> Axes:
+    """Rows x columns of % favorable; empty (suppressed) cells are hatched and marked '–'."""
+    ax = _axes(ax, 0.32 * len(matrix) + 1.5, width=9.0)
+    values = matrix.astype(float).to_numpy()
+    masked = np.ma.masked_invalid(values)
+    cmap = plt.get_cmap("RdBu").copy()
+    cmap.set_bad("#f2f2f2")
+    mid = center if center is not None else np.nanmean(values)
+    image = ax.imshow(masked, cmap=cmap, vmin=mid - 30, vmax=mid + 30, aspect="auto")
+    for (i, j), v in np.ndenumerate(values):
+        ax.text(j, i, "–" if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=7,
+                color="black" if np.isnan(v) or abs(v - mid) < 20 else "white")
+    ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 14) for c in matrix.columns], fontsize=8)
+    ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=8)
+    ax.xaxis.tick_top()
+    ax.figure.colorbar(image, ax=ax, shrink=0.6, label="% favorable")
+    ax.set_title(f"'–' = fewer than {min_n} respondents (not shown)", fontsize=8, loc="left", pad=30)
+    return ax
+
+
+def plot_trend(table: pd.DataFrame, *, x: str = "wave", hue: str = "label", ax: Axes | None = None) -> Axes:
+    """% favorable across waves, one line per ``hue``; suppressed waves leave a gap."""
+    ax = _axes(ax, 3.6)
+    for name, part in table.groupby(hue, sort=False):
+        ax.plot(part[x], part["pct_favorable"].astype(float), marker="o", label=name)
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("% favorable")
+    ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
+    ax.spines[["top", "right"]].set_visible(False)
+    return ax
