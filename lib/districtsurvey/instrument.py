@@ -41,6 +41,8 @@ class Instrument:
     questions: pd.DataFrame = field(default_factory=pd.DataFrame)  # id, text, recognition
     description: str = ""
     path: str = ""
+    import_spec: dict = field(default_factory=dict)  # raw `import:` section (see importers)
+    item_match: dict[str, dict] = field(default_factory=dict)  # item/question id -> match, option
 
     @property
     def item_ids(self) -> list[str]:
@@ -124,6 +126,12 @@ def _load(path: Path) -> Instrument:
         questions=questions,
         description=str(raw.get("description", "")),
         path=where,
+        import_spec=dict(raw.get("import") or {}),
+        item_match={
+            str(e["id"]): {k: e[k] for k in ("match", "option") if k in e}
+            for e in [*raw["items"], *(raw.get("questions") or [])]
+            if isinstance(e, dict) and ("match" in e or "option" in e)
+        },
     )
 
 

@@ -1,0 +1,305 @@
+"""Columns of a raw export to the tidy contract, as the instrument's ``import:`` section says.
+
+Items are found by their ``match:`` names (default: the item id and text); answers become scores
+through the scale labels; N/A labels become missing; anything else is an error that names it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..errors import Problem
+from ..instrument import Instrument
+from .layouts import RawTable
+from .normalize import norm
+
+#: labels that mean "no score" in every instrument (besides the instrument's own ``na_labels``)
+COMMON_NA = ("N/A", "NA", "n.a.", "Not applicable", "Does not apply", "Did not use", "Don't know",
+             "Do not know", "Not sure", "No basis to judge", "No basis for evaluation", "No opinion",
+             "Unable to judge", "Unfamiliar (N/A)", "Prefer not to say", "Not observed")
+MAX_LISTED = 20
+META_KEYS = ("respondent_id", "wave", "department", "role", "site")
+
+
+@dataclass
+class Mapped:
+    """What the mapping produced, for the import summary."""
+
+    responses: pd.DataFrame
+    comments: pd.DataFrame
+    columns: dict[str, str]  # item -> column name (first block)
+    answers_na: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+class Mapper:
+    def __init__(self, table: RawTable, instrument: Instrument, path: str) -> None:
+        self.t, self.ins, self.path = table, instrument, path
+        self.spec: dict = dict(getattr(instrument, "import_spec", {}) or {})
+        self.problems: list[Problem] = []
+        sc = instrument.scale
+        self.points = sc.points
+        self.labels = {norm(lab): i + 1 for i, lab in enumerate(sc.labels)}
+        for code, target in (self.spec.get("labels") or {}).items():
+            self.labels[norm(code)] = target if isinstance(target, int) else self.labels.get(
+                norm(target), target)
+        self.na = {norm(x) for x in (*COMMON_NA, *sc.na_labels, *(self.spec.get("na_labels") or []))}
+        self.na_codes = {float(x) for x in self.spec.get("na_codes") or []}
+        self.frame = pd.DataFrame(table.rows, dtype=object) if table.rows else pd.DataFrame()
+
+    # -- columns -----------------------------------------------------------------------------
+    def column(self, names, what: str) -> int | None:
+        """The one column matching any of ``names``; a problem when none or several do."""
+        names = [names] if isinstance(names, str) else list(names)
+        for name in names:
+            found = self.t.find(str(name))
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                listed = ", ".join(self.t.names[i][0] for i in found[:5])
+                self.problems.append(Problem(self.path, f"{what}: '{name}' matches {len(found)} "
+                                             f"columns ({listed})", column=str(name),
+                                             hint="name the column by its id in the instrument"))
+                return None
+        self.problems.append(Problem(self.path, f"{what}: no column named {' or '.join(map(repr, names))}",
+                                     column=str(names[0]),
+                                     hint="check the instrument's import section against the file"))
+        return None
+
+    def meta(self, key: str, given: str | None) -> pd.Series | None:
+        """respondent_id / wave / department / role / site per row, from a column or a value."""
+        ref = self.spec.get(key)
+        n = len(self.t.rows)
+        if ref is None:
+            if given is not None:
+                return pd.Series([given] * n, dtype=object)
+            if key == "respondent_id":
+                if self.t.id_column is not None:
+                    return self.frame[self.t.id_column].str.strip()
+                return pd.Series([f"row{line}" for line in self.t.line], dtype=object)
+            return None
+        if not isinstance(ref, dict):
+            ref = {"column": ref}
+        if "value" in ref:
+            return pd.Series([str(ref["value"])] * n, dtype=object)
+        cols = ref.get("columns") or [ref["column"]]
+        idx = [self.column(c, f"import.{key}") for c in cols]
+        if None in idx:
+            return None
+        parts = [self.frame[i].fillna("").str.strip() for i in idx]
+        for j, (i, part) in enumerate(zip(idx, parts, strict=True)):  # SPSS labels, user-missing
+            vl = self.t.value_labels.get(i, {})
+            part = part.map(lambda v, vl=vl: vl.get(v, v))
+            gone = [r for r in range(len(part)) if (r, i) in self.t.na_cells]
+            parts[j] = part.mask(part.index.isin(gone), "")
+        out = parts[0]
+        for p in parts[1:]:
+            out = out + "-" + p
+        out = out.where(out.str.strip("-") != "", None)
+        labels = {norm(k): str(v) for k, v in (ref.get("labels") or {}).items()}
+        if labels:
+            out = out.map(lambda v: labels.get(norm(v), v) if v is not None else None)
+        if given is not None:
+            out = out.fillna(given)
+        return out
+
+    def blocks(self, department: pd.Series | None) -> list[tuple[pd.Series | None, dict, dict]]:
+        """(department per row, item -> column, question -> column) per rated block."""
+        ids = self.ins.item_ids
+        questions = list(self.ins.questions["id"]) if not self.ins.questions.empty else []
+        spec = self.spec.get("departments")
+        if not spec:
+            return [(department, self.match_items(ids, questions), self.match_questions(questions))]
+        if isinstance(spec, dict):  # a template: {names: [...], columns: {item: "{department} ..."}}
+            spec = [{"department": d, "columns": {k: [v.format(department=d) for v in _list(t)]
+                                                  for k, t in spec["columns"].items()}}
+                    for d in spec["names"]]
+        out = []
+        for block in spec:
+            name = str(block["department"])
+            cols = block.get("columns") or {}
+            items = {i: self.column(_list(c), f"department '{name}', item {i}") for i, c in cols.items()
+                     if i in ids}
+            for i, c in cols.items():
+                if i not in ids and i not in questions:
+                    self.problems.append(Problem(self.path, f"import.departments: '{i}' is not an "
+                                                 f"item or question of {self.ins.id}", column=str(c)))
+            qs = {q: self.column(_list(c), f"department '{name}', question {q}")
+                  for q, c in cols.items() if q in questions}
+            self.check_twice(items, f"department '{name}'")
+            out.append((pd.Series([name] * len(self.t.rows), dtype=object), items, qs))
+        return out
+
+    def aliases(self, key: str, text: str) -> list[str]:
+        own = (getattr(self.ins, "item_match", {}) or {}).get(key, {})
+        given = (self.spec.get("items") or {}).get(key) or own.get("match")
+        return _list(given) if given else [key, text]
+
+    def match_items(self, ids: list[str], questions: list[str]) -> dict[str, int | None]:
+        optional = set(self.spec.get("optional") or [])
+        items = {}
+        for item in ids:
+            names = self.aliases(item, self.ins.item_text(item))
+            found = sorted({c for n in names for c in self.t.find(n)})
+            if len(found) == 1:
+                items[item] = found[0]
+            elif len(found) > 1:
+                listed = ", ".join(self.t.names[i][0] for i in found[:5])
+                self.problems.append(Problem(self.path, f"item {item} matches {len(found)} columns "
+                                             f"({listed})", column=self.t.names[found[0]][0],
+                                             hint="give the item one `match:` name in the instrument"))
+            elif item not in optional:
+                self.problems.append(Problem(
+                    self.path, f"item {item} of instrument {self.ins.id} is missing from the file",
+                    column=names[0], hint=f"looked for {', '.join(map(repr, names[:3]))}; add a "
+                    "`match:` name, or list the item under import.optional"))
+        self.check_twice(items, "items")
+        return items
+
+    def match_questions(self, questions: list[str]) -> dict[str, int]:
+        text = dict(zip(self.ins.questions["id"], self.ins.questions["text"], strict=True)) if questions else {}
+        found = {q: sorted({c for n in self.aliases(q, text[q]) for c in self.t.find(n)}) for q in questions}
+        return {q: c[0] for q, c in found.items() if len(c) == 1}
+
+    def check_twice(self, items: dict[str, int | None], where: str) -> None:
+        seen: dict[int, str] = {}
+        options = getattr(self.ins, "item_match", {}) or {}
+        for item, col in items.items():
+            if col is None or "option" in options.get(item, {}):  # multi-select: one column
+                continue
+            if col in seen:
+                self.problems.append(Problem(self.path, f"{where}: column mapped twice, to "
+                                             f"{seen[col]} and {item}", column=self.t.names[col][0],
+                                             hint="each column feeds one item"))
+            seen[col] = item
+
+    # -- values ------------------------------------------------------------------------------
+    def score(self, cell: str, col: int) -> int | str | None:
+        """1..points, None for blank, "na" for an N/A answer, or an error message."""
+        if not cell.strip():
+            return None
+        label = self.t.value_labels.get(col, {}).get(cell.strip())
+        for text in (label, cell) if label is not None else (cell,):
+            key = norm(text)
+            if key in self.labels:
+                v = self.labels[key]
+                return v if isinstance(v, int) else f"label '{text}' maps to '{v}', not a scale label"
+            if key in self.na:
+                return "na"
+        try:
+            number = float(cell)
+        except ValueError:
+            known = ", ".join(map(str, self.ins.scale.labels))
+            na = ", ".join(map(str, self.ins.scale.na_labels)) or "none"
+            return f"unknown answer label '{cell.strip()}' (scale: {known}; N/A labels: {na})"
+        if number in self.na_codes or (number < 0 and self.t.negative_na):
+            return "na"
+        if number.is_integer() and 1 <= number <= self.points:
+            return int(number)
+        return f"value out of the scale 1..{self.points}: '{cell.strip()}'"
+
+    def option(self, cell: str, choice: str) -> int | None:
+        """A multi-select answer in one cell (Google Forms joins choices with ", ")."""
+        if not cell.strip():
+            return None
+        return self.points if f", {norm(choice)}, " in f", {norm(cell)}, " else 1
+
+    def values(self, col: int, item: str) -> tuple[pd.Series, int]:
+        """Scores of one column (Int8) and how many answers were N/A labels."""
+        cells = self.frame[col].fillna("")
+        choice = (getattr(self.ins, "item_match", {}) or {}).get(item, {}).get("option")
+        if choice:
+            return pd.Series([self.option(c, choice) for c in cells], dtype="Int8"), 0
+        lookup = {c: self.score(c, col) for c in cells.unique()}
+        out = cells.map(lookup)
+        na = pd.Series([(r, col) in self.t.na_cells for r in range(len(cells))]) if self.t.na_cells \
+            else pd.Series(False, index=cells.index)
+        out = out.mask(na, "na")
+        bad = out.map(lambda v: isinstance(v, str) and v != "na")
+        for message, rows in out[bad].groupby(out[bad]).groups.items():
+            first = self.t.line[rows[0]]
+            more = f" ({len(rows)} rows)" if len(rows) > 1 else ""
+            self.problems.append(Problem(self.path, message + more, row=first,
+                                         column=self.t.names[col][0],
+                                         hint=f"item {item}; fix the export or add the label to "
+                                         "the instrument (scale.labels, scale.na_labels)"))
+        n_na = int((out == "na").sum())
+        numbers = pd.to_numeric(out.mask(out.map(lambda v: isinstance(v, str))), errors="coerce")
+        return numbers.astype("Int8").reset_index(drop=True), n_na
+
+
+def _list(value) -> list[str]:
+    return [value] if isinstance(value, str) else [str(v) for v in value]
+
+
+def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str | None,
+              department: str | None) -> Mapped:
+    """The tidy responses and comments of one raw table (problems collected, not raised)."""
+    m = Mapper(table, instrument, path)
+    dropped = dict(table.dropped)
+    keep = pd.Series(True, index=range(len(table.rows)))
+    if table.finished is not None and m.spec.get("unfinished", "keep") == "drop":
+        unfinished = pd.Series([f is False for f in table.finished])
+        keep &= ~unfinished
+        if unfinished.any():
+            dropped["unfinished response (import.unfinished: drop)"] = int(unfinished.sum())
+    meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in META_KEYS}
+    for key in ("wave", "department"):
+        if meta[key] is None and not (key == "department" and m.spec.get("departments")):
+            m.problems.append(Problem(path, f"no {key}: the instrument's import section names no "
+                                      f"{key} column", hint=f"pass --{key} (or `{key}:` in params), "
+                                      f"or add `{key}: COLUMN` under `import:` in the instrument"))
+    blocks = m.blocks(meta["department"])
+    frames, comments, na_total = [], [], 0
+    for dept, items, qs in blocks:
+        wide = pd.DataFrame(index=range(len(table.rows)))
+        for item, col in items.items():
+            if col is not None:
+                wide[item], n_na = m.values(col, item)
+                na_total += n_na
+        if m.problems:
+            continue
+        answered = wide.notna().any(axis=1) if not wide.empty else pd.Series(False, index=wide.index)
+        base = pd.DataFrame({k: (dept if k == "department" else meta[k]) for k in META_KEYS})
+        for q, col in qs.items():
+            text = m.frame[col].fillna("").str.strip()
+            sel = keep & (text != "")
+            comments.append(base[sel].assign(question=q, text=text[sel]))
+            answered |= text != ""
+        kept = keep & answered
+        if len(blocks) > 1:
+            dropped[f"'{dept.iloc[0] if len(dept) else ''}' not rated"] = int((keep & ~answered).sum())
+        else:
+            if int((keep & ~answered).sum()):
+                dropped["no answer to any mapped item"] = int((keep & ~answered).sum())
+        long = wide[kept].join(base[kept].add_prefix("\0")).melt(
+            id_vars=["\0" + k for k in META_KEYS], var_name="item", value_name="\0value")
+        long.columns = [c.lstrip("\0") for c in long.columns]
+        frames.append(long)
+    columns = {i: table.names[c][0] for i, c in blocks[0][1].items() if c is not None}
+    if m.problems:
+        return Mapped(pd.DataFrame(), pd.DataFrame(), columns, na_total, dropped, m.problems)
+    responses = pd.concat(frames, ignore_index=True)
+    responses.insert(1, "survey", instrument.id)
+    for key in ("respondent_id", "wave", "department"):
+        blank = responses[key].isna() | (responses[key].astype(str).str.strip() == "")
+        if blank.any():
+            m.problems.append(Problem(path, f"{int(blank.sum())} answers have a blank {key}",
+                                      column=key, hint=f"fill the {key} column or pass --{key}"))
+    ids = pd.DataFrame({"id": meta["respondent_id"], "wave": meta["wave"], "line": table.line})[keep]
+    dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
+    for rid, rows in list(dup.groupby("id")["line"])[:MAX_LISTED]:
+        m.problems.append(Problem(path, f"duplicate respondent id '{rid}' on rows "
+                                  f"{', '.join(map(str, rows))}", row=int(rows.iloc[0]),
+                                  column="respondent_id", hint="each respondent once per wave"))
+    order = ["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"]
+    responses = responses[order].astype({c: "string" for c in order[:-1]})
+    responses["value"] = responses["value"].astype("Int8")
+    cols = ["respondent_id", "survey", "wave", "department", "question", "text"]
+    comm = (pd.concat(comments, ignore_index=True).assign(survey=instrument.id)[cols]
+            if comments else pd.DataFrame(columns=cols))
+    return Mapped(responses, comm, columns, na_total, dropped, m.problems)
+
