@@ -102,8 +102,10 @@ def validate_responses(
     ['value out of range 1..5: 9']
     """
     problems = check_columns(df, RESPONSES, path)
-    if problems or df.empty:
-        return problems or [Problem(path, "no rows", hint="the file has a header but no answers")]
+    if any(p.message == "required column is missing" for p in problems):
+        return problems
+    if df.empty:
+        return [Problem(path, "no rows", hint="the file has a header but no answers")]
     points = instrument.scale.points if instrument else 5
     raw = df["value"].astype("string").str.strip()
     values = pd.to_numeric(raw, errors="coerce")

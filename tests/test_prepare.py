@@ -1,0 +1,43 @@
+import json
+
+import pandas as pd
+
+from districtsurvey.prepare import DISTRICT, slugify
+
+
+def test_cache_tables_are_report_safe(prepared_run):
+    cache = prepared_run / "cache"
+    run = json.loads((cache / "run.json").read_text())
+    assert run["waves"] == ["2025-fall", "2026-spring", "2026-fall"]
+    assert run["compare_to"] == "2026-spring"
+    assert len(run["departments"]) >= 25
+    assert all(len(i["sha256"]) == 64 for i in run["inputs"])
+    for name in ("items", "dimensions", "breakdowns", "respondents", "district_items"):
+        t = pd.read_parquet(cache / f"{name}.parquet")
+        assert "respondent_id" not in t.columns
+        shown = t[~t["suppressed"]]
+        assert (shown["n"] >= run["min_n"]).all(), name
+        figures = [c for c in ("n", "pct_favorable", "response_rate") if c in t.columns]
+        assert t.loc[t["suppressed"], figures].isna().all().all(), name
+    # the sample has tiny groups, so something must be suppressed
+    assert pd.read_parquet(cache / "breakdowns.parquet")["suppressed"].any()
+
+
+def test_comments_have_no_ids_and_only_big_groups(prepared_run):
+    cache = prepared_run / "cache"
+    comments = pd.read_parquet(cache / "comments.parquet")
+    resp = pd.read_parquet(cache / "respondents.parquet")
+    assert "respondent_id" not in comments.columns
+    big = resp.loc[resp["n"] >= 10, ["department", "wave"]]
+    assert len(comments.merge(big, on=["department", "wave"])) == len(comments)
+    assert not comments["text"].str.contains(r"@\w+\.", regex=True).any()
+
+
+def test_district_row_and_response_rates(prepared_run):
+    resp = pd.read_parquet(prepared_run / "cache" / "respondents.parquet")
+    district = resp[(resp["department"] == DISTRICT) & (resp["wave"] == "2026-fall")].iloc[0]
+    assert 1000 < district["n"] and 0 < district["response_rate"] <= 100
+
+
+def test_slugify():
+    assert slugify("Food & Nutrition Services") == "food-nutrition-services"
