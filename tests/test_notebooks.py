@@ -1,0 +1,61 @@
+"""The report notebooks, executed by real kernels through papermill, on the sample district."""
+
+import json
+import re
+
+import papermill as pm
+import pytest
+
+from conftest import ROOT
+
+pytestmark = pytest.mark.notebook
+RESPONDENT_ID = re.compile(r"\b(?:ss|ee)-[0-9a-f]{8}\b")
+
+
+def outputs_text(nb) -> str:
+    """Everything a reader of the executed notebook could see, as text."""
+    parts = []
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            parts.append(cell.source)
+            for out in cell.get("outputs", []):
+                parts.append(json.dumps(out.get("data", {}).get("text/html", "")))
+                parts.append(json.dumps(out.get("data", {}).get("text/markdown", "")))
+                parts.append(json.dumps(out.get("data", {}).get("text/plain", "")))
+                parts.append(out.get("text", ""))
+    return "\n".join(parts)
+
+
+def test_parameter_names_match_what_the_batch_passes():
+    for name in ("department_report", "district_summary"):
+        params = pm.inspect_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"))
+        assert set(params) == {"run_dir", "department"}
+
+
+def test_notebooks_committed_without_outputs():
+    for path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                assert not cell["outputs"] and cell["execution_count"] is None, path.name
+
+
+def test_department_report_executes_and_shows_no_respondent_data(prepared_run, tmp_path):
+    out = tmp_path / "internal-audit.ipynb"
+    nb = pm.execute_notebook(str(ROOT / "notebooks" / "department_report.ipynb"), str(out),
+                             parameters={"run_dir": str(prepared_run), "department": "internal-audit"},
+                             cwd=str(ROOT / "notebooks"), progress_bar=False)
+    text = outputs_text(nb)
+    assert "# Internal Audit" in text
+    assert not RESPONDENT_ID.search(text)
+    assert "fewer than 5" in text  # Internal Audit is a tiny department in the sample
+    pngs = [o for c in nb.cells for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
+    assert len(pngs) >= 2
+
+
+def test_notebooks_run_as_is_on_a_fresh_clone():
+    """With empty parameters the notebooks prepare and use the demo run (JupyterLab's Run All)."""
+    for name in ("district_summary", "department_report"):
+        nb = pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), None,
+                                 cwd=str(ROOT / "notebooks"), progress_bar=False)
+        assert not RESPONDENT_ID.search(outputs_text(nb))
