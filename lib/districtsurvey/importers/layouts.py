@@ -38,16 +38,44 @@ class RawTable:
 
 
 QUALTRICS_META = {
-    "responseid", "startdate", "enddate", "status", "ipaddress", "progress", "finished",
-    "duration (in seconds)", "recordeddate", "responseset", "externalreference",
-    "externaldatareference", "distributionchannel", "userlanguage", "locationlatitude",
+    "responseid",
+    "startdate",
+    "enddate",
+    "status",
+    "ipaddress",
+    "progress",
+    "finished",
+    "duration (in seconds)",
+    "recordeddate",
+    "responseset",
+    "externalreference",
+    "externaldatareference",
+    "distributionchannel",
+    "userlanguage",
+    "locationlatitude",
 }
 LIME_META = {
-    "submitdate", "lastpage", "startlanguage", "seed", "date submitted", "last page",
-    "start language", "datum abgeschickt", "letzte seite", "start-sprache", "zufallsgeneratorstartwert",
+    "submitdate",
+    "lastpage",
+    "startlanguage",
+    "seed",
+    "date submitted",
+    "last page",
+    "start language",
+    "datum abgeschickt",
+    "letzte seite",
+    "start-sprache",
+    "zufallsgeneratorstartwert",
 }
-TIMESTAMPS = {"timestamp", "zeitstempel", "marca temporal", "horodateur", "informazioni cronologiche",
-              "carimbo de data/hora", "tijdstempel"}
+TIMESTAMPS = {
+    "timestamp",
+    "zeitstempel",
+    "marca temporal",
+    "horodateur",
+    "informazioni cronologiche",
+    "carimbo de data/hora",
+    "tijdstempel",
+}
 IMPORT_ID = re.compile(r"""\{\s*['"]ImportId['"]\s*:\s*['"]([^'"]*)['"]""", re.IGNORECASE)
 
 
@@ -62,7 +90,9 @@ def detect_layout(rows: list[list[str]]) -> str:
     head = [{norm(c) for c in r} for r in rows[:3]] + [set(), set(), set()]
     if len(rows) >= 3 and any(IMPORT_ID.match(c.strip()) for c in rows[2]):
         return "qualtrics"
-    if len(head[0] & QUALTRICS_META) >= 3 or (rows[0][:2] == ["V1", "V2"] and "responseid" in head[1]):
+    if len(head[0] & QUALTRICS_META) >= 3 or (
+        rows[0][:2] == ["V1", "V2"] and "responseid" in head[1]
+    ):
         return "qualtrics"
     if rows[0][:2] == ["V1", "V2"] and len(rows) > 1 and rows[1][0].startswith("R_"):
         return "qualtrics"  # legacy export with the text row removed
@@ -70,8 +100,10 @@ def detect_layout(rows: list[list[str]]) -> str:
         return "surveymonkey"
     if rows[0] and norm(rows[0][0]) in TIMESTAMPS:
         return "googleforms"
-    if len(head[0] & LIME_META) >= 2 or len(head[0] & {"antwort id", "response id", "id"}) and len(
-        head[0] & LIME_META
+    if (
+        len(head[0] & LIME_META) >= 2
+        or len(head[0] & {"antwort id", "response id", "id"})
+        and len(head[0] & LIME_META)
     ):
         return "limesurvey"
     if {"respondent_id", "item", "value"} <= head[0]:
@@ -79,7 +111,9 @@ def detect_layout(rows: list[list[str]]) -> str:
     return "csv"
 
 
-def _table(fmt: str, rows: list[list[str]], header: int, names: list[list[str]], path: str) -> RawTable:
+def _table(
+    fmt: str, rows: list[list[str]], header: int, names: list[list[str]], path: str
+) -> RawTable:
     width = len(names)
     data, line, empty = [], [], 0
     body = rows[header:]
@@ -89,9 +123,14 @@ def _table(fmt: str, rows: list[list[str]], header: int, names: list[list[str]],
             empty += 1
             continue
         if len(row) < width and k == len(body) - 1 and len(row) < width - 1:
-            raise SurveyDataError(Problem(
-                path, f"the last row has {len(row)} of {width} fields: the file looks truncated",
-                row=number, hint="export the responses again"))
+            raise SurveyDataError(
+                Problem(
+                    path,
+                    f"the last row has {len(row)} of {width} fields: the file looks truncated",
+                    row=number,
+                    hint="export the responses again",
+                )
+            )
         data.append((row + [""] * width)[:width])
         line.append(number)
     table = RawTable(fmt, names, data, line)
@@ -161,7 +200,9 @@ def read_limesurvey(rows: list[list[str]], path: str) -> RawTable:
     table = _one_row("limesurvey")(rows, path)
     ids = table.find("id") or table.find("Response ID") or table.find("Antwort ID")
     table.id_column = ids[0] if ids else None
-    sub = table.find("submitdate") or table.find("Date submitted") or table.find("Datum Abgeschickt")
+    sub = (
+        table.find("submitdate") or table.find("Date submitted") or table.find("Datum Abgeschickt")
+    )
     if sub:
         table.finished = [bool(r[sub[0]].strip()) for r in table.rows]
     return table

@@ -16,9 +16,24 @@ from .layouts import RawTable
 from .normalize import norm
 
 #: labels that mean "no score" in every instrument (besides the instrument's own ``na_labels``)
-COMMON_NA = ("N/A", "NA", "n.a.", "Not applicable", "Does not apply", "Did not use", "Don't know",
-             "Do not know", "Not sure", "No basis to judge", "No basis for evaluation", "No opinion",
-             "Unable to judge", "Unfamiliar (N/A)", "Prefer not to say", "Not observed")
+COMMON_NA = (
+    "N/A",
+    "NA",
+    "n.a.",
+    "Not applicable",
+    "Does not apply",
+    "Did not use",
+    "Don't know",
+    "Do not know",
+    "Not sure",
+    "No basis to judge",
+    "No basis for evaluation",
+    "No opinion",
+    "Unable to judge",
+    "Unfamiliar (N/A)",
+    "Prefer not to say",
+    "Not observed",
+)
 MAX_LISTED = 20
 META_KEYS = ("respondent_id", "wave", "department", "role", "site")
 
@@ -44,9 +59,12 @@ class Mapper:
         self.points = sc.points
         self.labels = {norm(lab): i + 1 for i, lab in enumerate(sc.labels)}
         for code, target in (self.spec.get("labels") or {}).items():
-            self.labels[norm(code)] = target if isinstance(target, int) else self.labels.get(
-                norm(target), target)
-        self.na = {norm(x) for x in (*COMMON_NA, *sc.na_labels, *(self.spec.get("na_labels") or []))}
+            self.labels[norm(code)] = (
+                target if isinstance(target, int) else self.labels.get(norm(target), target)
+            )
+        self.na = {
+            norm(x) for x in (*COMMON_NA, *sc.na_labels, *(self.spec.get("na_labels") or []))
+        }
         self.na_codes = {float(x) for x in self.spec.get("na_codes") or []}
         self.frame = pd.DataFrame(table.rows, dtype=object) if table.rows else pd.DataFrame()
 
@@ -60,13 +78,23 @@ class Mapper:
                 return found[0]
             if len(found) > 1:
                 listed = ", ".join(self.t.names[i][0] for i in found[:5])
-                self.problems.append(Problem(self.path, f"{what}: '{name}' matches {len(found)} "
-                                             f"columns ({listed})", column=str(name),
-                                             hint="name the column by its id in the instrument"))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        f"{what}: '{name}' matches {len(found)} columns ({listed})",
+                        column=str(name),
+                        hint="name the column by its id in the instrument",
+                    )
+                )
                 return None
-        self.problems.append(Problem(self.path, f"{what}: no column named {' or '.join(map(repr, names))}",
-                                     column=str(names[0]),
-                                     hint="check the instrument's import section against the file"))
+        self.problems.append(
+            Problem(
+                self.path,
+                f"{what}: no column named {' or '.join(map(repr, names))}",
+                column=str(names[0]),
+                hint="check the instrument's import section against the file",
+            )
+        )
         return None
 
     def meta(self, key: str, given: str | None) -> pd.Series | None:
@@ -113,22 +141,43 @@ class Mapper:
         spec = self.spec.get("departments")
         if not spec:
             return [(department, self.match_items(ids, questions), self.match_questions(questions))]
-        if isinstance(spec, dict):  # a template: {names: [...], columns: {item: "{department} ..."}}
-            spec = [{"department": d, "columns": {k: [v.format(department=d) for v in _list(t)]
-                                                  for k, t in spec["columns"].items()}}
-                    for d in spec["names"]]
+        if isinstance(
+            spec, dict
+        ):  # a template: {names: [...], columns: {item: "{department} ..."}}
+            spec = [
+                {
+                    "department": d,
+                    "columns": {
+                        k: [v.format(department=d) for v in _list(t)]
+                        for k, t in spec["columns"].items()
+                    },
+                }
+                for d in spec["names"]
+            ]
         out = []
         for block in spec:
             name = str(block["department"])
             cols = block.get("columns") or {}
-            items = {i: self.column(_list(c), f"department '{name}', item {i}") for i, c in cols.items()
-                     if i in ids}
+            items = {
+                i: self.column(_list(c), f"department '{name}', item {i}")
+                for i, c in cols.items()
+                if i in ids
+            }
             for i, c in cols.items():
                 if i not in ids and i not in questions:
-                    self.problems.append(Problem(self.path, f"import.departments: '{i}' is not an "
-                                                 f"item or question of {self.ins.id}", column=str(c)))
-            qs = {q: self.column(_list(c), f"department '{name}', question {q}")
-                  for q, c in cols.items() if q in questions}
+                    self.problems.append(
+                        Problem(
+                            self.path,
+                            f"import.departments: '{i}' is not an "
+                            f"item or question of {self.ins.id}",
+                            column=str(c),
+                        )
+                    )
+            qs = {
+                q: self.column(_list(c), f"department '{name}', question {q}")
+                for q, c in cols.items()
+                if q in questions
+            }
             self.check_twice(items, f"department '{name}'")
             out.append((pd.Series([name] * len(self.t.rows), dtype=object), items, qs))
         return out
@@ -148,20 +197,37 @@ class Mapper:
                 items[item] = found[0]
             elif len(found) > 1:
                 listed = ", ".join(self.t.names[i][0] for i in found[:5])
-                self.problems.append(Problem(self.path, f"item {item} matches {len(found)} columns "
-                                             f"({listed})", column=self.t.names[found[0]][0],
-                                             hint="give the item one `match:` name in the instrument"))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        f"item {item} matches {len(found)} columns ({listed})",
+                        column=self.t.names[found[0]][0],
+                        hint="give the item one `match:` name in the instrument",
+                    )
+                )
             elif item not in optional:
-                self.problems.append(Problem(
-                    self.path, f"item {item} of instrument {self.ins.id} is missing from the file",
-                    column=names[0], hint=f"looked for {', '.join(map(repr, names[:3]))}; add a "
-                    "`match:` name, or list the item under import.optional"))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        f"item {item} of instrument {self.ins.id} is missing from the file",
+                        column=names[0],
+                        hint=f"looked for {', '.join(map(repr, names[:3]))}; add a "
+                        "`match:` name, or list the item under import.optional",
+                    )
+                )
         self.check_twice(items, "items")
         return items
 
     def match_questions(self, questions: list[str]) -> dict[str, int]:
-        text = dict(zip(self.ins.questions["id"], self.ins.questions["text"], strict=True)) if questions else {}
-        found = {q: sorted({c for n in self.aliases(q, text[q]) for c in self.t.find(n)}) for q in questions}
+        text = (
+            dict(zip(self.ins.questions["id"], self.ins.questions["text"], strict=True))
+            if questions
+            else {}
+        )
+        found = {
+            q: sorted({c for n in self.aliases(q, text[q]) for c in self.t.find(n)})
+            for q in questions
+        }
         return {q: c[0] for q, c in found.items() if len(c) == 1}
 
     def check_twice(self, items: dict[str, int | None], where: str) -> None:
@@ -171,9 +237,14 @@ class Mapper:
             if col is None or "option" in options.get(item, {}):  # multi-select: one column
                 continue
             if col in seen:
-                self.problems.append(Problem(self.path, f"{where}: column mapped twice, to "
-                                             f"{seen[col]} and {item}", column=self.t.names[col][0],
-                                             hint="each column feeds one item"))
+                self.problems.append(
+                    Problem(
+                        self.path,
+                        f"{where}: column mapped twice, to {seen[col]} and {item}",
+                        column=self.t.names[col][0],
+                        hint="each column feeds one item",
+                    )
+                )
             seen[col] = item
 
     # -- values ------------------------------------------------------------------------------
@@ -186,7 +257,9 @@ class Mapper:
             key = norm(text)
             if key in self.labels:
                 v = self.labels[key]
-                return v if isinstance(v, int) else f"label '{text}' maps to '{v}', not a scale label"
+                return (
+                    v if isinstance(v, int) else f"label '{text}' maps to '{v}', not a scale label"
+                )
             if key in self.na:
                 return "na"
         try:
@@ -215,17 +288,26 @@ class Mapper:
             return pd.Series([self.option(c, choice) for c in cells], dtype="Int8"), 0
         lookup = {c: self.score(c, col) for c in cells.unique()}
         out = cells.map(lookup)
-        na = pd.Series([(r, col) in self.t.na_cells for r in range(len(cells))]) if self.t.na_cells \
+        na = (
+            pd.Series([(r, col) in self.t.na_cells for r in range(len(cells))])
+            if self.t.na_cells
             else pd.Series(False, index=cells.index)
+        )
         out = out.mask(na, "na")
         bad = out.map(lambda v: isinstance(v, str) and v != "na")
         for message, rows in out[bad].groupby(out[bad]).groups.items():
             first = self.t.line[rows[0]]
             more = f" ({len(rows)} rows)" if len(rows) > 1 else ""
-            self.problems.append(Problem(self.path, message + more, row=first,
-                                         column=self.t.names[col][0],
-                                         hint=f"item {item}; fix the export or add the label to "
-                                         "the instrument (scale.labels, scale.na_labels)"))
+            self.problems.append(
+                Problem(
+                    self.path,
+                    message + more,
+                    row=first,
+                    column=self.t.names[col][0],
+                    hint=f"item {item}; fix the export or add the label to "
+                    "the instrument (scale.labels, scale.na_labels)",
+                )
+            )
         n_na = int((out == "na").sum())
         numbers = pd.to_numeric(out.mask(out.map(lambda v: isinstance(v, str))), errors="coerce")
         return numbers.astype("Int8").reset_index(drop=True), n_na
@@ -235,8 +317,9 @@ def _list(value) -> list[str]:
     return [value] if isinstance(value, str) else [str(v) for v in value]
 
 
-def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str | None,
-              department: str | None) -> Mapped:
+def map_table(
+    table: RawTable, instrument: Instrument, *, path: str, wave: str | None, department: str | None
+) -> Mapped:
     """The tidy responses and comments of one raw table (problems collected, not raised)."""
     m = Mapper(table, instrument, path)
     dropped = dict(table.dropped)
@@ -249,9 +332,14 @@ def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str |
     meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in META_KEYS}
     for key in ("wave", "department"):
         if meta[key] is None and not (key == "department" and m.spec.get("departments")):
-            m.problems.append(Problem(path, f"no {key}: the instrument's import section names no "
-                                      f"{key} column", hint=f"pass --{key} (or `{key}:` in params), "
-                                      f"or add `{key}: COLUMN` under `import:` in the instrument"))
+            m.problems.append(
+                Problem(
+                    path,
+                    f"no {key}: the instrument's import section names no {key} column",
+                    hint=f"pass --{key} (or `{key}:` in params), "
+                    f"or add `{key}: COLUMN` under `import:` in the instrument",
+                )
+            )
     blocks = m.blocks(meta["department"])
     frames, comments, na_total = [], [], 0
     for dept, items, qs in blocks:
@@ -262,7 +350,9 @@ def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str |
                 na_total += n_na
         if m.problems:
             continue
-        answered = wide.notna().any(axis=1) if not wide.empty else pd.Series(False, index=wide.index)
+        answered = (
+            wide.notna().any(axis=1) if not wide.empty else pd.Series(False, index=wide.index)
+        )
         base = pd.DataFrame({k: (dept if k == "department" else meta[k]) for k in META_KEYS})
         for q, col in qs.items():
             text = m.frame[col].fillna("").str.strip()
@@ -271,12 +361,17 @@ def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str |
             answered |= text != ""
         kept = keep & answered
         if len(blocks) > 1:
-            dropped[f"'{dept.iloc[0] if len(dept) else ''}' not rated"] = int((keep & ~answered).sum())
+            dropped[f"'{dept.iloc[0] if len(dept) else ''}' not rated"] = int(
+                (keep & ~answered).sum()
+            )
         else:
             if int((keep & ~answered).sum()):
                 dropped["no answer to any mapped item"] = int((keep & ~answered).sum())
-        long = wide[kept].join(base[kept].add_prefix("\0")).melt(
-            id_vars=["\0" + k for k in META_KEYS], var_name="item", value_name="\0value")
+        long = (
+            wide[kept]
+            .join(base[kept].add_prefix("\0"))
+            .melt(id_vars=["\0" + k for k in META_KEYS], var_name="item", value_name="\0value")
+        )
         long.columns = [c.lstrip("\0") for c in long.columns]
         frames.append(long)
     columns = {i: table.names[c][0] for i, c in blocks[0][1].items() if c is not None}
@@ -287,19 +382,35 @@ def map_table(table: RawTable, instrument: Instrument, *, path: str, wave: str |
     for key in ("respondent_id", "wave", "department"):
         blank = responses[key].isna() | (responses[key].astype(str).str.strip() == "")
         if blank.any():
-            m.problems.append(Problem(path, f"{int(blank.sum())} answers have a blank {key}",
-                                      column=key, hint=f"fill the {key} column or pass --{key}"))
-    ids = pd.DataFrame({"id": meta["respondent_id"], "wave": meta["wave"], "line": table.line})[keep]
+            m.problems.append(
+                Problem(
+                    path,
+                    f"{int(blank.sum())} answers have a blank {key}",
+                    column=key,
+                    hint=f"fill the {key} column or pass --{key}",
+                )
+            )
+    ids = pd.DataFrame({"id": meta["respondent_id"], "wave": meta["wave"], "line": table.line})[
+        keep
+    ]
     dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
     for rid, rows in list(dup.groupby("id")["line"])[:MAX_LISTED]:
-        m.problems.append(Problem(path, f"duplicate respondent id '{rid}' on rows "
-                                  f"{', '.join(map(str, rows))}", row=int(rows.iloc[0]),
-                                  column="respondent_id", hint="each respondent once per wave"))
+        m.problems.append(
+            Problem(
+                path,
+                f"duplicate respondent id '{rid}' on rows {', '.join(map(str, rows))}",
+                row=int(rows.iloc[0]),
+                column="respondent_id",
+                hint="each respondent once per wave",
+            )
+        )
     order = ["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"]
     responses = responses[order].astype({c: "string" for c in order[:-1]})
     responses["value"] = responses["value"].astype("Int8")
     cols = ["respondent_id", "survey", "wave", "department", "question", "text"]
-    comm = (pd.concat(comments, ignore_index=True).assign(survey=instrument.id)[cols]
-            if comments else pd.DataFrame(columns=cols))
+    comm = (
+        pd.concat(comments, ignore_index=True).assign(survey=instrument.id)[cols]
+        if comments
+        else pd.DataFrame(columns=cols)
+    )
     return Mapped(responses, comm, columns, na_total, dropped, m.problems)
-

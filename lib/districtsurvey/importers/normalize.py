@@ -5,9 +5,22 @@ from __future__ import annotations
 import re
 import unicodedata
 
-QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-                        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-                        "\u2013": "-", "\u2014": "-", "\u00a0": " "})
+QUOTES = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "`": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u2033": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
 
 
 def norm(text: object) -> str:

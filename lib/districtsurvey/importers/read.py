@@ -19,8 +19,17 @@ from .normalize import norm
 from .spss import read_spss
 
 #: every --format value; "auto" detects, "excel" is any layout in an .xlsx workbook
-FORMATS = ("auto", "qualtrics", "surveymonkey", "googleforms", "limesurvey", "spss", "excel",
-           "csv", "tidy")
+FORMATS = (
+    "auto",
+    "qualtrics",
+    "surveymonkey",
+    "googleforms",
+    "limesurvey",
+    "spss",
+    "excel",
+    "csv",
+    "tidy",
+)
 GENERIC = {"csv", "excel"}
 
 
@@ -40,7 +49,8 @@ class ImportSummary:
 
     def __str__(self) -> str:
         lines = [
-            f"{self.path}: detected format {self.format}" + (f" ({self.note})" if self.note else ""),
+            f"{self.path}: detected format {self.format}"
+            + (f" ({self.note})" if self.note else ""),
             f"  rows read:        {self.rows_read}",
             f"  respondents:      {self.respondents}",
             f"  departments:      {self.departments}",
@@ -77,13 +87,15 @@ def _open(path: Path) -> tuple[str, object, str]:
 def _pick_sheet(sheets: dict[str, list[list[str]]], wanted: str | None, instrument, path: str):
     if wanted:
         if wanted not in sheets:
-            raise SurveyDataError(Problem(path, f"no sheet '{wanted}' (sheets: {', '.join(sheets)})"))
+            raise SurveyDataError(
+                Problem(path, f"no sheet '{wanted}' (sheets: {', '.join(sheets)})")
+            )
         return wanted
     keys = {norm(x) for x in instrument.item_ids} if instrument else set()
 
     def hits(name: str) -> int:
         head = [norm(c) for r in sheets[name][:3] for c in r]
-        return sum(c in keys for c in head) + sum(1 for c in head if c)  / 1000
+        return sum(c in keys for c in head) + sum(1 for c in head if c) / 1000
 
     return max(sheets, key=hits) if sheets else None
 
@@ -118,17 +130,27 @@ def _detect(kind: str, content, path: Path, instrument, sheet: str | None = None
 
 def _tidy(path: Path, instrument: Instrument) -> ImportResult:
     df = load_responses(path, instrument=instrument)
-    summary = ImportSummary(str(path), "tidy", rows_read=len(df),
-                            respondents=df["respondent_id"].nunique(),
-                            items_mapped={i: "item" for i in df["item"].unique()},
-                            answers=int(df["value"].notna().sum()),
-                            departments=df["department"].nunique())
+    summary = ImportSummary(
+        str(path),
+        "tidy",
+        rows_read=len(df),
+        respondents=df["respondent_id"].nunique(),
+        items_mapped={i: "item" for i in df["item"].unique()},
+        answers=int(df["value"].notna().sum()),
+        departments=df["department"].nunique(),
+    )
     return ImportResult(df, pd.DataFrame(), summary)
 
 
-def read_export(path: str | Path, *, fmt: str = "auto", instrument: Instrument | str | Path,
-                wave: str | None = None, department: str | None = None,
-                sheet: str | None = None) -> ImportResult:
+def read_export(
+    path: str | Path,
+    *,
+    fmt: str = "auto",
+    instrument: Instrument | str | Path,
+    wave: str | None = None,
+    department: str | None = None,
+    sheet: str | None = None,
+) -> ImportResult:
     """Read a survey tool's export into tidy responses; raise SurveyDataError listing every problem.
 
     ``wave`` and ``department`` fill in values the file does not carry (the instrument's
@@ -138,14 +160,23 @@ def read_export(path: str | Path, *, fmt: str = "auto", instrument: Instrument |
     where = str(path)
     ins = instrument if isinstance(instrument, Instrument) else load_instrument(instrument)
     if fmt not in FORMATS:
-        raise SurveyDataError(Problem(where, f"unknown format '{fmt}'", hint=f"one of {', '.join(FORMATS)}"))
+        raise SurveyDataError(
+            Problem(where, f"unknown format '{fmt}'", hint=f"one of {', '.join(FORMATS)}")
+        )
     kind, content, note = _open(path)
     detected, rows = _detect(kind, content, path, ins, sheet or ins.import_spec.get("sheet"))
     if fmt != "auto" and fmt != detected:
-        ok = (fmt == "excel" and kind == "xlsx") or (detected in GENERIC and fmt not in {"spss", "tidy"})
+        ok = (fmt == "excel" and kind == "xlsx") or (
+            detected in GENERIC and fmt not in {"spss", "tidy"}
+        )
         if not ok:
-            raise SurveyDataError(Problem(where, f"this looks like a {detected} export, not {fmt}",
-                                          hint=f"use --format {detected} or --format auto"))
+            raise SurveyDataError(
+                Problem(
+                    where,
+                    f"this looks like a {detected} export, not {fmt}",
+                    hint=f"use --format {detected} or --format auto",
+                )
+            )
         if fmt != "excel":
             detected = fmt
     if detected == "tidy":
@@ -158,8 +189,13 @@ def read_export(path: str | Path, *, fmt: str = "auto", instrument: Instrument |
         table = LAYOUTS[layout](rows, where)
         table.note = note
     if not table.rows:
-        raise SurveyDataError(Problem(where, "no responses: the file has a header but no answers",
-                                      hint="export again after responses came in"))
+        raise SurveyDataError(
+            Problem(
+                where,
+                "no responses: the file has a header but no answers",
+                hint="export again after responses came in",
+            )
+        )
     mapped = map_table(table, ins, path=where, wave=wave, department=department)
     if mapped.problems:
         raise SurveyDataError(mapped.problems)
@@ -168,11 +204,18 @@ def read_export(path: str | Path, *, fmt: str = "auto", instrument: Instrument |
         raise SurveyDataError(problems)
     df = mapped.responses
     summary = ImportSummary(
-        where, detected, rows_read=len(table.rows) + sum(table.dropped.values()),
-        respondents=df["respondent_id"].nunique(), items_mapped=mapped.columns,
-        answers=int(df["value"].notna().sum()), answers_na=mapped.answers_na,
-        rows_dropped=mapped.dropped, departments=df["department"].nunique(),
-        comments=len(mapped.comments), note=table.note)
+        where,
+        detected,
+        rows_read=len(table.rows) + sum(table.dropped.values()),
+        respondents=df["respondent_id"].nunique(),
+        items_mapped=mapped.columns,
+        answers=int(df["value"].notna().sum()),
+        answers_na=mapped.answers_na,
+        rows_dropped=mapped.dropped,
+        departments=df["department"].nunique(),
+        comments=len(mapped.comments),
+        note=table.note,
+    )
     return ImportResult(df, mapped.comments, summary)
 
 

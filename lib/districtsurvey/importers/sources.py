@@ -68,8 +68,11 @@ def decode(raw: bytes, path: str) -> tuple[str, str]:
 
 
 def _not_text(path: str) -> Problem:
-    return Problem(path, "not a survey export: binary content that is not text, Excel or SPSS",
-                   hint="export again as CSV, Excel (.xlsx) or SPSS (.sav)")
+    return Problem(
+        path,
+        "not a survey export: binary content that is not text, Excel or SPSS",
+        hint="export again as CSV, Excel (.xlsx) or SPSS (.sav)",
+    )
 
 
 def _delimiter(text: str) -> str:
@@ -101,8 +104,13 @@ def text_rows(raw: bytes, path: str) -> tuple[list[list[str]], str]:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
     except csv.Error as exc:
-        raise SurveyDataError(Problem(path, f"the file looks truncated or malformed ({exc})",
-                                      hint="export it again; a quoted cell is never closed")) from exc
+        raise SurveyDataError(
+            Problem(
+                path,
+                f"the file looks truncated or malformed ({exc})",
+                hint="export it again; a quoted cell is never closed",
+            )
+        ) from exc
     name = {"\t": "tab"}.get(delimiter, delimiter)
     return rows, f"{encoding}, delimiter '{name}'"
 
@@ -114,15 +122,21 @@ def xlsx_sheets(raw: bytes, path: str) -> dict[str, list[list[str]]]:
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise SurveyDataError(Problem(path, f"cannot be read as an Excel workbook: {exc}",
-                                      hint="the file may be truncated; export it again")) from exc
+        raise SurveyDataError(
+            Problem(
+                path,
+                f"cannot be read as an Excel workbook: {exc}",
+                hint="the file may be truncated; export it again",
+            )
+        ) from exc
     sheets = {}
     try:
         for ws in wb.worksheets:
             sheets[ws.title] = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
-        raise SurveyDataError(Problem(path, f"the workbook looks truncated ({exc})",
-                                      hint="export it again")) from exc
+        raise SurveyDataError(
+            Problem(path, f"the workbook looks truncated ({exc})", hint="export it again")
+        ) from exc
     finally:
         wb.close()
     return sheets
@@ -142,5 +156,7 @@ def read_bytes(path: Path) -> bytes:
         raise SurveyDataError(Problem(where, "file not found", hint="check the path"))
     raw = path.read_bytes()
     if not raw.strip() or not raw.replace(codecs.BOM_UTF8, b"").strip():
-        raise SurveyDataError(Problem(where, "the file is empty", hint="export the responses again"))
+        raise SurveyDataError(
+            Problem(where, "the file is empty", hint="export the responses again")
+        )
     return raw

@@ -39,8 +39,13 @@ def read_spss(raw: bytes, path: str) -> RawTable:
         try:
             df, meta = pyreadstat.read_sav(str(file), user_missing=True)
         except Exception as exc:  # pyreadstat.ReadstatError and friends
-            raise SurveyDataError(Problem(path, f"cannot be read as SPSS .sav: {exc}",
-                                          hint="the file may be truncated; export it again")) from exc
+            raise SurveyDataError(
+                Problem(
+                    path,
+                    f"cannot be read as SPSS .sav: {exc}",
+                    hint="the file may be truncated; export it again",
+                )
+            ) from exc
     labels = meta.column_names_to_labels or {}
     names = [[c] + ([labels[c]] if labels.get(c) else []) for c in df.columns]
     rows = [[_code(v) for v in rec] for rec in df.itertuples(index=False)]
@@ -57,9 +62,15 @@ def read_spss(raw: bytes, path: str) -> RawTable:
         if vl:
             value_labels[j] = {_code(k): str(v) for k, v in vl.items()}
     keep = [i for i, r in enumerate(rows) if any(r)]
-    table = RawTable("spss", names, [rows[i] for i in keep], [i + 2 for i in keep],
-                     value_labels=value_labels, na_cells={(keep.index(i), j) for i, j in na if i in keep},
-                     note=f"SPSS, {meta.file_encoding or 'unknown'} encoding")
+    table = RawTable(
+        "spss",
+        names,
+        [rows[i] for i in keep],
+        [i + 2 for i in keep],
+        value_labels=value_labels,
+        na_cells={(keep.index(i), j) for i, j in na if i in keep},
+        note=f"SPSS, {meta.file_encoding or 'unknown'} encoding",
+    )
     if len(keep) < len(rows):
         table.dropped["entirely empty row"] = len(rows) - len(keep)
     return table
