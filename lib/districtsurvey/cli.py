@@ -128,3 +128,27 @@ def sample(
 
     for path in generate_sample(out):
         typer.echo(str(path))
+
+
+@app.command("import")
+def import_(
+    raw: Annotated[Path, typer.Argument(help="the survey tool's export")],
+    instrument: Annotated[str, typer.Option(help="instrument id or YAML file")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="OUT.csv or OUT.parquet")],
+    fmt: Annotated[str, typer.Option("--format", help="auto|qualtrics|surveymonkey|googleforms|"
+                                     "limesurvey|spss|excel|csv|tidy")] = "auto",
+    wave: Annotated[str | None, typer.Option(help="wave, when the file has no wave column")] = None,
+    department: Annotated[str | None, typer.Option(help="department, when the file has none")] = None,
+) -> None:
+    """Turn a raw export into tidy responses (+ OUT.comments.csv when comments are mapped)."""
+    from .importers import read_export, write_tidy
+
+    try:
+        result = read_export(raw, fmt=fmt, instrument=instrument, wave=wave, department=department)
+        write_tidy(result.responses, output)
+        if len(result.comments):
+            write_tidy(result.comments, output.with_name(f"{output.stem}.comments{output.suffix}"))
+    except SurveyDataError as err:
+        fail(err)
+    typer.echo(str(result.summary))
+    typer.echo(f"{len(result.responses)} rows -> {output}")
