@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
-
-ROOT = Path(__file__).resolve().parents[1]
-SAMPLE = ROOT / "data" / "sample"
-FIXTURES = ROOT.parent / "shared" / "fixtures"  # real exports, read in place (CI has shared/ beside)
+from support import write_params
 
 
 @pytest.fixture
@@ -33,22 +28,6 @@ def tiny() -> pd.DataFrame:
     return df
 
 
-def write_params(folder: Path, **overrides) -> Path:
-    """A params file over the committed sample, written into ``folder``."""
-    params = {
-        "name": "t", "instrument": "support_services",
-        "data": str(SAMPLE / "support_services.parquet"),
-        "comments": str(SAMPLE / "support_services_comments.csv"),
-        "headcounts": str(SAMPLE / "support_services_headcounts.csv"),
-        "wave": "2026-fall", "compare_to": "2026-spring", "departments": "all",
-        "output": str(folder / "run"),
-    }
-    params.update(overrides)
-    path = folder / "params.yml"
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-    return path
-
-
 @pytest.fixture(scope="session")
 def prepared_run(tmp_path_factory) -> Path:
     """The sample district prepared once per test session (cache only, no notebooks)."""
@@ -67,8 +46,3 @@ def small_batch(tmp_path_factory) -> tuple[Path, dict]:
     params = write_params(folder, departments=["Transportation", "Internal Audit", "Finance"])
     manifest = run_batch(params, jobs=2, quiet=True)
     return folder / "run", manifest
-
-
-def copy_params(tmp_path: Path, name: str = "demo.yml") -> Path:
-    shutil.copy(ROOT / "params" / name, tmp_path / name)
-    return tmp_path / name

@@ -1,7 +1,7 @@
 import pandas as pd
 from typer.testing import CliRunner
 
-from conftest import SAMPLE, write_params
+from support import SAMPLE, write_params
 from districtsurvey.cli import app
 
 runner = CliRunner()

@@ -5,7 +5,7 @@ import tomllib
 
 import yaml
 
-from conftest import ROOT
+from support import ROOT
 
 
 def _name(spec: str) -> tuple[str, str]:

@@ -1,29 +1,13 @@
 """The report notebooks, executed by real kernels through papermill, on the sample district."""
 
 import json
-import re
 
 import papermill as pm
 import pytest
 
-from conftest import ROOT
+from support import RESPONDENT_ID, ROOT, outputs_text
 
 pytestmark = pytest.mark.notebook
-RESPONDENT_ID = re.compile(r"\b(?:ss|ee)-[0-9a-f]{8}\b")
-
-
-def outputs_text(nb) -> str:
-    """Everything a reader of the executed notebook could see, as text."""
-    parts = []
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            parts.append(cell.source)
-            for out in cell.get("outputs", []):
-                parts.append(json.dumps(out.get("data", {}).get("text/html", "")))
-                parts.append(json.dumps(out.get("data", {}).get("text/markdown", "")))
-                parts.append(json.dumps(out.get("data", {}).get("text/plain", "")))
-                parts.append(out.get("text", ""))
-    return "\n".join(parts)
 
 
 def test_parameter_names_match_what_the_batch_passes():

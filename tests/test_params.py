@@ -1,13 +1,13 @@
 import pytest
 
-from conftest import write_params
+from support import write_params
 from districtsurvey import SurveyDataError
 from districtsurvey.batch import prepare
 from districtsurvey.params import load_params
 
 
 def test_demo_params_load_with_paths_relative_to_the_file():
-    from conftest import ROOT
+    from support import ROOT
 
     p = load_params(ROOT / "params" / "demo.yml")
     assert p.data[0] == (ROOT / "data" / "sample" / "support_services.parquet").resolve()

@@ -57,7 +57,7 @@ def test_dimension_scores_pool_answers_and_count_respondents(tiny, ins):
 
 
 def test_engagement_index_scored():
-    from conftest import SAMPLE
+    from support import SAMPLE
 
     ins = load_instrument("engagement")
     df = pd.read_parquet(SAMPLE / "engagement.parquet")

@@ -59,7 +59,7 @@ def test_duplicate_answers_are_refused(tiny):
 
 
 def test_sample_loads_clean():
-    from conftest import SAMPLE
+    from support import SAMPLE
 
     for survey in ("support_services", "engagement"):
         df = load_responses(SAMPLE / f"{survey}.parquet", instrument=load_instrument(survey))

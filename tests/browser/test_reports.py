@@ -1,0 +1,39 @@
+"""The exported reports as a leader sees them: headless Chromium, no network at all."""
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+
+
+def test_index_and_department_report_in_chromium(small_batch, offline_page, tmp_path):
+    run_dir, _ = small_batch
+    page = offline_page.page
+    page.goto((run_dir / "index.html").as_uri())
+    assert page.get_by_role("heading", name="Departments at a glance").is_visible()
+    assert page.locator("img").count() >= 1
+    page.get_by_role("link", name="Transportation").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("departments/transportation.html")
+    heading = page.get_by_role("heading", name="Transportation", exact=True)
+    assert heading.is_visible()
+    # the first screen carries the key facts, with no code anywhere
+    first_screen = page.evaluate("document.body.innerText.slice(0, 600)")
+    assert "respondents" in first_screen and "response rate" in first_screen
+    assert "favorable" in first_screen
+    assert page.locator(".jp-InputArea-editor, .jp-CodeCell .jp-InputArea").count() == 0
+    for name in ("Areas compared with the district", "Strengths and opportunities", "Every statement"):
+        assert page.get_by_role("heading", name=name).is_visible()
+    imgs = page.locator("img")
+    assert imgs.count() >= 2
+    assert all(imgs.nth(i).evaluate("i => i.naturalWidth > 100") for i in range(imgs.count()))
+    page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
+    assert offline_page.blocked == [], f"network requests were made: {offline_page.blocked}"
+
+
+def test_suppressed_department_shows_no_figures(small_batch, offline_page):
+    run_dir, _ = small_batch
+    page = offline_page.page
+    page.goto((run_dir / "departments" / "internal-audit.html").as_uri())
+    text = page.evaluate("document.body.innerText")
+    assert "fewer than 5" in text
+    assert offline_page.blocked == []
