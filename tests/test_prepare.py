@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 import pandas as pd
 
 from districtsurvey.prepare import DISTRICT, slugify
@@ -41,3 +43,29 @@ def test_district_row_and_response_rates(prepared_run):
 
 def test_slugify():
     assert slugify("Food & Nutrition Services") == "food-nutrition-services"
+
+
+def test_params_can_point_at_a_raw_export(tmp_path):
+    """A real export (IBM HR, fixture 14) read through the importer by the run itself."""
+    import yaml
+    from support import FIXTURES, ROOT
+
+    from districtsurvey.batch import prepare
+
+    params = {
+        "name": "ibm", "wave": "2026-fall",
+        "instrument": str(ROOT / "tests" / "fixtures" / "import" / "ibm_hr.yml"),
+        "data": [{"path": str(FIXTURES / "14_ibm_hr_attrition" / "data.csv"), "format": "auto"}],
+        "output": str(tmp_path / "run"),
+    }
+    path = tmp_path / "ibm.yml"
+    path.write_text(yaml.safe_dump(params))
+    run_dir = prepare(path)
+    items = pd.read_parquet(run_dir / "cache" / "items.parquet").set_index(["department", "item"])
+    ref = pd.read_csv(FIXTURES / "14_ibm_hr_attrition" / "reference_computed.csv")
+    ref = ref[ref["group_var"] == "Department"].set_index(["group", "item"])
+    for (dept, item), row in ref.iterrows():
+        got = items.loc[(dept, item)]
+        assert got["n"] == row["n_valid"]
+        assert got["mean"] == pytest.approx(row["mean"], abs=1e-6)
+        assert got["pct_favorable"] == pytest.approx(row["pct_fav"], abs=1e-6)

@@ -48,7 +48,8 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
         if isinstance(source, RawExport):
             from .importers import read_export  # imported only when a raw export is used
 
-            frames.append(read_export(source.path, fmt=source.format, instrument=instrument).responses)
+            result = read_export(source.path, fmt=source.format, instrument=instrument, wave=params.wave)
+            frames.append(result.responses)
         else:
             frames.append(load_responses(source, instrument=instrument))
     return pd.concat(frames, ignore_index=True)

@@ -66,8 +66,9 @@ def plot_heatmap(d: District, *, ax=None):
 
 
 def ranking(d: District) -> Styler:
-    """Departments ranked by overall % favorable (the outcome dimension)."""
-    outcome = d.instrument.items.set_index("id").loc[d.instrument.outcome, "dimension"]
+    """Departments ranked by % favorable on the outcome's dimension (else the first item's)."""
+    items = d.instrument.items.set_index("id")
+    outcome = items.loc[d.instrument.outcome or items.index[0], "dimension"]
     t = d.dimensions[d.dimensions["dimension"] == outcome].sort_values(
         "pct_favorable", ascending=False, na_position="last")
     return _style(pd.DataFrame({
