@@ -15,10 +15,11 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
+from .insights import FOCUS_FILE, focus_file, leader_tables_for_run
 from .instrument import Instrument, load_instrument
 from .params import RawExport, RunParams
-from .privacy import redact_comments, suppress_small_groups
-from .scoring import add_comparisons, score_dimensions, score_items, sort_waves, wave_key
+from .privacy import protect_tables, redact_comments, suppress_small_groups
+from .scoring import add_comparisons, aggregate, scored, sort_waves, wave_key
 from .validate import COMMENTS, HEADCOUNTS, load_responses, load_table
 
 DISTRICT = "District"
@@ -83,8 +84,11 @@ def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> l
     return chosen
 
 
-def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, min_n: int):
-    """Respondents per department x wave (and the district), with invited and response rate."""
+def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, min_n: int | None):
+    """Respondents per department x wave (and the district), with invited and response rate.
+
+    Small groups are suppressed unless ``min_n`` is None (then the raw counts, for ``score_run``).
+    """
     answered = responses[responses["value"].notna()]
     per = answered.groupby(["department", "wave"], observed=True)["respondent_id"].nunique()
     district = answered.groupby("wave", observed=True)["respondent_id"].nunique()
@@ -98,29 +102,61 @@ def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, 
     else:
         table["invited"] = float("nan")
         table["response_rate"] = float("nan")
-    table = suppress_small_groups(table, min_n=min_n)
-    table["response_rate"] = table["response_rate"].mask(table["suppressed"])
-    table["invited"] = table["invited"].mask(table["suppressed"])
-    return table.reset_index(drop=True)
+    table = table.reset_index(drop=True)
+    return table if min_n is None else suppress_small_groups(table, min_n=min_n)
 
 
-def score_run(responses: pd.DataFrame, instrument: Instrument, *, min_n: int) -> dict[str, pd.DataFrame]:
-    """Every report-safe table of a run, for all departments and waves at once."""
-    tables = {}
-    for level, fn in (("items", score_items), ("dimensions", score_dimensions)):
-        on = "item" if level == "items" else "dimension"
-        per = fn(responses, instrument, by=["department", "wave"], min_n=min_n)
-        district = fn(responses, instrument, by=["wave"], min_n=min_n).assign(department=DISTRICT)
-        tables[level] = add_comparisons(per, district, on=on)
-        tables[f"district_{level}"] = add_comparisons(district, district, on=on)
+def _unsuppressed(responses: pd.DataFrame, instrument: Instrument, by: list[str], level: str):
+    """``score_items`` / ``score_dimensions`` before suppression (input of ``protect_tables``)."""
+    df = scored(responses, instrument)
+    if level == "items":
+        return aggregate(df, [*by, "item"], instrument)
+    keys = [*by, "dimension"]
+    tables = [aggregate(df, keys, instrument, respondents=True).assign(kind="dimension")]
+    for index_id, members in instrument.indices.items():
+        part = df[df["item"].isin(members)].assign(dimension=index_id)
+        if not part.empty:
+            tables.append(aggregate(part, keys, instrument, respondents=True).assign(kind="index"))
+    return pd.concat(tables, ignore_index=True)
+
+
+def score_run(
+    responses: pd.DataFrame, instrument: Instrument, *, min_n: int,
+    headcounts: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Every report-safe table of a run, for all departments and waves at once.
+
+    Suppression is applied to all tables together (``privacy.protect_tables``): small groups and
+    the complementary cells that keep them from being recovered by subtraction, before any
+    comparison column is derived.
+    """
+    raw = {}
+    for level in ("items", "dimensions"):
+        raw[level] = _unsuppressed(responses, instrument, ["department", "wave"], level)
+        raw[f"district_{level}"] = _unsuppressed(responses, instrument, ["wave"], level).assign(
+            department=DISTRICT)
     frames = []
     for by in instrument.breakdowns:
         if by in responses.columns and responses[by].notna().any():
-            part = score_dimensions(responses.dropna(subset=[by]), instrument,
-                                    by=["department", "wave", by], min_n=min_n)
+            keys = ["department", "wave", by]
+            part = _unsuppressed(responses.dropna(subset=[by]), instrument, keys, "dimensions")
             frames.append(part.rename(columns={by: "group"}).assign(by=by))
     if frames:
-        tables["breakdowns"] = pd.concat(frames, ignore_index=True)
+        raw["breakdowns"] = pd.concat(frames, ignore_index=True)
+    raw["respondents"] = respondent_counts(responses, headcounts, None)
+    answered = responses[responses["value"].notna()]
+    per_respondent = answered.groupby(["wave", "respondent_id"], observed=True)
+    one_department = per_respondent["department"].nunique()
+    tables = protect_tables(
+        raw, min_n=min_n, respondents_additive=bool((one_department <= 1).all()),
+        item_dimension=instrument.items.set_index("id")["dimension"].to_dict(),
+        indices=instrument.indices,
+    )
+    for level in ("items", "dimensions"):
+        on = "item" if level == "items" else "dimension"
+        district = tables[f"district_{level}"]
+        tables[level] = add_comparisons(tables[level], district, on=on)
+        tables[f"district_{level}"] = add_comparisons(district, district, on=on)
     return tables
 
 
@@ -133,9 +169,9 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
     responses = responses[responses["wave"].isin(waves)]
     compare_to = params.compare_to or (waves[-2] if len(waves) > 1 else None)
 
-    tables = score_run(responses, instrument, min_n=params.min_n)
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None
-    tables["respondents"] = respondent_counts(responses, headcounts, params.min_n)
+    tables = score_run(responses, instrument, min_n=params.min_n, headcounts=headcounts)
+    tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
     if params.comments:
         comments = pd.concat([load_table(p, COMMENTS) for p in params.comments], ignore_index=True)
         counts = tables["respondents"].fillna({"n": 0})
@@ -166,4 +202,5 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
         "params": json.loads(params.model_dump_json()),
     }
     (cache / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
+    focus_file(tables["focus"], instrument).to_csv(run_dir / FOCUS_FILE, index=False)
     return run_dir
