@@ -38,6 +38,8 @@ class RunParams(BaseModel):
     min_n: int = Field(5, ge=3)
     comment_min_n: int = Field(10, ge=3)
     max_focus: int = Field(3, ge=1, le=3)
+    focus_rule: Literal["gap_x_importance", "lowest"] = "gap_x_importance"
+    previous_run: Path | None = None
     comments: list[Path] = []
     headcounts: Path | None = None
     benchmarks: Path | None = None
@@ -80,6 +82,7 @@ def _resolve(params: RunParams, base: Path) -> RunParams:
     return params.model_copy(update={
         "data": data, "instrument": instrument, "comments": [r(p) for p in params.comments],
         "headcounts": r(params.headcounts), "benchmarks": r(params.benchmarks),
+        "previous_run": r(params.previous_run),
         "output": r(params.output) if params.output else (base.parent / "outputs" / params.name),
     })
 
@@ -104,6 +107,9 @@ def load_params(path: str | Path) -> RunParams:
     params = _resolve(params, path.resolve().parent)
     missing = [Problem(where, f"file not found: {p}", hint="paths are relative to the params file")
                for p in params.files() if not p.exists()]
+    if params.previous_run and not (params.previous_run / "focus_areas.csv").exists():
+        missing.append(Problem(where, f"previous_run: no focus_areas.csv in {params.previous_run}",
+                               hint="point at the output folder of an earlier run"))
     if not instrument_path(params.instrument).exists():
         missing.append(Problem(where, f"instrument: no such instrument '{params.instrument}'",
                                hint="an id in data/instruments/ or a path to a .yml"))
