@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +41,8 @@ class RunParams(BaseModel):
     max_focus: int = Field(3, ge=1, le=3)
     focus_rule: Literal["gap_x_importance", "lowest"] = "gap_x_importance"
     previous_run: Path | None = None
+    report_date: dt.date | None = None  # default: the day the run is prepared
+    next_survey: str = ""  # when results will be checked again, e.g. "2027-spring pulse"
     comments: list[Path] = []
     headcounts: Path | None = None
     benchmarks: Path | None = None
