@@ -18,7 +18,7 @@ FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#2
 
 def _axes(ax: Axes | None, height: float, width: float = 8.0) -> Axes:
     if ax is None:
-        _, ax = plt.subplots(figsize=(width, height))
+        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
     return ax
 
 
@@ -104,13 +104,25 @@ def plot_heatmap(
     return ax
 
 
-def plot_trend(table: pd.DataFrame, *, x: str = "wave", hue: str = "label", ax: Axes | None = None) -> Axes:
-    """% favorable across waves, one line per ``hue``; suppressed waves leave a gap."""
-    ax = _axes(ax, 3.6)
+def plot_trend(
+    table: pd.DataFrame, *, x: str = "wave", hue: str = "label", order: list[str] | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """% favorable across waves, one line per ``hue``, with 95% intervals (``fav_low``/``fav_high``)
+    when present; suppressed waves leave a gap."""
+    ax = _axes(ax, 3.8)
+    order = order or list(dict.fromkeys(table[x]))
+    pos = {w: i for i, w in enumerate(order)}
     for name, part in table.groupby(hue, sort=False):
-        ax.plot(part[x], part["pct_favorable"].astype(float), marker="o", label=name)
+        xs = part[x].map(pos).to_numpy(dtype=float)
+        ys = part["pct_favorable"].astype(float).to_numpy()
+        line = ax.plot(xs, ys, marker="o", label=name)[0]
+        if {"fav_low", "fav_high"} <= set(part.columns):
+            ax.fill_between(xs, part["fav_low"].astype(float), part["fav_high"].astype(float),
+                            color=line.get_color(), alpha=0.12, linewidth=0)
+    ax.set_xticks(range(len(order)), order)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% favorable")
+    ax.set_ylabel("% favorable (shaded: 95% interval)")
     ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
     return ax

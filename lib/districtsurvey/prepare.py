@@ -6,6 +6,7 @@ notebook of the batch reads a slice of tables that can be shown as they are.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import json
@@ -197,6 +198,9 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
         "min_n": params.min_n,
         "comment_min_n": params.comment_min_n,
         "max_focus": params.max_focus,
+        "focus_rule": params.focus_rule,
+        "date": (params.report_date or dt.date.today()).isoformat(),
+        "next_survey": params.next_survey,
         "departments": [{"name": d, "slug": slugify(d)} for d in departments],
         "inputs": [{"path": str(p), "sha256": sha256(p)} for p in params.files()],
         "params": json.loads(params.model_dump_json()),

@@ -1,44 +1,58 @@
-"""What report notebooks call: load a prepared run's slice, return display-ready objects.
+"""What the department report notebook calls: load a prepared run's slice, return display objects.
 
-Every table here comes from the run cache, where suppression was already applied; the display
-helpers only format. ``load("", "finance")`` prepares the demo run first, so a notebook's Run All
-works on a fresh clone.
+Every table comes from the run cache, where suppression was already applied; these helpers only
+select and format. ``load("", "")`` prepares the demo run first, so Run All works on a fresh clone.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
-from . import plots
+from . import actions, plots
+from .display import Chart, count, interval, pct, pts, table
 from .instrument import Instrument, load_instrument
 
 PROJECT = Path(__file__).resolve().parents[2]
+FLAG_WORDS = {"up": "up (significant)", "down": "down (significant)", "no change": "no real change",
+              "within noise": "within noise (group too small to tell)"}
 
 
 @dataclass
 class Report:
-    """One department's report-safe slice of a prepared run."""
+    """One department's report-safe slice of a prepared run (current wave unless said)."""
 
     run: dict
     instrument: Instrument
     department: str
     slug: str
-    items: pd.DataFrame  # current wave, one row per item
-    dimensions: pd.DataFrame  # current wave, one row per dimension / index
+    items: pd.DataFrame
+    dimensions: pd.DataFrame
     history: pd.DataFrame  # dimensions over all waves
     breakdowns: pd.DataFrame
     respondents: pd.DataFrame  # all waves
     comments: pd.DataFrame
+    focus: pd.DataFrame
+    follow_up: pd.DataFrame = field(default_factory=pd.DataFrame)
+    benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def min_n(self) -> int:
         return int(self.run["min_n"])
+
+    @property
+    def wave(self) -> str:
+        return self.run["wave"]
+
+    @property
+    def shown_items(self) -> pd.DataFrame:
+        return self.items[~self.items["suppressed"]]
 
 
 def run_folder(run_dir: str | Path = "") -> Path:
@@ -57,183 +71,311 @@ def read_run(run_dir: str | Path) -> dict:
     return json.loads((Path(run_dir) / "cache" / "run.json").read_text(encoding="utf-8"))
 
 
-def _read(run_dir: Path, name: str, **filters) -> pd.DataFrame:
-    path = run_dir / "cache" / f"{name}.parquet"
+def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
+    """One cache table, filtered at read time (only the slice is read)."""
+    path = Path(run_dir) / "cache" / f"{name}.parquet"
     if not path.exists():
         return pd.DataFrame()
-    pushdown = [(k, "==", v) for k, v in filters.items()] or None
-    return pd.read_parquet(path, filters=pushdown)
+    return pd.read_parquet(path, filters=[(k, "==", v) for k, v in filters.items()] or None)
 
 
 def load(run_dir: str | Path = "", department: str = "") -> Report:
     """Load one department (by slug or name) of a prepared run."""
     folder = run_folder(run_dir)
     run = read_run(folder)
-    by_slug = {d["slug"]: d["name"] for d in run["departments"]}
-    names = {d["name"] for d in run["departments"]}
+    slugs = {d["slug"]: d["name"] for d in run["departments"]}
+    names = {v: k for k, v in slugs.items()}
     department = department or run["departments"][0]["slug"]
-    name = by_slug.get(department) or (department if department in names else None)
+    name = slugs.get(department) or (department if department in names else None)
     if name is None:
-        raise KeyError(f"unknown department '{department}'; known: {', '.join(sorted(by_slug))}")
-    instrument = load_instrument(run["instrument"])
+        raise KeyError(f"unknown department '{department}'; known: {', '.join(sorted(slugs))}")
+    ins = load_instrument(run["instrument"])
     wave = run["wave"]
-    items = _read(folder, "items", department=name, wave=wave)
-    items = items.assign(
-        label=items["item"].map(instrument.item_text),
-        dimension=items["item"].map(instrument.items.set_index("id")["dimension"]),
-    )
-    order = {d: i for i, d in enumerate(instrument.dimensions["id"])}
-    history = _read(folder, "dimensions", department=name)
-    history = history.assign(label=history["dimension"].map(instrument.dimension_label))
+    item_dim = ins.items.set_index("id")["dimension"]
+    items = read_table(folder, "items", department=name, wave=wave)
+    items = items.assign(label=items["item"].map(ins.item_text), dimension=items["item"].map(item_dim))
+    order = {d: i for i, d in enumerate(ins.dimensions["id"])}
+    history = read_table(folder, "dimensions", department=name)
+    history = history.assign(label=history["dimension"].map(ins.dimension_label))
     dims = history[history["wave"] == wave].sort_values("dimension", key=lambda s: s.map(order))
-    comments = _read(folder, "comments", department=name, wave=wave)
-    return Report(run, instrument, name, slug=[s for s, n in by_slug.items() if n == name][0],
-                  items=items.reset_index(drop=True), dimensions=dims.reset_index(drop=True),
-                  history=history, breakdowns=_read(folder, "breakdowns", department=name, wave=wave),
-                  respondents=_read(folder, "respondents", department=name), comments=comments)
+    return Report(
+        run, ins, name, names[name], items=items.reset_index(drop=True),
+        dimensions=dims.reset_index(drop=True), history=history,
+        breakdowns=read_table(folder, "breakdowns", department=name, wave=wave),
+        respondents=read_table(folder, "respondents", department=name),
+        comments=read_table(folder, "comments", department=name, wave=wave),
+        focus=read_table(folder, "focus", department=name),
+        follow_up=read_table(folder, "follow_up", department=name),
+        benchmarks=read_table(folder, "benchmarks", department=name),
+    )
 
 
-def _pct(v) -> str:
-    return "—" if pd.isna(v) else f"{v:.0f}%"
+def _now(r: Report) -> pd.Series | None:
+    now = r.respondents[r.respondents["wave"] == r.wave]
+    return now.iloc[0] if len(now) else None
 
 
-def _pts(v) -> str:
-    return "—" if pd.isna(v) else f"{v:+.0f}"
+def _outcome(r: Report) -> pd.Series | None:
+    row = r.items[r.items["item"] == r.instrument.outcome]
+    return row.iloc[0] if len(row) and not row.iloc[0]["suppressed"] else None
 
 
-def _n(r: Report, v) -> str:
-    return f"fewer than {r.min_n}" if pd.isna(v) else f"{int(v):,}"
+def _change_words(row) -> str:
+    if pd.isna(row["change_pct_favorable"]):
+        return ""
+    flag = FLAG_WORDS.get(row.get("change_flag"), "")
+    return f"{pts(row['change_pct_favorable'])} points since {row['prev_wave']}" + (f", {flag}" if flag else "")
 
 
-def headline(r: Report) -> Markdown:
-    """The first screen: who, how many, the overall score and its change."""
-    now = r.respondents[r.respondents["wave"] == r.run["wave"]]
-    n = now["n"].iloc[0] if len(now) else pd.NA
-    rate = now["response_rate"].iloc[0] if len(now) else float("nan")
-    outcome = r.items[r.items["item"] == r.instrument.outcome]
-    overall = outcome.iloc[0] if len(outcome) else None
-    lines = [
-        f"# {r.department}",
-        f"**{r.instrument.title}, {r.run['wave']}** · respondents: **{_n(r, n)}**"
-        + ("" if pd.isna(rate) else f" · response rate: **{rate:.0f}%**"),
-    ]
-    if overall is not None and not overall["suppressed"]:
-        change = overall["change_pct_favorable"]
-        since = "" if pd.isna(change) else f", **{_pts(change)} points** since {overall['prev_wave']}"
-        lines.append(
-            f"Overall: **{_pct(overall['pct_favorable'])} favorable** "
-            f"(district {_pct(overall['district_pct_favorable'])}){since}."
-        )
-    elif overall is not None:
-        lines.append(f"Overall: not shown — fewer than {r.min_n} answers.")
+def _statement(row) -> str:
+    return f"{row['label']} — **{pct(row['pct_favorable'])}**"
+
+
+def at_a_glance(r: Report) -> Markdown:
+    """The first screen: respondents and response rate, overall score and change, top strengths,
+    the focus areas, and how last round's focus items moved."""
+    now = _now(r)
+    n = now["n"] if now is not None else pd.NA
+    rate = now["response_rate"] if now is not None else float("nan")
+    lines = [f"# {r.department}",
+             f"**{r.instrument.title}, {r.wave}** · respondents: **{count(n, r.min_n)}**"
+             + ("" if pd.isna(rate) else f" · response rate: **{pct(rate)}**")]
+    if r.shown_items.empty:
+        lines.append(f"Results are not shown: fewer than {r.min_n} respondents answered.")
+        return Markdown("\n\n".join(lines))
+    overall = _outcome(r)
+    if overall is not None:
+        change = _change_words(overall)
+        lines.append(f"**Overall: {pct(overall['pct_favorable'])} favorable** (district "
+                     f"{pct(overall['district_pct_favorable'])})" + (f"; {change}." if change else "."))
+    best = r.shown_items.nlargest(3, "pct_favorable")
+    lines.append("**Top strengths**\n\n" + "\n".join(f"- {_statement(b)}" for b in best.to_dict("records")))
+    focus = r.focus.merge(r.items[["item", "label"]], on="item")
+    chosen = [f"{f['rank']}. {f['label']} — **{pct(f['pct_favorable'])}**; {f['reason']}"
+              for f in focus.to_dict("records")]
+    lines.append(f"**Focus areas** (at most {r.run['max_focus']})\n\n" + ("\n".join(chosen) or "None stands out."))
+    if not r.follow_up.empty:
+        lines.append(f"**Last round's focus** ({r.run.get('compare_to')})\n\n"
+                     + "\n".join(f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records")))
     return Markdown("\n\n".join(lines))
 
 
-def _style(df: pd.DataFrame) -> Styler:
-    return df.style.hide(axis="index").set_table_attributes('class="ds-table"')
+def _follow_line(r: Report, f: dict) -> str:
+    text = r.instrument.item_text(f["item"]).rstrip(".")
+    if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
+        return f"{text}: not shown this round (fewer than {r.min_n} answers)"
+    moved = FLAG_WORDS.get(f.get("change_flag"), "")
+    return (f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} "
+            f"({pts(f['change_pct_favorable'])} points{', ' + moved if moved else ''})")
 
 
-def dimension_table(r: Report) -> Styler:
-    """Dimension scores against the district and the previous wave."""
-    d = r.dimensions
-    return _style(pd.DataFrame({
-        "Area": d["label"], "Respondents": [_n(r, v) for v in d["n"]],
-        "% favorable": d["pct_favorable"].map(_pct), "District": d["district_pct_favorable"].map(_pct),
-        "vs district (points)": d["vs_district"].map(_pts),
-        "Change since last wave": d["change_pct_favorable"].map(_pts),
-    }))
+def focus_table(r: Report) -> Styler | Markdown:
+    """The focus areas with the reason each was chosen (the run's focus rule)."""
+    if r.focus.empty:
+        return Markdown("No focus area is chosen: too few answers, or nothing stands below the district.")
+    f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
+    return table(pd.DataFrame({
+        "#": f["rank"], "Statement": f["label"], "% favorable": f["pct_favorable"].map(pct),
+        "District": f["district_pct_favorable"].map(pct), "Why": f["reason"],
+    }), caption=f"Chosen by the rule '{r.run.get('focus_rule', 'gap_x_importance')}' (see Methods).")
 
 
-def plot_dimensions(r: Report, *, ax=None):
-    """% favorable per dimension, district as a marker."""
-    ax = plots.plot_favorability(r.dimensions, min_n=r.min_n, ax=ax)
-    ax.set_title(f"{r.department}: % favorable by area, {r.run['wave']}", loc="left")
-    return ax
+def action_plan(r: Report) -> Styler | Markdown:
+    """The prefilled 90-day plan per focus area (editable copies are written beside the report)."""
+    plan = actions.action_plan(r.focus, r.instrument, department=r.department,
+                               start=dt.date.fromisoformat(r.run["date"]))
+    if plan.empty:
+        return Markdown("No action plan: no focus area this round.")
+    return table(plan[["rank", "statement", "goal", "tactics", "owner", "leading_indicator",
+                       "check_date"]].rename(columns=lambda c: c.replace("_", " ").capitalize()),
+                 caption=f"Editable copies: action_plans/{r.slug}.xlsx and .csv in the run folder.")
 
 
-def item_table(r: Report) -> Styler:
-    """Every item: n, mean, % favorable / neutral / unfavorable, district and change."""
-    t = r.items
-    return _style(pd.DataFrame({
-        "Area": t["dimension"].map(r.instrument.dimension_label), "Statement": t["label"],
-        "n": [_n(r, v) for v in t["n"]], "Mean": t["mean"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
-        "% fav": t["pct_favorable"].map(_pct), "% neutral": t["pct_neutral"].map(_pct),
-        "% unfav": t["pct_unfavorable"].map(_pct), "District": t["district_pct_favorable"].map(_pct),
-        "Change": t["change_pct_favorable"].map(_pts),
-    }))
-
-
-def plot_likert(r: Report, *, ax=None):
-    """Diverging Likert chart of every item."""
-    ax = plots.plot_likert(r.items, min_n=r.min_n, ax=ax)
-    ax.set_title(f"{r.department}: how respondents answered, {r.run['wave']}", loc="left")
-    return ax
-
-
-def change_table(r: Report) -> Styler:
-    """Dimensions across all waves (% favorable)."""
-    h = r.history.pivot_table(index="label", columns="wave", values="pct_favorable", sort=False)
-    waves = [w for w in r.run["waves"] if w in h.columns]
-    return _style(h[waves].map(_pct).reset_index().rename(columns={"label": "Area"}))
-
-
-def strengths_and_opportunities(r: Report, *, top: int = 3) -> Markdown:
-    """Highest items (strengths) and lowest items against the district (opportunities)."""
-    shown = r.items[~r.items["suppressed"]]
-    if shown.empty:
-        return Markdown(f"Too few answers to name strengths (fewer than {r.min_n}).")
-    best = shown.nlargest(top, "pct_favorable")
-    worst = shown.assign(gap=shown["pct_favorable"] - shown["district_pct_favorable"]).nsmallest(top, "gap")
-    lines = ["**Strengths** (highest % favorable)"]
-    lines += [f"- {row.label} — {_pct(row.pct_favorable)}" for row in best.itertuples()]
-    lines += ["", "**Opportunities** (furthest below the district)"]
-    lines += [f"- {row.label} — {_pct(row.pct_favorable)}, {_pts(row.gap)} points vs district"
-              for row in worst.itertuples()]
+def follow_up(r: Report) -> Markdown:
+    """How last round's focus items moved (carried over automatically from the previous run)."""
+    if r.follow_up.empty:
+        return Markdown("No earlier focus areas to follow up.")
+    lines = [f"Focus areas chosen for {r.run.get('compare_to')}:", ""]
+    lines += [f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records")]
     return Markdown("\n".join(lines))
 
 
-def breakdown_table(r: Report, *, by: str | None = None) -> Styler:
-    """% favorable by rater group (role or site) and dimension; small groups shown as '—'."""
+def dimension_caption(r: Report) -> str:
+    d = r.dimensions[(r.dimensions["kind"] == "dimension") & ~r.dimensions["suppressed"]]
+    if d.empty:
+        return f"Not shown: fewer than {r.min_n} respondents."
+    low, high = d.nsmallest(1, "pct_favorable").iloc[0], d.nlargest(1, "pct_favorable").iloc[0]
+    return (f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
+            f"{abs(low['vs_district']):.0f} points {'below' if low['vs_district'] < 0 else 'above'} "
+            f"the district. {high['label']} is the highest: {pct(high['pct_favorable'])}.")
+
+
+def plot_dimensions(r: Report) -> Chart:
+    """% favorable per dimension with the district as a marker."""
+    ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
+    ax.set_title(f"{r.department}: % favorable by area, {r.wave}", loc="left")
+    alt = "Bar chart of % favorable by area: " + "; ".join(
+        f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
+        for row in r.dimensions.to_dict("records"))
+    return Chart.from_axes(ax, alt=alt, caption=dimension_caption(r))
+
+
+def dimension_table(r: Report) -> Styler:
+    """Dimension scores with 95% intervals, against the district and the previous wave."""
+    d = r.dimensions
+    return table(pd.DataFrame({
+        "Area": d["label"], "Respondents": [count(v, r.min_n) for v in d["n"]],
+        "% favorable": d["pct_favorable"].map(pct), "95% interval": list(map(interval, d["fav_low"], d["fav_high"])),
+        "District": d["district_pct_favorable"].map(pct), "vs district": d["vs_district"].map(pts),
+        "Change": d["change_pct_favorable"].map(pts), "Change is": d["change_flag"].map(FLAG_WORDS).fillna("—"),
+    }))
+
+
+def strengths(r: Report) -> Markdown:
+    """Highest items, the biggest meaningful gains, and recognition comments."""
+    shown = r.shown_items
+    if shown.empty:
+        return Markdown(f"Not shown: fewer than {r.min_n} respondents.")
+    lines = ["**Highest-rated statements**", ""]
+    lines += [f"- {_statement(b)}" for b in shown.nlargest(3, "pct_favorable").to_dict("records")]
+    gains = shown[shown["change_flag"] == "up"].nlargest(3, "change_pct_favorable")
+    lines += ["", "**Biggest meaningful gains** (significant and at least 5 points)", ""]
+    lines += [f"- {g['label']} — {pts(g['change_pct_favorable'])} points" for g in gains.to_dict("records")]
+    lines += [] if len(gains) else ["- No statement rose significantly since the last wave."]
+    recog = r.comments[r.comments["question"].isin(r.instrument.recognition_questions)] \
+        if not r.comments.empty else r.comments
+    if len(recog):
+        lines += ["", "**Recognition** — what respondents said about people who served them well", ""]
+        lines += [f"> {t}\n" for t in recog["text"].head(6)]
+    return Markdown("\n".join(lines))
+
+
+def plot_trends(r: Report) -> Chart:
+    """% favorable per dimension over every wave, with 95% intervals."""
+    h = r.history[r.history["kind"] == "dimension"]
+    ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
+    ax.set_title(f"{r.department}: % favorable by area across waves", loc="left")
+    flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
+    caption = ("; ".join(f"{d['label']} went {d['change_flag']} {abs(d['change_pct_favorable']):.0f} points"
+                         for d in flagged.to_dict("records")) or "No area changed significantly") + \
+        f" since {r.run.get('compare_to')}."
+    return Chart.from_axes(ax, alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
+                           caption=caption)
+
+
+def trend_table(r: Report) -> Styler:
+    """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
+    h = r.history.pivot_table(index="label", columns="wave", values="pct_favorable", sort=False, dropna=False)
+    waves = [w for w in r.run["waves"] if w in h.columns]
+    out = h[waves].map(pct).reset_index().rename(columns={"label": "Area"})
+    flags = r.dimensions.set_index("label")["change_flag"].map(FLAG_WORDS)
+    out["Latest change"] = out["Area"].map(flags).fillna("—")
+    return table(out, caption="A change counts only when it is significant (two-proportion z-test, "
+                 "p < 0.05) and at least 5 points.")
+
+
+def plot_likert(r: Report) -> Chart:
+    """Diverging Likert chart of every item."""
+    ax = plots.plot_likert(r.items, min_n=r.min_n)
+    ax.set_title(f"{r.department}: how respondents answered, {r.wave}", loc="left")
+    shown = r.shown_items
+    caption = "" if shown.empty else (
+        f"Most favorable: {shown.nlargest(1, 'pct_favorable').iloc[0]['label']} "
+        f"({pct(shown['pct_favorable'].max())}); least: "
+        f"{shown.nsmallest(1, 'pct_favorable').iloc[0]['label']} ({pct(shown['pct_favorable'].min())}).")
+    alt = "Diverging bar chart of agreement per statement: " + "; ".join(
+        f"{row['label']} {pct(row['pct_favorable'])} favorable" for row in r.items.to_dict("records"))
+    return Chart.from_axes(ax, alt=alt, caption=caption)
+
+
+def item_table(r: Report) -> Styler:
+    """Every item: n, mean, % favorable with interval, neutral, unfavorable, district, change."""
+    t = r.items
+    return table(pd.DataFrame({
+        "Area": t["dimension"].map(r.instrument.dimension_label), "Statement": t["label"],
+        "n": [count(v, r.min_n) for v in t["n"]],
+        "Mean": t["mean"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
+        "% fav": t["pct_favorable"].map(pct), "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
+        "% neutral": t["pct_neutral"].map(pct), "% unfav": t["pct_unfavorable"].map(pct),
+        "District": t["district_pct_favorable"].map(pct), "Change": t["change_pct_favorable"].map(pts),
+    }))
+
+
+def benchmarks(r: Report) -> Styler | Markdown:
+    """Percentile rank of each item against the external benchmark, when one was given."""
+    b = r.benchmarks
+    if b.empty:
+        return Markdown("No benchmark file was given for this run.")
+    b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
+    b = b[~b["suppressed"]]
+    n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
+    return table(pd.DataFrame({
+        "Statement": b["label"], "Mean": b["mean"].map(lambda v: f"{v:.2f}"),
+        "Percentile rank": b["percentile_rank"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
+    }), caption=f"Benchmark: {b['source'].iloc[0] if len(b) else ''}"
+                + ("" if pd.isna(n) else f" (n = {int(n):,})"))
+
+
+def breakdown_table(r: Report, *, by: str | None = None) -> Styler | Markdown:
+    """% favorable by rater group (role, or site for engagement) and area; small groups '—'."""
     b = r.breakdowns
     by = by or (r.instrument.breakdowns[0] if r.instrument.breakdowns else None)
     if b.empty or by is None:
-        return _style(pd.DataFrame({"": ["No breakdown in this run."]}))
+        return Markdown("No breakdown in this run.")
     b = b[(b["by"] == by) & (b["kind"] == "dimension")]
     b = b.assign(label=b["dimension"].map(r.instrument.dimension_label))
-    wide = b.pivot_table(index="group", columns="label", values="pct_favorable", dropna=False)
+    wide = b.pivot_table(index="group", columns="label", values="pct_favorable", dropna=False, sort=False)
     n = b.groupby("group")["n"].max()
-    wide = wide.map(_pct)
-    wide.insert(0, "Respondents", [_n(r, n.get(g)) for g in wide.index])
-    return _style(wide.reset_index().rename(columns={"group": by.title()}))
+    wide = wide.map(pct)
+    wide.insert(0, "Respondents", [count(n.get(g), r.min_n) for g in wide.index])
+    return table(wide.reset_index().rename(columns={"group": by.title()}),
+                 caption=f"'—' = fewer than {r.min_n} respondents, or hidden so that a small group "
+                         "cannot be worked out from the others.")
 
 
 def comments(r: Report, *, per_question: int = 8) -> Markdown:
-    """Redacted comments grouped by question, only for groups above the comment threshold."""
-    if r.comments.empty:
+    """Redacted comments grouped by question (recognition comments are under Strengths)."""
+    c = r.comments
+    if not c.empty:
+        c = c[~c["question"].isin(r.instrument.recognition_questions)]
+    if c.empty:
         return Markdown(f"No comments are shown: fewer than {r.run['comment_min_n']} respondents, "
                         "or no comments were given.")
     texts = dict(zip(r.instrument.questions["id"], r.instrument.questions["text"], strict=True))
     lines = []
-    for q, part in r.comments.groupby("question", sort=False):
-        lines += [f"**{texts.get(q, q)}**", ""]
-        lines += [f"> {t}\n" for t in part["text"].head(per_question)]
+    for q, part in c.groupby("question", sort=False):
+        lines += [f"**{texts.get(q, q)}**", "", *[f"> {t}\n" for t in part["text"].head(per_question)]]
     return Markdown("\n".join(lines))
 
 
 def methods(r: Report) -> Markdown:
-    """How every number was made: scale, favorable, N/A, privacy rules, sources."""
+    """How every number was made: scale, favorable, N/A, privacy rules, focus rule, tests, sources."""
     s = r.instrument.scale
-    fav = ", ".join(s.labels[v - 1] for v in s.favorable)
-    inputs = "\n".join(f"- `{Path(i['path']).name}` sha256 `{i['sha256'][:16]}…`" for i in r.run["inputs"])
-    return Markdown(
+    label = ", ".join
+    inputs = "\n".join(f"- `{Path(i['path']).name}` — sha256 `{i['sha256']}`" for i in r.run["inputs"])
+    return Markdown("\n\n".join([
         f"**Scale.** {s.points}-point agreement scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
-        f"**Favorable** = {fav}; neutral = {', '.join(s.labels[v - 1] for v in s.neutral)}; "
-        "percentages are over answered items. Reverse-worded statements are flipped before scoring. "
-        f"**N/A** ({', '.join(s.na_labels) or 'none'}) and blanks are not scores.\n\n"
-        f"**Privacy.** Groups with fewer than {r.min_n} respondents show no figures; comments are shown "
-        f"only for groups of at least {r.run['comment_min_n']} respondents, with names, e-mail "
-        "addresses, phone numbers and staff ids removed and the order shuffled.\n\n"
-        f"**Comparisons.** District = all respondents of the wave; change = this wave "
-        f"({r.run['wave']}) minus {r.run.get('compare_to') or 'the previous wave'}, in points of % favorable.\n\n"
-        f"**Data sources.**\n{inputs}"
-    )
+        f"**Favorable** = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
+        f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
+        f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
+        "reverse-worded statements are flipped before scoring. "
+        f"**N/A** ({label(s.na_labels) or 'none'}) and blanks are not scores.",
+        f"**Privacy.** Minimum n = {r.min_n}: a group with fewer respondents shows no figure. "
+        "Complementary suppression: where a hidden group could be worked out by subtracting the other "
+        "groups from a total, the next-smallest group is hidden too, the same way in every file of the "
+        f"run. Comments are shown only for groups of at least {r.run['comment_min_n']} respondents, "
+        "with names, e-mail addresses, phone numbers and staff ids removed (a recognition answer keeps "
+        "the name of the person recognised), in shuffled order.",
+        f"**Focus areas.** Rule '{r.run.get('focus_rule', 'gap_x_importance')}': priority = (points below "
+        "the district + a tenth of the room left to 100%) × importance, where importance is the item's "
+        "share of r² with the overall outcome item (Pearson correlation; the department's own answers "
+        "when it has at least 100 respondents, otherwise the district's). At most "
+        f"{r.run['max_focus']} areas. The outcome item itself is never a focus area.",
+        "**Uncertainty.** 95% Wilson intervals for percentages, t intervals for means. A change since "
+        "the last wave is called up or down only when it is significant (two-proportion z-test, p < 0.05) "
+        "and at least 5 points; for groups of 5–29 an unflagged change is 'within noise'.",
+        f"**Comparisons.** District = all respondents of the wave; change = {r.wave} minus "
+        f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. Report date "
+        f"{r.run.get('date')}.",
+        f"**Data sources.**\n\n{inputs}",
+    ]))

@@ -10,8 +10,9 @@ from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from . import plots
+from .display import Chart, count, interval, pct, pts, table
 from .instrument import Instrument, load_instrument
-from .report import _n, _pct, _read, _style, read_run, run_folder
+from .report import read_run, read_table, run_folder
 
 
 @dataclass
@@ -21,10 +22,17 @@ class District:
     dimensions: pd.DataFrame  # current wave, department x dimension
     district: pd.DataFrame  # current wave, district x dimension
     respondents: pd.DataFrame  # current wave, per department and the district
+    focus: pd.DataFrame  # the district's system-wide focus areas
+    reliability: pd.DataFrame  # Cronbach's alpha per dimension per wave
 
     @property
     def min_n(self) -> int:
         return int(self.run["min_n"])
+
+    @property
+    def outcome_dimension(self) -> str:
+        items = self.instrument.items.set_index("id")
+        return items.loc[self.instrument.outcome or items.index[0], "dimension"]
 
 
 def load_district(run_dir: str | Path = "") -> District:
@@ -33,21 +41,30 @@ def load_district(run_dir: str | Path = "") -> District:
     run = read_run(folder)
     wave = run["wave"]
     names = [d["name"] for d in run["departments"]]
-    dims = _read(folder, "dimensions", wave=wave)
-    resp = _read(folder, "respondents", wave=wave)
+    dims = read_table(folder, "dimensions", wave=wave)
+    resp = read_table(folder, "respondents", wave=wave)
     return District(run, load_instrument(run["instrument"]), dims[dims["department"].isin(names)],
-                    _read(folder, "district_dimensions", wave=wave),
-                    resp[resp["department"].isin([*names, "District"])])
+                    read_table(folder, "district_dimensions", wave=wave),
+                    resp[resp["department"].isin([*names, "District"])],
+                    read_table(folder, "focus", department="District"),
+                    read_table(folder, "reliability"))
 
 
 def headline(d: District) -> Markdown:
     total = d.respondents[d.respondents["department"] == "District"]
     n = total["n"].iloc[0] if len(total) else pd.NA
-    return Markdown(
-        f"# {d.run['title']}\n\n**{len(d.run['departments'])} departments** · "
-        f"**{_n(d, n)} respondents** · wave {d.run['wave']}"
-        + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else "")
-    )
+    rate = total["response_rate"].iloc[0] if len(total) else float("nan")
+    overall = d.district[d.district["dimension"] == d.outcome_dimension]
+    lines = [f"# {d.run['title']}",
+             f"**{len(d.run['departments'])} departments** · **{count(n, d.min_n)} respondents**"
+             + ("" if pd.isna(rate) else f" · response rate **{pct(rate)}**") + f" · wave {d.run['wave']}"
+             + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else "")]
+    if len(overall):
+        o = overall.iloc[0]
+        lines.append(f"District overall: **{pct(o['pct_favorable'])} favorable**"
+                     + ("" if pd.isna(o["change_pct_favorable"]) else
+                        f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}") + ".")
+    return Markdown("\n\n".join(lines))
 
 
 def heatmap_matrix(d: District) -> pd.DataFrame:
@@ -60,35 +77,81 @@ def heatmap_matrix(d: District) -> pd.DataFrame:
     return m
 
 
-def plot_heatmap(d: District, *, ax=None):
-    ax = plots.plot_heatmap(heatmap_matrix(d), min_n=d.min_n, ax=ax)
-    return ax
+def plot_heatmap(d: District) -> Chart:
+    m = heatmap_matrix(d)
+    ax = plots.plot_heatmap(m, min_n=d.min_n)
+    hidden = int(m.isna().sum().sum())
+    lowest = m.stack().idxmin() if m.notna().any().any() else None
+    caption = (f"Lowest cell: {lowest[0]}, {lowest[1]} ({pct(m.loc[lowest])}). " if lowest else "") + \
+        f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a small group " \
+        "cannot be worked out by subtraction."
+    return Chart.from_axes(ax, alt=f"Heatmap of % favorable for {len(m)} departments by "
+                           f"{m.shape[1]} areas. {caption}", caption=caption)
+
+
+def ranking_table(d: District) -> pd.DataFrame:
+    """Departments by % favorable on the outcome, with intervals and a plain verdict."""
+    t = d.dimensions[d.dimensions["dimension"] == d.outcome_dimension].copy()
+    district = d.district[d.district["dimension"] == d.outcome_dimension]["pct_favorable"]
+    ref = float(district.iloc[0]) if len(district) else float("nan")
+    t["verdict"] = "about the district"
+    t.loc[t["fav_low"] > ref, "verdict"] = "excellence: above the district"
+    t.loc[t["fav_high"] < ref, "verdict"] = "needs support: below the district"
+    t.loc[t["suppressed"], "verdict"] = "not shown"
+    return t.sort_values("pct_favorable", ascending=False, na_position="last")
 
 
 def ranking(d: District) -> Styler:
-    """Departments ranked by % favorable on the outcome's dimension (else the first item's)."""
-    items = d.instrument.items.set_index("id")
-    outcome = items.loc[d.instrument.outcome or items.index[0], "dimension"]
-    t = d.dimensions[d.dimensions["dimension"] == outcome].sort_values(
-        "pct_favorable", ascending=False, na_position="last")
-    return _style(pd.DataFrame({
+    """Ranked departments; 'excellence'/'needs support' only when the 95% interval clears the district."""
+    t = ranking_table(d)
+    return table(pd.DataFrame({
         "Rank": range(1, len(t) + 1), "Department": t["department"],
-        "Respondents": [_n(d, v) for v in t["n"]], "% favorable": t["pct_favorable"].map(_pct),
-        "vs district": t["vs_district"].map(lambda v: "—" if pd.isna(v) else f"{v:+.0f}"),
-        "Change": t["change_pct_favorable"].map(lambda v: "—" if pd.isna(v) else f"{v:+.0f}"),
-    }))
+        "Respondents": [count(v, d.min_n) for v in t["n"]], "% favorable": t["pct_favorable"].map(pct),
+        "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
+        "vs district": t["vs_district"].map(pts), "Change": t["change_pct_favorable"].map(pts),
+        "Verdict": t["verdict"],
+    }), caption=f"Ranked on '{d.instrument.dimension_label(d.outcome_dimension)}'.")
+
+
+def excellence_and_support(d: District) -> Markdown:
+    t = ranking_table(d)
+    best = t[t["verdict"].str.startswith("excellence")]["department"].tolist()
+    need = t[t["verdict"].str.startswith("needs")]["department"].tolist()
+    return Markdown(f"**Departments of excellence** (95% interval above the district): "
+                    f"{', '.join(best) or 'none'}.\n\n**Departments needing support** (95% interval "
+                    f"below the district): {', '.join(need) or 'none'}.")
+
+
+def district_focus(d: District) -> Markdown:
+    """The district's system-wide focus areas (at most three)."""
+    if d.focus.empty:
+        return Markdown("No system-wide focus area stands out.")
+    lines = [f"{f['rank']}. {d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
+             for f in d.focus.to_dict("records")]
+    return Markdown("\n".join(lines))
+
+
+def reliability(d: District) -> Styler:
+    """Cronbach's alpha per dimension and wave (instrument reliability; 0.7+ is usually adequate)."""
+    r = d.reliability.assign(area=d.reliability["dimension"].map(d.instrument.dimension_label))
+    wide = r.pivot_table(index="area", columns="wave", values="alpha", sort=False)
+    waves = [w for w in d.run["waves"] if w in wide.columns]
+    return table(wide[waves].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}").reset_index()
+                 .rename(columns={"area": "Area"}),
+                 caption="Cronbach's α over respondents who answered every item of the area.")
 
 
 def response_rates(d: District) -> Styler:
     t = d.respondents.sort_values("department", key=lambda s: s.eq("District"))
-    return _style(pd.DataFrame({
-        "Department": t["department"], "Respondents": [_n(d, v) for v in t["n"]],
+    return table(pd.DataFrame({
+        "Department": t["department"], "Respondents": [count(v, d.min_n) for v in t["n"]],
         "Invited": t["invited"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
-        "Response rate": t["response_rate"].map(_pct),
+        "Response rate": t["response_rate"].map(pct),
     }))
 
 
 def department_links(d: District) -> Markdown:
-    """Links to every department report (relative, so the run folder can be moved or zipped)."""
+    """Links to every department report and roll-out page (relative: the folder can be moved)."""
     return Markdown("\n".join(
-        f"- [{x['name']}](departments/{x['slug']}.html)" for x in d.run["departments"]))
+        f"- [{x['name']}](departments/{x['slug']}.html) · [team roll-out page](rollout/{x['slug']}.html)"
+        for x in d.run["departments"]))

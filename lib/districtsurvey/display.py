@@ -1,0 +1,78 @@
+"""Display helpers shared by the report and summary notebooks: number formats, tables, and charts
+that carry alt text and a plain-language caption into the exported HTML."""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+from pandas.io.formats.style import Styler
+
+DPI = 100
+
+
+def pct(v) -> str:
+    """'58%' or '—' for an empty (suppressed) figure.
+
+    >>> pct(57.6), pct(float("nan"))
+    ('58%', '—')
+    """
+    return "—" if pd.isna(v) else f"{v:.0f}%"
+
+
+def pts(v) -> str:
+    """Signed points: '+4', '—' for empty.
+
+    >>> pts(3.6), pts(-12.2)
+    ('+4', '-12')
+    """
+    return "—" if pd.isna(v) else f"{v:+.0f}"
+
+
+def count(v, min_n: int) -> str:
+    """A respondent count, or 'fewer than N' where suppressed."""
+    return f"fewer than {min_n}" if pd.isna(v) else f"{int(v):,}"
+
+
+def interval(low, high) -> str:
+    return "—" if pd.isna(low) or pd.isna(high) else f"{low:.0f}–{high:.0f}%"
+
+
+def table(df: pd.DataFrame, *, caption: str = "") -> Styler:
+    """A plain, index-free table with the report's CSS class."""
+    s = df.style.hide(axis="index").set_table_attributes('class="ds-table"')
+    return s.set_caption(html.escape(caption)) if caption else s
+
+
+@dataclass
+class Chart:
+    """A rendered figure with alt text and a caption; displays as an HTML <figure>.
+
+    Rendering happens once, at a fixed size and dpi (no tight bounding box, which draws twice).
+    """
+
+    png: bytes
+    alt: str
+    caption: str = ""
+
+    @classmethod
+    def from_axes(cls, ax, *, alt: str, caption: str = "") -> Chart:
+        fig: Figure = ax.figure
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png", dpi=DPI)
+        plt.close(fig)
+        return cls(buf.getvalue(), alt, caption)
+
+    def _repr_html_(self) -> str:
+        data = base64.b64encode(self.png).decode("ascii")
+        cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        return (f'<figure class="ds-chart"><img src="data:image/png;base64,{data}" '
+                f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%">{cap}</figure>')
+
+    def __repr__(self) -> str:
+        return f"Chart({self.alt!r})"
