@@ -51,7 +51,7 @@ def test_regenerating_gives_the_committed_files(regenerated, survey):
         pd.read_parquet(regenerated / f"{survey}.parquet"),
         pd.read_parquet(SAMPLE / f"{survey}.parquet"),
     )
-    for suffix in ["comments", "headcounts"]:
+    for suffix in ["comments", "headcounts", "benchmarks"]:
         name = f"{survey}_{suffix}.csv"
         assert (regenerated / name).read_bytes() == (SAMPLE / name).read_bytes(), name
 
