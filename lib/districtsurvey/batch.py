@@ -1,104 +1,118 @@
-"""The batch: prepare a run once, execute one notebook per department, export HTML, write the manifest.
+"""The batch: prepare a run once, run one notebook per department, export HTML, write the manifest.
 
-How one notebook gets executed is one small seam (``Executor.execute``), so faster or remote
-executors can be swapped in without touching the rest of the batch.
+How one notebook gets executed is one small seam (``executors.py``: warm kernels by default, a
+fresh papermill kernel as the reference); where the jobs run is another (``local`` worker
+processes, or a ``dask`` cluster). ``--resume`` reruns only the departments that are missing or
+failed, when the inputs, params and notebooks hash the same as in ``manifest.json``.
 """
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import json
 import os
 import platform
-import sys
 import time
-import traceback
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from . import executors
 from .errors import Problem, SurveyDataError
-from .export import to_html, write_atomic
+from .executors import NOTEBOOKS, Job, run_job
+from .export import write_atomic
 from .params import RunParams, load_params
-from .prepare import prepare_run
+from .prepare import prepare_run, sha256, slugify
+from .progress import Progress
 
-NOTEBOOKS = Path(__file__).resolve().parents[2] / "notebooks"
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "district_summary.ipynb"
 PARAMETERS = {"run_dir", "department"}
 
-
-@dataclass
-class Job:
-    """One notebook to execute and export."""
-
-    slug: str
-    name: str
-    notebook: Path
-    ipynb: Path
-    html: Path
-    parameters: dict = field(default_factory=dict)
+__all__ = ["Job", "check_parameters", "plan", "prepare", "run_batch", "versions"]
 
 
 def check_parameters(notebook: Path, names: set[str] = PARAMETERS) -> None:
-    """papermill only warns on unknown parameters: refuse them here instead."""
-    import papermill as pm
-
-    declared = set(pm.inspect_notebook(str(notebook)))
+    """papermill only warns on unknown parameters: refuse a notebook that does not declare ours."""
+    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
+    declared: set[str] = set()
+    for cell in cells:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            for node in ast.walk(ast.parse("".join(cell["source"]))):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                    declared.add(node.id)
+            break
     if not names <= declared:
-        raise SurveyDataError(Problem(str(notebook), f"parameters cell lacks {sorted(names - declared)}",
-                                      hint="tag a cell 'parameters' declaring run_dir and department"))
+        raise SurveyDataError(
+            Problem(
+                str(notebook),
+                f"parameters cell lacks {sorted(names - declared)}",
+                hint="tag a cell 'parameters' declaring run_dir and department",
+            )
+        )
 
 
-class PapermillExecutor:
-    """A fresh kernel per notebook (the reference behaviour)."""
-
-    def execute(self, job: Job) -> None:
-        import papermill as pm
-
-        nb = pm.execute_notebook(str(job.notebook), str(job.ipynb), parameters=job.parameters,
-                                 progress_bar=False, cwd=str(NOTEBOOKS), kernel_name="python3")
-        to_html(nb, job.html, title=job.name)
-
-
-EXECUTORS = {"papermill": PapermillExecutor}
-
-
-def _run_one(executor_name: str, job: Job) -> dict:
-    start = time.perf_counter()
-    try:
-        EXECUTORS[executor_name]().execute(job)
-        status, error = "ok", None
-    except Exception as exc:  # recorded per department; the batch goes on
-        status, error = "failed", _short_error(exc)
-    return {"slug": job.slug, "name": job.name, "status": status, "error": error,
-            "seconds": round(time.perf_counter() - start, 2),
-            "html": str(job.html) if status == "ok" else None, "notebook": str(job.ipynb)}
-
-
-def _short_error(exc: Exception) -> str:
-    text = getattr(exc, "evalue", None) or str(exc) or type(exc).__name__
-    ename = getattr(exc, "ename", type(exc).__name__)
-    return f"{ename}: {text}".strip()[:2000] or traceback.format_exc(limit=1)
-
-
-def plan(run_dir: Path, run: dict, only: list[str] | None = None) -> list[Job]:
-    """The district summary plus one job per selected department."""
-    from .prepare import slugify
-
+def plan(
+    run_dir: Path,
+    run: dict,
+    only: list[str] | None = None,
+    *,
+    department_notebook: Path = DEPARTMENT_NOTEBOOK,
+    summary_notebook: Path = SUMMARY_NOTEBOOK,
+) -> list[Job]:
+    """The district summary plus one job per selected department (``only``: names or slugs)."""
+    known = {d["slug"] for d in run["departments"]}
     wanted = {slugify(o) for o in only} if only else None
+    if wanted and wanted - known:
+        raise SurveyDataError(
+            Problem(
+                "--only",
+                f"unknown department(s) {sorted(wanted - known)}",
+                hint=f"departments of this run: {', '.join(sorted(known))}",
+            )
+        )
     departments = [d for d in run["departments"] if wanted is None or d["slug"] in wanted]
-    jobs = [Job("index", "District summary", SUMMARY_NOTEBOOK, run_dir / "notebooks" / "index.ipynb",
-                run_dir / "index.html", {"run_dir": str(run_dir), "department": ""})]
-    jobs += [Job(d["slug"], d["name"], DEPARTMENT_NOTEBOOK, run_dir / "notebooks" / f"{d['slug']}.ipynb",
-                 run_dir / "departments" / f"{d['slug']}.html",
-                 {"run_dir": str(run_dir), "department": d["slug"]}) for d in departments]
+    jobs = [
+        Job(
+            "index",
+            "District summary",
+            summary_notebook,
+            run_dir / "notebooks" / "index.ipynb",
+            run_dir / "index.html",
+            {"run_dir": str(run_dir), "department": ""},
+        )
+    ]
+    jobs += [
+        Job(
+            d["slug"],
+            d["name"],
+            department_notebook,
+            run_dir / "notebooks" / f"{d['slug']}.ipynb",
+            run_dir / "departments" / f"{d['slug']}.html",
+            {"run_dir": str(run_dir), "department": d["slug"]},
+        )
+        for d in departments
+    ]
     return jobs
 
 
 def versions() -> dict[str, str]:
-    names = ["districtsurvey", "pandas", "numpy", "matplotlib", "seaborn", "papermill", "nbclient",
-             "nbconvert", "ipykernel", "pyarrow", "pydantic"]
+    names = [
+        "districtsurvey",
+        "pandas",
+        "numpy",
+        "matplotlib",
+        "seaborn",
+        "papermill",
+        "nbclient",
+        "nbconvert",
+        "ipykernel",
+        "pyarrow",
+        "pydantic",
+        "distributed",
+    ]
     out = {"python": platform.python_version()}
     for name in names:
         try:
@@ -114,53 +128,214 @@ def prepare(params_path: str | Path) -> Path:
     return prepare_run(params, params_path=str(params_path))
 
 
-def _progress(done: int, total: int, failed: int, started: float, line: str, quiet: bool) -> None:
-    if quiet:
-        return
-    elapsed = time.perf_counter() - started
-    eta = elapsed / done * (total - done) if done else 0.0
-    print(f"[{done}/{total}] {line}  (failed so far: {failed}, ETA {eta:.0f}s)", file=sys.stderr,
-          flush=True)
+def fingerprint(params: RunParams, notebooks: Iterable[Path]) -> dict:
+    """What a report depends on: input files and notebooks (sha256) and the resolved params."""
+    return {
+        "inputs": [{"path": str(p), "sha256": sha256(Path(p))} for p in params.files()],
+        "params": json.loads(params.model_dump_json()),
+        "notebooks": {
+            str(nb): hashlib.sha256(Path(nb).read_bytes()).hexdigest() for nb in notebooks
+        },
+    }
 
 
+def _previous(run_dir: Path, current: dict) -> dict | None:
+    """The last manifest of this run folder, if it was made from the same inputs."""
+    path = run_dir / "manifest.json"
+    if not (path.exists() and (run_dir / "cache" / "run.json").exists()):
+        return None
+    try:
+        before = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError:
+        return None
+    same = all(before.get(key) == value for key, value in current.items())
+    return before if same else None
+
+
+def _done(report: dict) -> bool:
+    return report["status"] == "ok" and bool(report.get("html")) and Path(report["html"]).exists()
+
+
+# -- where the jobs run ------------------------------------------------------------------------
+def run_local(
+    todo: list[Job], *, kernel: str, jobs: int, pool: ProcessPoolExecutor | None = None
+) -> Iterator[dict]:
+    """Jobs on local worker processes, each with its own (warm) kernel; yields records as done."""
+    own = pool is None
+    pool = pool or _pool(kernel, min(jobs, len(todo)))
+    try:
+        pending = {pool.submit(run_job, kernel, job): job for job in todo}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                job = pending.pop(fut)
+                try:
+                    yield fut.result()
+                except Exception as exc:  # the worker process itself died
+                    yield _lost(job, exc)
+    finally:
+        if own:
+            pool.shutdown(cancel_futures=True)
+
+
+def _pool(kernel: str, workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked now; each starts its kernel while the parent prepares the run."""
+    import multiprocessing
+    import threading
+
+    if threading.active_count() == 1:  # forking is safe: workers inherit the imports below
+        context = multiprocessing.get_context("fork")
+        executors.preimport(kernel)
+    else:  # other threads (a Dask client, a test runner's): fork from a clean server instead
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["districtsurvey.executors"])
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, workers),
+        initializer=executors.warm_up,
+        initargs=(kernel,),
+        mp_context=context,
+    )
+    pool.submit(int)  # forks the workers (and runs their initializer) right away
+    return pool
+
+
+def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
+    """The same jobs on a Dask distributed cluster; the run folder must be on a shared path."""
+    from distributed import Client, as_completed
+
+    with Client(scheduler, timeout="60s") as client:
+        futures = {
+            client.submit(
+                run_job,
+                kernel,
+                job,
+                pure=False,
+                key=f"districtsurvey-{job.slug}-{os.urandom(4).hex()}",
+            ): job
+            for job in todo
+        }
+        for fut in as_completed(futures):
+            try:
+                yield fut.result()
+            except Exception as exc:  # KilledWorker and friends
+                yield _lost(futures[fut], exc)
+
+
+def _lost(job: Job, exc: BaseException) -> dict:
+    return {
+        "slug": job.slug,
+        "name": job.name,
+        "status": "failed",
+        "error": f"worker lost: {executors.short_error(exc)}",
+        "seconds": 0.0,
+        "worker": None,
+        "html": None,
+        "notebook": str(job.ipynb) if job.ipynb.exists() else None,
+    }
+
+
+# -- the batch ---------------------------------------------------------------------------------
 def run_batch(
     params_path: str | Path,
     *,
     jobs: int | None = None,
     only: list[str] | None = None,
-    executor: str = "papermill",
+    resume: bool = False,
+    executor: str = "local",
+    scheduler: str | None = None,
+    kernel: str = "warm",
     quiet: bool = False,
+    department_notebook: Path = DEPARTMENT_NOTEBOOK,
+    summary_notebook: Path = SUMMARY_NOTEBOOK,
+    log: Callable[[str], None] | None = None,
 ) -> dict:
-    """Run the whole batch; returns the manifest (also written to ``manifest.json``)."""
+    """Run the batch; returns the manifest (also written to ``manifest.json``).
+
+    ``executor`` is ``local`` (``jobs`` worker processes, default: cores) or ``dask`` (jobs sent
+    to the cluster at ``scheduler``); ``kernel`` is ``warm`` (reused kernels) or ``fresh``.
+    """
     started = time.perf_counter()
+    if executor not in ("local", "dask"):
+        raise SurveyDataError(
+            Problem("--executor", f"unknown executor '{executor}'", hint="local or dask")
+        )
+    if executor == "dask" and not scheduler:
+        raise SurveyDataError(
+            Problem(
+                "--scheduler",
+                "--executor dask needs --scheduler ADDRESS",
+                hint="e.g. tcp://10.0.0.5:8786",
+            )
+        )
+    if kernel not in executors.EXECUTORS:
+        raise SurveyDataError(
+            Problem("--kernel", f"unknown kernel mode '{kernel}'", hint="warm or fresh")
+        )
     params: RunParams = load_params(params_path)
-    for nb in (DEPARTMENT_NOTEBOOK, SUMMARY_NOTEBOOK):
+    notebooks = (Path(department_notebook), Path(summary_notebook))
+    for nb in notebooks:
         check_parameters(nb)
-    run_dir = prepare_run(params, params_path=str(params_path))
-    run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
-    todo = plan(run_dir, run, only)
-    for sub in ("notebooks", "departments"):
-        (run_dir / sub).mkdir(parents=True, exist_ok=True)
+    run_dir = params.output_dir.resolve()
+    current = fingerprint(params, notebooks)
+    previous = _previous(run_dir, current) if resume else None
+    progress = Progress(quiet=quiet, log=log)
+    if resume and previous is None:
+        progress.note(
+            "resume: no earlier run with the same inputs, params and notebooks; running all"
+        )
     jobs = max(1, jobs or os.cpu_count() or 1)
-    results: list[dict] = []
-    with ProcessPoolExecutor(max_workers=min(jobs, len(todo))) as pool:
-        pending = {pool.submit(_run_one, executor, job) for job in todo}
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                res = fut.result()
+    pool = _pool(kernel, jobs) if executor == "local" and previous is None else None
+    try:
+        if previous is None:
+            prepare_run(params, params_path=str(params_path))
+        run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+        planned = plan(
+            run_dir, run, only, department_notebook=notebooks[0], summary_notebook=notebooks[1]
+        )
+        kept = {r["slug"]: r for r in (previous or {}).get("reports", []) if _done(r)}
+        todo = [j for j in planned if j.slug not in kept]
+        if previous is not None:
+            progress.note(f"resume: {len(kept)} report(s) up to date, {len(todo)} to run")
+        for sub in ("notebooks", "departments"):
+            (run_dir / sub).mkdir(parents=True, exist_ok=True)
+        results: list[dict] = []
+        if todo:
+            progress.start(len(todo))
+            if executor == "dask":
+                stream = run_dask(todo, kernel=kernel, scheduler=scheduler)
+            else:
+                stream = run_local(todo, kernel=kernel, jobs=jobs, pool=pool)
+            for res in stream:
                 results.append(res)
-                failed = sum(r["status"] != "ok" for r in results)
-                line = f"{res['name']}: {res['status']} in {res['seconds']:.1f}s"
-                _progress(len(results), len(todo), failed, started, line, quiet)
-    order = {j.slug: i for i, j in enumerate(todo)}
-    results.sort(key=lambda r: order[r["slug"]])
+                progress.update(res)
+            progress.finish()
+    finally:
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
+    reports = _merge(run, kept, results)
     manifest = {
-        "run": run["name"], "title": run["title"], "survey": run["survey"], "wave": run["wave"],
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "seconds": round(time.perf_counter() - started, 2),
-        "inputs": run["inputs"], "params": run["params"], "versions": versions(),
-        "executor": executor, "jobs": jobs, "reports": results,
-        "failed": [r["slug"] for r in results if r["status"] != "ok"],
+        "run": run["name"],
+        "title": run["title"],
+        "survey": run["survey"],
+        "wave": run["wave"],
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "seconds": round(time.perf_counter() - started, 2),
+        **current,
+        "versions": versions(),
+        "executor": executor,
+        "scheduler": scheduler,
+        "kernel": kernel,
+        "jobs": jobs,
+        "resumed": sorted(kept) if previous is not None else [],
+        "reports": reports,
+        "failed": [r["slug"] for r in reports if r["status"] != "ok"],
     }
     write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2))
     return manifest
+
+
+def _merge(run: dict, kept: dict[str, dict], results: list[dict]) -> list[dict]:
+    """The reports kept from the earlier run and this run's, in plan order."""
+    by_slug = {**kept, **{r["slug"]: r for r in results}}
+    order = ["index", *(d["slug"] for d in run["departments"])]
+    return [by_slug[s] for s in order if s in by_slug]

@@ -41,13 +41,21 @@ def run(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="parallel workers (default: cores)")] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="department(s) to run")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="rerun only missing or failed reports "
+                                         "(when inputs and params are unchanged)")] = False,
+    executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
+    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, "
+                                                  "e.g. tcp://10.0.0.5:8786")] = None,
+    kernel: Annotated[str, typer.Option("--kernel", help="warm (reused kernels) | fresh (one "
+                                        "papermill kernel per report, the reference)")] = "warm",
 ) -> None:
     """Run the batch: one report per department plus the district summary."""
     from .batch import run_batch
     from .params import load_params
 
     try:
-        manifest = run_batch(params, jobs=jobs, only=only, quiet=quiet)
+        manifest = run_batch(params, jobs=jobs, only=only, quiet=quiet, resume=resume,
+                             executor=executor, scheduler=scheduler, kernel=kernel)
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
         fail(err)
@@ -60,7 +68,8 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """The sample district's support-services reports -> outputs/demo/index.html."""
-    run(PROJECT / "params" / "demo.yml", jobs=jobs, only=None, quiet=quiet)
+    run(PROJECT / "params" / "demo.yml", jobs=jobs, only=None, quiet=quiet, resume=False,
+        executor="local", scheduler=None, kernel="warm")
 
 
 @app.command()
