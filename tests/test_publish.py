@@ -145,6 +145,16 @@ def test_small_department_gets_not_shown_page(published, prepared_run, run, cach
     assert "Results are not shown" in " ".join(str(c.value) for c in wb["About"]["B"])
 
 
+def test_only_some_departments(prepared_run, tmp_path):
+    import shutil
+
+    shutil.copytree(prepared_run / "cache", tmp_path / "cache")
+    written = publish_extras(tmp_path, only=["finance", "Internal Audit"])
+    assert sorted(p.name for p in written) == sorted(
+        f"{s}.{x}" for s in ("finance", "internal-audit") for x in ("xlsx", "csv", "html")
+    )
+
+
 def test_check_date_uses_next_survey_when_given(prepared_run, run, cache):
     instrument = load_instrument(run["instrument"])
     tables = department_tables(cache, "Finance", run["wave"])

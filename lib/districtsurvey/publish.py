@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import math
+from collections.abc import Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -119,19 +120,32 @@ def plan_xlsx(plan: pd.DataFrame, *, run: dict, department: str, note: str = "")
     return buf.getvalue()
 
 
-def publish_extras(run_dir: str | Path, *, pdf: bool = False, paper: str = "A4") -> list[Path]:
+def publish_extras(
+    run_dir: str | Path,
+    *,
+    pdf: bool = False,
+    paper: str = "A4",
+    only: Iterable[str] | None = None,
+) -> list[Path]:
     """Write every department's action plan and roll-out page (and PDFs); return the paths.
 
     Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints each existing
     ``departments/<slug>.html`` and each roll-out page (``paper``: ``A4`` or ``Letter``; the
-    roll-out page fits one page of either).
+    roll-out page fits one page of either). ``only`` limits it to some departments (slugs or
+    names), as ``run --only`` does.
     """
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     instrument = load_instrument(run["instrument"])
     tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents")}
+    wanted = None if only is None else set(only)
+    departments = [
+        d
+        for d in run["departments"]
+        if wanted is None or d["slug"] in wanted or d["name"] in wanted
+    ]
     written: list[Path] = []
-    for dept in run["departments"]:
+    for dept in departments:
         name, slug = dept["name"], dept["slug"]
         mine = department_tables(tables, name, run["wave"])
         plan = plan_for(mine, instrument, department=name, run=run)
@@ -152,7 +166,7 @@ def publish_extras(run_dir: str | Path, *, pdf: bool = False, paper: str = "A4")
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
         written.append(run_dir / "rollout" / f"{slug}.html")
     if pdf:
-        written += print_pdfs(run_dir, [d["slug"] for d in run["departments"]], paper=paper)
+        written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper)
     return written
 
 
