@@ -83,7 +83,11 @@ def choose_focus(
     rule: str = "gap_x_importance",
 ) -> pd.DataFrame:
     """At most ``max_focus`` focus items per department of one wave (``stats.focus_areas`` rule)."""
-    outcome_label = instrument.dimension_label("overall").lower() if instrument.outcome else "the outcome"
+    outcome_label = "the overall outcome"
+    if instrument.outcome:
+        dim = instrument.items.set_index("id").loc[instrument.outcome, "dimension"]
+        label = instrument.dimension_label(dim).lower()
+        outcome_label = outcome_label if label == "overall" else label  # "overall quality"
     frames = []
     for dept, part in items.groupby("department", sort=True):
         d = drivers[drivers["department"] == dept]
