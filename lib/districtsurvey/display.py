@@ -43,10 +43,14 @@ def interval(low, high) -> str:
     return "—" if pd.isna(low) or pd.isna(high) else f"{low:.0f}–{high:.0f}%"
 
 
-def table(df: pd.DataFrame, *, caption: str = "") -> Styler:
-    """A plain, index-free table with the report's CSS class."""
+def table(df: pd.DataFrame, *, caption: str = "", links: dict[str, str] | None = None) -> Styler:
+    """A plain, index-free table with the report's CSS class; ``links`` (text -> relative href)
+    are appended to the caption."""
     s = df.style.hide(axis="index").set_table_attributes('class="ds-table"')
-    return s.set_caption(html.escape(caption)) if caption else s
+    parts = [html.escape(caption)] if caption else []
+    parts += [f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+              for text, href in (links or {}).items()]
+    return s.set_caption(" ".join(parts)) if parts else s
 
 
 @dataclass

@@ -188,7 +188,9 @@ def action_plan(r: Report) -> Styler | Markdown:
         return Markdown("No action plan: no focus area this round.")
     return table(plan[["rank", "statement", "goal", "tactics", "owner", "leading_indicator",
                        "check_date"]].rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                 caption=f"Editable copies: action_plans/{r.slug}.xlsx and .csv in the run folder.")
+                 caption="Editable copies:",
+                 links={"Excel": f"../action_plans/{r.slug}.xlsx", "CSV": f"../action_plans/{r.slug}.csv",
+                        "· one-page team roll-out summary": f"../rollout/{r.slug}.html"})
 
 
 def follow_up(r: Report) -> Markdown:
