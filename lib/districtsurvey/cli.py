@@ -161,3 +161,19 @@ def import_(
         fail(err)
     typer.echo(str(result.summary))
     typer.echo(f"{len(result.responses)} rows -> {output}")
+
+
+@app.command()
+def explore(
+    port: Annotated[int, typer.Option(help="port for JupyterLab")] = 8888,
+    no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL only")] = False,
+) -> None:
+    """JupyterLab opened on notebooks/explore.ipynb (the analyst explorer)."""
+    import os
+    import subprocess
+
+    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={PROJECT}",
+           f"--ServerApp.port={port}", "notebooks/explore.ipynb"]
+    cmd += ["--no-browser"] if no_browser else []
+    cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
+    raise typer.Exit(subprocess.call(cmd, cwd=PROJECT))

@@ -313,6 +313,7 @@ class Explorer:
             v = values[j, c]
             b.description = "–" if v != v else f"{v:.0f}"
             b.style.button_color = cell_colour(v, center[c])
+            b.style.text_color = "white" if abs(v - center[c]) > 18 else "black"
             b.style.font_weight = "bold" if dept in chosen and k == view.query.dimension else ""
         rows = list(self._header)
         shown = view.items if len(view.items) else pd.DataFrame(columns=["item"])

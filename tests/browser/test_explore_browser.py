@@ -1,0 +1,139 @@
+"""The explorer in a real JupyterLab: headless Chromium runs explore.ipynb and changes a dropdown.
+
+JupyterLab is started on a free localhost port with a token, rooted in a temporary copy of the
+notebook (so autosave never writes outputs into the repository); requests to anything but that
+server are aborted and counted. The server is always shut down, in a ``finally``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+pytestmark = [pytest.mark.browser, pytest.mark.notebook]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_server(url: str, proc: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"JupyterLab exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"JupyterLab did not answer {url} within {timeout}s")
+
+
+@pytest.fixture
+def jupyterlab(tmp_path):
+    """(base_url, token) of a JupyterLab serving a copy of notebooks/explore.ipynb."""
+    root = tmp_path / "lab"
+    root.mkdir()
+    shutil.copy(ROOT / "notebooks" / "explore.ipynb", root / "explore.ipynb")
+    port, token = free_port(), secrets.token_hex(16)
+    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
+           "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
+           "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           "--LabApp.news_url="]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        cmd.append("--allow-root")
+    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(f"{base}/api/status?token={token}", proc)
+        yield base, token
+    finally:
+        try:  # the clean way first: the server shuts its kernels down
+            req = urllib.request.Request(f"{base}/api/shutdown", method="POST",
+                                         headers={"Authorization": f"token {token}"})
+            urllib.request.urlopen(req, timeout=5).close()
+            proc.wait(timeout=20)
+        except Exception:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(timeout=10)
+        log.close()
+    assert proc.returncode is not None
+
+
+def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
+    base, token = jupyterlab
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    blocked: list[str] = []
+
+    def route(r):
+        if r.request.url.startswith(base) or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.set_default_timeout(90_000)
+    try:
+        page.goto(f"{base}/lab/tree/explore.ipynb?token={token}")
+        page.wait_for_selector(".jp-Notebook .jp-Cell")
+        page.wait_for_function("window.jupyterapp && window.jupyterapp.commands.hasCommand("
+                               "'notebook:run-all-cells')")
+        select = page.locator(".jp-Dialog button", has_text="Select")
+        try:  # JupyterLab may ask which kernel to start for a notebook it has not opened before
+            select.wait_for(timeout=15_000)
+            select.click()
+        except PlaywrightTimeout:
+            pass
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
+                               state="attached")
+        # not awaited: the command's promise settles only when every cell has run
+        page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
+        page.wait_for_selector(".dsx-status")  # the explorer has drawn its first view
+        table = page.locator(".dsx-items")
+        before = table.inner_text()
+        assert "Statement" in before and "%" in before
+
+        department = page.get_by_label("Department", exact=True)
+        department.select_option(label="Transportation")
+        page.wait_for_function(
+            "t => document.querySelector('.dsx-items').innerText !== t", arg=before)
+        page.wait_for_selector(".dsx-status:has-text('Transportation')")
+        after = table.inner_text()
+        assert after != before
+
+        department.select_option(label="Internal Audit")  # 2 raters: refused, with a message
+        refused = page.wait_for_selector(".dsx-refused")
+        assert "fewer than 5 respondents" in refused.inner_text()
+        assert blocked == [], f"requests left localhost: {blocked}"
+    except Exception:
+        page.screenshot(path=str(tmp_path / "explore-failure.png"), full_page=True)
+        raise
+    finally:
+        context.close()
