@@ -25,6 +25,7 @@ from .executors import NOTEBOOKS, Job, run_job
 from .export import write_atomic
 from .params import RunParams, load_params
 from .prepare import prepare_run, sha256, slugify
+from .publish import publish_extras
 from .progress import Progress
 
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
@@ -244,6 +245,7 @@ def run_batch(
     executor: str = "local",
     scheduler: str | None = None,
     kernel: str = "warm",
+    pdf: bool = False,
     quiet: bool = False,
     department_notebook: Path = DEPARTMENT_NOTEBOOK,
     summary_notebook: Path = SUMMARY_NOTEBOOK,
@@ -253,6 +255,7 @@ def run_batch(
 
     ``executor`` is ``local`` (``jobs`` worker processes, default: cores) or ``dask`` (jobs sent
     to the cluster at ``scheduler``); ``kernel`` is ``warm`` (reused kernels) or ``fresh``.
+    After the notebooks, the action plans and roll-out pages are written (and PDFs with ``pdf``).
     """
     started = time.perf_counter()
     if executor not in ("local", "dask"):
@@ -313,6 +316,12 @@ def run_batch(
         if pool is not None:
             pool.shutdown(cancel_futures=True)
     reports = _merge(run, kept, results)
+    extras, extras_error = [], None
+    try:  # action plans and roll-out pages (and PDFs with --pdf) from the cache
+        extras = [str(p.relative_to(run_dir)) for p in publish_extras(run_dir, pdf=pdf, only=only)]
+    except SurveyDataError as err:
+        extras_error = str(err)
+        progress.note(f"extras failed: {err}")
     manifest = {
         "run": run["name"],
         "title": run["title"],
@@ -328,7 +337,9 @@ def run_batch(
         "jobs": jobs,
         "resumed": sorted(kept) if previous is not None else [],
         "reports": reports,
-        "failed": [r["slug"] for r in reports if r["status"] != "ok"],
+        "extras": extras,
+        "extras_error": extras_error,
+        "failed": [r["slug"] for r in reports if r["status"] != "ok"] + (["extras"] if extras_error else []),
     }
     write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2))
     return manifest

@@ -31,6 +31,8 @@ def _report_batch(manifest: dict, run_dir: Path) -> None:
     index = run_dir / "index.html"
     if index.exists():
         typer.echo(str(index))
+    if manifest.get("extras_error"):
+        typer.echo(f"failed: action plans / roll-out pages / PDFs: {manifest['extras_error']}", err=True)
     if manifest["failed"]:
         raise typer.Exit(1)
 
@@ -48,6 +50,7 @@ def run(
                                                   "e.g. tcp://10.0.0.5:8786")] = None,
     kernel: Annotated[str, typer.Option("--kernel", help="warm (reused kernels) | fresh (one "
                                         "papermill kernel per report, the reference)")] = "warm",
+    pdf: Annotated[bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")] = False,
 ) -> None:
     """Run the batch: one report per department plus the district summary."""
     from .batch import run_batch
@@ -55,7 +58,7 @@ def run(
 
     try:
         manifest = run_batch(params, jobs=jobs, only=only, quiet=quiet, resume=resume,
-                             executor=executor, scheduler=scheduler, kernel=kernel)
+                             executor=executor, scheduler=scheduler, kernel=kernel, pdf=pdf)
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
         fail(err)
@@ -69,7 +72,7 @@ def demo(
 ) -> None:
     """The sample district's support-services reports -> outputs/demo/index.html."""
     run(PROJECT / "params" / "demo.yml", jobs=jobs, only=None, quiet=quiet, resume=False,
-        executor="local", scheduler=None, kernel="warm")
+        executor="local", scheduler=None, kernel="warm", pdf=False)
 
 
 @app.command()
