@@ -1,0 +1,347 @@
+"""Batch speed: the naive loop, the floor and ``districtsurvey run``, timed on the same data.
+
+    make bench                                   # 20,000 x 40 and 200,000 x 100 (several minutes)
+    .venv/bin/python benchmarks/batch.py --quick # small sizes, about a minute
+
+1. generates a benchmark district (respondents x departments, 3 waves; and a large one),
+2. times the naive loop a coach writes by hand over the project's own department notebook:
+   ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``, one department after the
+   other (on ``--naive-departments`` of them, scaled to all: every department costs the same
+   start-up, so the loop is linear),
+3. times the floor: the notebook's own lib calls (its code cells, executed with ``exec``), the
+   same tables and figures, in plain forked Python processes (as many as cores), after the same
+   ``prepare_run``; no kernel, no papermill, no nbconvert,
+4. times ``districtsurvey run`` (a fresh process, as a coach types it),
+and prints naive/run, run/floor, seconds per department and peak memory (largest process and
+whole process tree). Ratios come from runs taken minutes apart: the VM drifts (PERF-BASELINE §2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+NOTEBOOK = ROOT / "notebooks" / "department_report.ipynb"
+SUMMARY = ROOT / "notebooks" / "district_summary.ipynb"
+WAVES = ["2025-fall", "2026-spring", "2026-fall"]
+GIB = 1024**3
+
+
+# -- data ----------------------------------------------------------------------------------------
+def generate(folder: Path, respondents: int, departments: int, *, seed: int = 42) -> Path:
+    """Tidy support-services responses: ``respondents`` respondent-waves over ``departments``
+    (uneven, Zipf-like sizes), 3 waves, 5 roles, 40 sites, 14 items, 2.5-8% missing; a params file
+    beside them. Returns the params path."""
+    import numpy as np
+    import pandas as pd
+    from districtsurvey.instrument import load_instrument
+
+    rng = np.random.default_rng(seed)
+    items = list(load_instrument("support_services").items["id"])
+    names = [f"Department {i:03d}" for i in range(1, departments + 1)]
+    weights = 1.0 / np.arange(1, departments + 1) ** 0.8
+    dept = rng.choice(departments, size=respondents, p=weights / weights.sum())
+    wave = rng.integers(0, len(WAVES), size=respondents)
+    roles = np.array(
+        ["Teacher", "School Staff", "Principal", "Assistant Principal", "Central Office Staff"]
+    )
+    role = rng.choice(len(roles), size=respondents, p=[0.55, 0.2, 0.05, 0.05, 0.15])
+    site = rng.integers(0, 40, size=respondents)
+    level = (
+        rng.normal(3.4, 0.4, size=departments)[dept] + 0.1 * wave + rng.normal(0, 0.6, respondents)
+    )
+    n_items = len(items)
+    values = level[:, None] + rng.normal(0, 0.8, size=(respondents, n_items))
+    values = np.clip(np.rint(values), 1, 5)
+    values[rng.random(values.shape) < rng.uniform(0.025, 0.08, size=n_items)] = np.nan
+    rid = np.char.add("r-", np.arange(respondents).astype(str))
+    frame = pd.DataFrame(
+        {
+            "respondent_id": np.repeat(rid, n_items),
+            "survey": "support_services",
+            "wave": pd.Categorical(
+                np.array(WAVES)[np.repeat(wave, n_items)], categories=WAVES, ordered=True
+            ),
+            "department": pd.Categorical(
+                np.array(names)[np.repeat(dept, n_items)], categories=names
+            ),
+            "role": pd.Categorical(roles[np.repeat(role, n_items)]),
+            "site": pd.Categorical(np.char.add("School ", np.repeat(site, n_items).astype(str))),
+            "item": pd.Categorical(np.tile(items, respondents), categories=items),
+            "value": pd.array(values.ravel(), dtype="Float64").astype("Int8"),
+        }
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    frame.to_parquet(folder / "responses.parquet", index=False)
+    params = folder / "params.yml"
+    params.write_text(
+        "name: bench\ninstrument: support_services\ndata: responses.parquet\nwave: 2026-fall\n"
+        "compare_to: 2026-spring\ndepartments: all\noutput: run\n",
+        encoding="utf-8",
+    )
+    return params
+
+
+# -- measuring a process tree --------------------------------------------------------------------
+def measure(cmd: list[str], **kw) -> dict:
+    """Wall seconds, CPU seconds, and peak RSS (largest process, whole tree) of ``cmd``."""
+    import psutil
+
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, **kw)
+    peak = {"process": 0, "tree": 0}
+    done = threading.Event()
+
+    def sample() -> None:
+        root = psutil.Process(proc.pid)
+        while not done.is_set():
+            try:
+                tree = [root, *root.children(recursive=True)]
+                rss = []
+                for p in tree:
+                    try:
+                        rss.append(p.memory_info().rss)
+                    except psutil.Error:
+                        pass
+                peak["process"] = max(peak["process"], max(rss, default=0))
+                peak["tree"] = max(peak["tree"], sum(rss))
+            except psutil.Error:
+                pass
+            done.wait(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    code = proc.wait()
+    wall = time.perf_counter() - start
+    done.set()
+    sampler.join()
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
+    if code:
+        raise SystemExit(f"failed ({code}): {' '.join(map(str, cmd))}")
+    return {"wall": wall, "cpu": cpu, "peak_process": peak["process"], "peak_tree": peak["tree"]}
+
+
+def run_dir_departments(params: Path) -> list[str]:
+    run = json.loads((params.parent / "run" / "cache" / "run.json").read_text())
+    return [d["slug"] for d in run["departments"]]
+
+
+# -- the three contenders ------------------------------------------------------------------------
+def naive(params: Path, slugs: list[str], sample: int) -> dict:
+    """papermill CLI + nbconvert CLI per department (on ``sample`` of them), as a shell loop."""
+    run_dir = params.parent / "run"
+    out = params.parent / "naive"
+    out.mkdir(exist_ok=True)
+    chosen = slugs[:: max(1, len(slugs) // sample)][:sample]
+    script = "set -e\n" + "".join(
+        f"{BIN}/papermill {NOTEBOOK} {out}/{s}.ipynb -p run_dir {run_dir} -p department {s} "
+        f"--cwd {NOTEBOOK.parent} -k python3 --no-progress-bar --log-level ERROR\n"
+        f"{BIN}/jupyter nbconvert --to html --no-input --log-level ERROR {out}/{s}.ipynb\n"
+        for s in chosen
+    )
+    m = measure(["bash", "-c", script], env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
+    per = m["wall"] / len(chosen)
+    return {**m, "measured": len(chosen), "per_department": per, "wall": per * (len(slugs) + 1)}
+
+
+def floor_worker(params: str, jobs: int) -> None:
+    """(In a subprocess) prepare the run, then execute every notebook's code cells in plain forked
+    processes: the same lib calls, tables and figures as the report, written as one HTML file."""
+    import multiprocessing
+
+    from districtsurvey import report, summary  # noqa: F401 - imported once, before forking
+    from districtsurvey.batch import prepare
+
+    run_dir = prepare(params).resolve()
+    run = json.loads((run_dir / "cache" / "run.json").read_text())
+    todo = [(str(SUMMARY), str(run_dir), "", str(run_dir / "floor" / "index.html"))]
+    todo += [
+        (str(NOTEBOOK), str(run_dir), d["slug"], str(run_dir / "floor" / f"{d['slug']}.html"))
+        for d in run["departments"]
+    ]
+    (run_dir / "floor").mkdir(exist_ok=True)
+    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        for _ in pool.imap_unordered(_floor_one, todo):
+            pass
+
+
+def _cells(path: str) -> list[str]:
+    cells = json.loads(Path(path).read_text())["cells"]
+    return [
+        "".join(c["source"])
+        for c in cells
+        if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", [])
+    ]
+
+
+def _floor_one(args: tuple[str, str, str, str]) -> None:
+    notebook, run_dir, department, html_path = args
+    ns = {"run_dir": run_dir, "department": department}
+    parts = []
+    for source in _cells(notebook):
+        tree = ast.parse(source)
+        last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+        exec(compile(tree, "<cell>", "exec"), ns)
+        if last is not None and not source.rstrip().endswith(";"):
+            value = eval(compile(ast.Expression(last.value), "<cell>", "eval"), ns)
+            for method in ("_repr_html_", "_repr_markdown_"):
+                if hasattr(value, method):
+                    parts.append(getattr(value, method)() or "")
+                    break
+    Path(html_path).write_text("<!DOCTYPE html><html><body>" + "\n".join(parts) + "</body></html>")
+
+
+def floor(params: Path, jobs: int) -> dict:
+    return measure([sys.executable, __file__, "--floor-worker", str(params), "--jobs", str(jobs)])
+
+
+def districtsurvey_run(params: Path, jobs: int) -> dict:
+    m = measure(
+        [str(BIN / "districtsurvey"), "run", str(params), "--quiet", "--jobs", str(jobs)],
+        stdout=subprocess.DEVNULL,
+    )
+    manifest = json.loads((params.parent / "run" / "manifest.json").read_text())
+    failed = manifest["failed"]
+    if failed:
+        raise SystemExit(f"districtsurvey run: {len(failed)} failed: {failed[:5]}")
+    return m
+
+
+def prepare_seconds(params: Path) -> float:
+    m = measure(
+        [
+            sys.executable,
+            "-c",
+            "import sys; from districtsurvey.batch import prepare; prepare(sys.argv[1])",
+            str(params),
+        ]
+    )
+    return m["wall"]
+
+
+# -- report --------------------------------------------------------------------------------------
+def mib(b: int) -> str:
+    return f"{b / 2**20:,.0f} MiB"
+
+
+def line(name: str, m: dict, n: int) -> str:
+    return (
+        f"  {name:<28} {m['wall']:8.1f} s  {m['wall'] / n:6.2f} s/dept  cpu {m['cpu']:7.1f} s  "
+        f"peak {mib(m['peak_process'])} (tree {mib(m['peak_tree'])})"
+    )
+
+
+def bench(
+    folder: Path, respondents: int, departments: int, *, jobs: int, naive_sample: int
+) -> dict:
+    print(
+        f"\n== {respondents:,} respondents x {departments} departments, 3 waves, {jobs} jobs ==",
+        flush=True,
+    )
+    t = time.perf_counter()
+    params = generate(folder, respondents, departments)
+    print(
+        f"  generated in {time.perf_counter() - t:.1f} s "
+        f"({(folder / 'responses.parquet').stat().st_size / 2**20:.1f} MiB parquet)",
+        flush=True,
+    )
+    prep = prepare_seconds(params)  # also leaves the cache the naive loop reads
+    print(f"  prepare_run (once per run, in every contender): {prep:.1f} s", flush=True)
+    slugs = run_dir_departments(params)
+    n = len(slugs) + 1  # the district summary is a report too
+    results = {"prepare": prep}
+    if naive_sample:
+        results["naive"] = naive(params, slugs, naive_sample)
+        m = results["naive"]
+        print(
+            f"  naive loop timed on {m['measured']} departments: {m['per_department']:.2f} s each"
+            f" -> {m['wall']:.0f} s for {n} reports",
+            flush=True,
+        )
+    results["floor"] = floor(params, jobs)
+    print(line("floor (plain processes)", results["floor"], n), flush=True)
+    results["run"] = districtsurvey_run(params, jobs)
+    print(line("districtsurvey run", results["run"], n), flush=True)
+    run, fl = results["run"]["wall"], results["floor"]["wall"]
+    cpu_run, cpu_fl = results["run"]["cpu"], results["floor"]["cpu"]
+    if "naive" in results:
+        cpu_naive = results["naive"]["cpu"] / results["naive"]["measured"] * n
+        print(
+            f"  naive/run = {results['naive']['wall'] / run:.1f}x wall, "
+            f"{cpu_naive / cpu_run:.1f}x cpu-seconds   (goal >= 10x)"
+        )
+    print(
+        f"  run/floor = {run / fl:.2f}x wall, {cpu_run / cpu_fl:.2f}x cpu-seconds   (goal <= 1.3x);"
+        f"  wall without prepare_run: {(run - prep) / max(fl - prep, 1e-9):.2f}x"
+    )
+    peak = results["run"]["peak_process"]
+    print(
+        f"  run: {run / n:.2f} s per report; largest process {mib(peak)} "
+        f"({'under' if peak < 2 * GIB else 'OVER'} the 2 GiB goal)"
+    )
+    return results
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
+    ap.add_argument("--respondents", type=int, default=20_000)
+    ap.add_argument("--departments", type=int, default=40)
+    ap.add_argument("--large-respondents", type=int, default=200_000)
+    ap.add_argument("--large-departments", type=int, default=100, help="0: skip the large run")
+    ap.add_argument(
+        "--naive-departments",
+        type=int,
+        default=8,
+        help="departments the naive loop is timed on (0: skip)",
+    )
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--keep", type=Path, help="keep the generated data and outputs here")
+    ap.add_argument("--floor-worker", help=argparse.SUPPRESS)
+    args = ap.parse_args(argv)
+    if args.floor_worker:
+        return floor_worker(args.floor_worker, args.jobs)
+    if args.quick:
+        args.respondents, args.departments = 3_000, 8
+        args.large_respondents, args.large_departments = 20_000, 12
+        args.naive_departments = min(args.naive_departments, 2)
+    folder = args.keep or Path(tempfile.mkdtemp(prefix="districtsurvey-bench-"))
+    print(f"districtsurvey batch benchmark: {os.cpu_count()} cores, data in {folder}")
+    try:
+        bench(
+            folder / "district",
+            args.respondents,
+            args.departments,
+            jobs=args.jobs,
+            naive_sample=args.naive_departments,
+        )
+        if args.large_departments:
+            bench(
+                folder / "large",
+                args.large_respondents,
+                args.large_departments,
+                jobs=args.jobs,
+                naive_sample=0,
+            )
+    finally:
+        if args.keep is None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
