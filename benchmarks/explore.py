@@ -16,7 +16,6 @@ import time
 
 import numpy as np
 import pandas as pd
-
 from districtsurvey.explore import Explorer
 from districtsurvey.explore_cube import build_cube
 from districtsurvey.instrument import load_instrument
