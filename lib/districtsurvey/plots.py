@@ -38,7 +38,7 @@ def plot_favorability(
 
     >>> t = pd.DataFrame({"label": ["A", "B"], "pct_favorable": [70.0, None],
     ...                   "district_pct_favorable": [60.0, 65.0], "suppressed": [False, True]})
-    >>> plot_favorability(t).get_xlim()
+    >>> tuple(float(x) for x in plot_favorability(t).get_xlim())
     (0.0, 100.0)
     """
     ax = _axes(ax, 0.45 * len(table) + 1.0)
