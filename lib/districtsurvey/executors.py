@@ -13,6 +13,7 @@ as the department's log.
 from __future__ import annotations
 
 import atexit
+import copy
 import os
 import threading
 import time
@@ -44,17 +45,17 @@ class Job:
 
 
 @cache
-def _source(path: str, mtime: float) -> str:
+def _source(path: str, mtime: float) -> nbformat.NotebookNode:
     from papermill.iorw import load_notebook_node
 
-    return nbformat.writes(load_notebook_node(path))
+    return load_notebook_node(path)  # read and validated once per worker
 
 
 def parameterized(job: Job) -> nbformat.NotebookNode:
     """The job's notebook with papermill's injected-parameters cell, as ``papermill`` makes it."""
     from papermill.parameterize import parameterize_notebook
 
-    nb = nbformat.reads(_source(str(job.notebook), os.stat(job.notebook).st_mtime), as_version=4)
+    nb = copy.deepcopy(_source(str(job.notebook), os.stat(job.notebook).st_mtime))
     nb = parameterize_notebook(nb, job.parameters, kernel_name="python3", language="python")
     nb.metadata.papermill.update(input_path=str(job.notebook), output_path=str(job.ipynb))
     return nb
