@@ -25,8 +25,8 @@ from .executors import NOTEBOOKS, Job, run_job
 from .export import write_atomic
 from .params import RunParams, load_params
 from .prepare import prepare_run, sha256, slugify
-from .publish import publish_extras
 from .progress import Progress
+from .publish import publish_extras
 
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "district_summary.ipynb"
@@ -215,11 +215,17 @@ def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
             ): job
             for job in todo
         }
-        for fut in as_completed(futures):
+        try:
+            for fut in as_completed(futures):
+                try:
+                    yield fut.result()
+                except Exception as exc:  # KilledWorker and friends
+                    yield _lost(futures[fut], exc)
+        finally:
             try:
-                yield fut.result()
-            except Exception as exc:  # KilledWorker and friends
-                yield _lost(futures[fut], exc)
+                client.run(executors.stop_kernels)  # workers stay up; their kernels need not
+            except Exception:
+                pass
 
 
 def _lost(job: Job, exc: BaseException) -> dict:
@@ -339,7 +345,8 @@ def run_batch(
         "reports": reports,
         "extras": extras,
         "extras_error": extras_error,
-        "failed": [r["slug"] for r in reports if r["status"] != "ok"] + (["extras"] if extras_error else []),
+        "failed": [r["slug"] for r in reports if r["status"] != "ok"]
+        + (["extras"] if extras_error else []),
     }
     write_atomic(run_dir / "manifest.json", json.dumps(manifest, indent=2))
     return manifest

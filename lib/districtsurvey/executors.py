@@ -70,6 +70,7 @@ class WarmExecutor:
         self.kernel = WarmKernel(cwd=cwd, max_uses=max_uses)
         atexit.register(self.kernel.close)
         Finalize(self, self.kernel.close, exitpriority=10)  # pool workers end without atexit
+        _WARM.append(self)
 
     def warm_up(self) -> None:
         self.kernel.start()
@@ -114,6 +115,21 @@ class FreshExecutor:
 
 EXECUTORS = {"warm": WarmExecutor, "fresh": FreshExecutor}
 _LOCAL = threading.local()  # one executor (one warm kernel) per worker thread: Dask runs several
+_WARM: list[WarmExecutor] = []  # every warm executor of this process, for stop_kernels()
+
+
+def stop_kernels() -> int:
+    """Stop this process's warm kernels (they start again on the next job); e.g. from
+    ``distributed.Client.run`` at the end of a batch, so that workers leave no kernels behind."""
+
+    def stop() -> None:  # in a thread of its own: the caller may be running an event loop
+        for ex in _WARM:
+            ex.kernel.shutdown()
+
+    thread = threading.Thread(target=stop)
+    thread.start()
+    thread.join()
+    return len(_WARM)
 
 
 def executor(name: str):
