@@ -101,7 +101,7 @@ def measure(cmd: list[str], **kw) -> dict:
     before = os.times()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, **kw)
-    peak = {"process": 0, "tree": 0}
+    peak = {"process": 0, "tree": 0, "child": 0}
     done = threading.Event()
 
     def sample() -> None:
@@ -116,6 +116,7 @@ def measure(cmd: list[str], **kw) -> dict:
                     except psutil.Error:
                         pass
                 peak["process"] = max(peak["process"], max(rss, default=0))
+                peak["child"] = max(peak["child"], max(rss[1:], default=0))
                 peak["tree"] = max(peak["tree"], sum(rss))
             except psutil.Error:
                 pass
@@ -133,7 +134,13 @@ def measure(cmd: list[str], **kw) -> dict:
     )
     if code:
         raise SystemExit(f"failed ({code}): {' '.join(map(str, cmd))}")
-    return {"wall": wall, "cpu": cpu, "peak_process": peak["process"], "peak_tree": peak["tree"]}
+    return {
+        "wall": wall,
+        "cpu": cpu,
+        "peak_process": peak["process"],
+        "peak_tree": peak["tree"],
+        "peak_child": peak["child"],
+    }
 
 
 def run_dir_departments(params: Path) -> list[str]:
@@ -289,10 +296,11 @@ def bench(
         f"  run/floor = {run / fl:.2f}x wall, {cpu_run / cpu_fl:.2f}x cpu-seconds   (goal <= 1.3x);"
         f"  wall without prepare_run: {(run - prep) / max(fl - prep, 1e-9):.2f}x"
     )
-    peak = results["run"]["peak_process"]
+    peak, child = results["run"]["peak_process"], results["run"]["peak_child"]
     print(
         f"  run: {run / n:.2f} s per report; largest process {mib(peak)} "
-        f"({'under' if peak < 2 * GIB else 'OVER'} the 2 GiB goal)"
+        f"({'under' if peak < 2 * GIB else 'OVER'} the 2 GiB goal); largest worker or kernel "
+        f"{mib(child)}"
     )
     return results
 
@@ -301,7 +309,7 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
     ap.add_argument("--respondents", type=int, default=20_000)
-    ap.add_argument("--departments", type=int, default=40)
+    ap.add_argument("--departments", type=int, default=40, help="0: skip this district")
     ap.add_argument("--large-respondents", type=int, default=200_000)
     ap.add_argument("--large-departments", type=int, default=100, help="0: skip the large run")
     ap.add_argument(
@@ -323,13 +331,14 @@ def main(argv: list[str] | None = None) -> None:
     folder = args.keep or Path(tempfile.mkdtemp(prefix="districtsurvey-bench-"))
     print(f"districtsurvey batch benchmark: {os.cpu_count()} cores, data in {folder}")
     try:
-        bench(
-            folder / "district",
-            args.respondents,
-            args.departments,
-            jobs=args.jobs,
-            naive_sample=args.naive_departments,
-        )
+        if args.departments:
+            bench(
+                folder / "district",
+                args.respondents,
+                args.departments,
+                jobs=args.jobs,
+                naive_sample=args.naive_departments,
+            )
         if args.large_departments:
             bench(
                 folder / "large",

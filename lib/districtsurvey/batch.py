@@ -14,19 +14,19 @@ import json
 import os
 import platform
 import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from collections.abc import Callable, Iterable
 from importlib import metadata
 from pathlib import Path
 
 from . import executors
 from .errors import Problem, SurveyDataError
-from .executors import NOTEBOOKS, Job, run_job
+from .executors import NOTEBOOKS, Job
 from .export import write_atomic
 from .params import RunParams, load_params
 from .prepare import prepare_run, sha256, slugify
 from .progress import Progress
 from .publish import publish_extras
+from .workers import run_dask, run_local, start_pool
 
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "district_summary.ipynb"
@@ -157,90 +157,6 @@ def _done(report: dict) -> bool:
     return report["status"] == "ok" and bool(report.get("html")) and Path(report["html"]).exists()
 
 
-# -- where the jobs run ------------------------------------------------------------------------
-def run_local(
-    todo: list[Job], *, kernel: str, jobs: int, pool: ProcessPoolExecutor | None = None
-) -> Iterator[dict]:
-    """Jobs on local worker processes, each with its own (warm) kernel; yields records as done."""
-    own = pool is None
-    pool = pool or _pool(kernel, min(jobs, len(todo)))
-    try:
-        pending = {pool.submit(run_job, kernel, job): job for job in todo}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                job = pending.pop(fut)
-                try:
-                    yield fut.result()
-                except Exception as exc:  # the worker process itself died
-                    yield _lost(job, exc)
-    finally:
-        if own:
-            pool.shutdown(cancel_futures=True)
-
-
-def _pool(kernel: str, workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked now; each starts its kernel while the parent prepares the run."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1:  # forking is safe: workers inherit the imports below
-        context = multiprocessing.get_context("fork")
-        executors.preimport(kernel)
-    else:  # other threads (a Dask client, a test runner's): fork from a clean server instead
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["districtsurvey.executors"])
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, workers),
-        initializer=executors.warm_up,
-        initargs=(kernel,),
-        mp_context=context,
-    )
-    pool.submit(int)  # forks the workers (and runs their initializer) right away
-    return pool
-
-
-def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
-    """The same jobs on a Dask distributed cluster; the run folder must be on a shared path."""
-    from distributed import Client, as_completed
-
-    with Client(scheduler, timeout="60s") as client:
-        futures = {
-            client.submit(
-                run_job,
-                kernel,
-                job,
-                pure=False,
-                key=f"districtsurvey-{job.slug}-{os.urandom(4).hex()}",
-            ): job
-            for job in todo
-        }
-        try:
-            for fut in as_completed(futures):
-                try:
-                    yield fut.result()
-                except Exception as exc:  # KilledWorker and friends
-                    yield _lost(futures[fut], exc)
-        finally:
-            try:
-                client.run(executors.stop_kernels)  # workers stay up; their kernels need not
-            except Exception:
-                pass
-
-
-def _lost(job: Job, exc: BaseException) -> dict:
-    return {
-        "slug": job.slug,
-        "name": job.name,
-        "status": "failed",
-        "error": f"worker lost: {executors.short_error(exc)}",
-        "seconds": 0.0,
-        "worker": None,
-        "html": None,
-        "notebook": str(job.ipynb) if job.ipynb.exists() else None,
-    }
-
-
 # -- the batch ---------------------------------------------------------------------------------
 def run_batch(
     params_path: str | Path,
@@ -293,7 +209,8 @@ def run_batch(
             "resume: no earlier run with the same inputs, params and notebooks; running all"
         )
     jobs = max(1, jobs or os.cpu_count() or 1)
-    pool = _pool(kernel, jobs) if executor == "local" and previous is None else None
+    workers = min(jobs, len(only) + 1) if only else jobs  # no kernel without a report to run
+    pool = start_pool(kernel, workers) if executor == "local" and previous is None else None
     try:
         if previous is None:
             prepare_run(params, params_path=str(params_path))
