@@ -140,7 +140,7 @@ def _run_tables():
     depts = {"Big": 40, "Mid": 9, "Tiny": 3}
     rows = lambda extra: pd.DataFrame(  # noqa: E731
         [
-            {"department": d, "wave": "w", "n": v, "mean": 4.0, "pct_favorable": 50.0, **extra}
+            {"department": d, "wave": "w", "n": v, "mean": 3.5, "sd": 1.0, "pct_favorable": 50.0, "pct_unfavorable": 20.0, **extra}
             for d, v in depts.items()
         ]
     )

@@ -82,11 +82,24 @@ class Margin:
     """``total`` = sum of ``parts`` + ``rest`` (respondents in no published part: no role given).
 
     ``total`` is ``None`` when the total is not published anywhere (the margin reveals nothing).
+    ``rest_profile`` is the rest's answer profile (see ``complementary_cells``), when known.
     """
 
     total: Hashable | None
     parts: tuple[Hashable, ...]
     rest: int = 0
+    rest_profile: tuple = ()
+
+
+def _uniform(profile: Sequence[float]) -> bool:
+    """Whether a pooled answer profile (answers, favorable, unfavorable, sum, sum of squares) tells
+    every member's answer: all favorable, none favorable, all unfavorable, or all the same score."""
+    answers, fav, unfav, total, squares = profile
+    if answers <= 0.5:
+        return False
+    eps = 1e-6 * answers
+    variance = squares / answers - (total / answers) ** 2
+    return fav < eps or fav > answers - eps or unfav > answers - eps or variance < 1e-9
 
 
 def complementary_cells(
@@ -97,13 +110,16 @@ def complementary_cells(
     min_n: int = 5,
     size: Mapping[Hashable, float] | None = None,
     links: Mapping[Hashable, Sequence[Hashable]] | None = None,
+    profile: Mapping[Hashable, Sequence[float]] | None = None,
 ) -> set:
     """Every cell to hide: ``hidden`` plus what each margin needs so nothing is recoverable.
 
     A margin is safe when its hidden terms (hidden parts, the ``rest``, the total) are none, or
-    when the total is published and at least two parts are hidden whose n adds to ``min_n`` or more,
-    or when the total is hidden together with at least one part. Otherwise the smallest published
-    part (by ``size``, then n) is hidden too; with no part left, the total. ``links`` hides
+    when the total is published and at least two parts are hidden whose n adds to ``min_n`` or
+    more and whose pooled answers are not unanimous (``profile``: answers, favorable, unfavorable,
+    sum and sum of squares of scores per cell), or when the total is hidden with at least one
+    part. Otherwise the smallest published part (by ``size``, then n) is hidden too; with no part
+    left, the total. Empty cells (n 0) are hidden but need no protection. ``links`` hides
     dependent cells with a cell (a department's items with its respondent count). Repeats until
     every margin is safe.
 
@@ -114,10 +130,19 @@ def complementary_cells(
     check_min_n(min_n)
     size = size or {}
     links = links or {}
+    profile = profile or {}
     hidden = set(hidden)
 
     def key(c):
         return (size.get(c, n.get(c, 0)), n.get(c, 0), str(c))
+
+    def unanimous(m: Margin, parts: list) -> bool:
+        if not all(p in profile for p in parts) or (m.rest and not m.rest_profile):
+            return False
+        pooled = [sum(x) for x in zip(*(profile[p] for p in parts), strict=True)] or [0] * 5
+        if m.rest_profile:
+            pooled = [a + b for a, b in zip(pooled, m.rest_profile, strict=True)]
+        return _uniform(pooled)
 
     changed = True
     while changed:
@@ -130,24 +155,86 @@ def complementary_cells(
         for m in margins:
             if not m.parts:
                 continue
-            hidden_parts = [p for p in m.parts if p in hidden]
+            hidden_parts = [p for p in m.parts if p in hidden and n.get(p, 0) > 0]
             terms = len(hidden_parts) + (m.rest > 0)
             total_hidden = m.total is None or m.total in hidden
             if total_hidden:
                 safe = m.total is None or terms > 0
             else:
                 pooled = sum(n.get(p, 0) for p in hidden_parts) + m.rest
-                safe = (
-                    terms == 0
-                    or (terms >= 2 and pooled >= min_n)
-                    or (not hidden_parts and m.rest >= min_n)
-                )
+                safe = terms == 0 or (not hidden_parts and m.rest >= min_n) or (
+                    terms >= 2 and pooled >= min_n and not unanimous(m, hidden_parts))
             if safe:
                 continue
             shown = sorted((p for p in m.parts if p not in hidden), key=key)
-            hidden.add(shown[0] if shown else m.total)
-            changed = True
+            nxt = shown[0] if shown else m.total
+            if nxt not in hidden:
+                hidden.add(nxt)
+                changed = True
     return hidden
+
+
+def _profiles(table: pd.DataFrame) -> list[tuple]:
+    """Per row: answers, favorable, unfavorable answers, sum and sum of squares of scores."""
+    if table.empty:
+        return []
+    n = table["n"].astype(float).fillna(0)
+    if "n_answers" in table.columns:
+        n = table["n_answers"].astype(float).fillna(n)
+    mean = table["mean"].astype(float).fillna(0) if "mean" in table else n * 0
+    sd = table["sd"].astype(float).fillna(0) if "sd" in table else n * 0
+    fav = table["pct_favorable"].astype(float).fillna(0) * n / 100 if "pct_favorable" in table else n
+    unf = (table["pct_unfavorable"].astype(float).fillna(0) * n / 100
+           if "pct_unfavorable" in table else n * 0)
+    squares = (n - 1).clip(lower=0) * sd**2 + n * mean**2
+    return list(zip(n, fav, unf, n * mean, squares, strict=True))
+
+
+def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
+    missing, so that a listed hidden row does not tell that anyone answered."""
+    present = [t for k, t in tables.items() if k in ("items", "dimensions", "respondents")]
+    if not present:
+        return tables
+    both = pd.concat([t[["department", "wave"]] for t in present])
+    depts = sorted(set(both["department"]) - {DISTRICT})
+    waves = sorted(set(both["wave"]))
+
+    def pad(table, keys, values, fill=None):
+        grid = pd.MultiIndex.from_product(values, names=keys).to_frame(index=False)
+        out = grid.merge(table, on=keys, how="left", sort=False)
+        out["n"] = out["n"].astype("Float64").fillna(0)
+        for col, mapping in (fill or {}).items():
+            out[col] = out[col].fillna(out[keys[-1]].map(mapping))
+        return out
+
+    out = dict(tables)
+    if "items" in tables and not tables["items"].empty:
+        t = tables["items"]
+        out["items"] = pad(t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"]))])
+    kind = {}
+    if "dimensions" in tables and not tables["dimensions"].empty:
+        t = tables["dimensions"]
+        kind = dict(zip(t["dimension"], t["kind"], strict=True)) if "kind" in t else {}
+        fill = {"kind": kind} if "kind" in t else None
+        out["dimensions"] = pad(t, ["department", "wave", "dimension"],
+                                [depts, waves, sorted(set(t["dimension"]))], fill)
+    if "breakdowns" in tables and not tables["breakdowns"].empty:
+        t = tables["breakdowns"]
+        parts = []
+        for by, part in t.groupby("by", sort=False):
+            keys = ["department", "wave", "group", "dimension"]
+            values = [depts, waves, sorted(set(part["group"])), sorted(set(part["dimension"]))]
+            fill = {"kind": kind} if "kind" in part and kind else None
+            parts.append(pad(part.drop(columns="by"), keys, values, fill).assign(by=by))
+        out["breakdowns"] = pd.concat(parts, ignore_index=True)[t.columns]
+    if "respondents" in tables and not tables["respondents"].empty:
+        t = tables["respondents"]
+        district = t[t["department"] == DISTRICT]
+        out["respondents"] = pd.concat(
+            [pad(t[t["department"] != DISTRICT], ["department", "wave"], [depts, waves]), district],
+            ignore_index=True)
+    return out
 
 
 def protect_tables(
@@ -167,10 +254,12 @@ def protect_tables(
     too when each respondent belongs to one department, ``respondents_additive``); rater groups ->
     department per dimension (respondents without a group are a hidden rest); items -> dimension
     and index within every department. A hidden respondent count hides that department's figures
-    for the wave. Returns the same tables with ``suppressed`` set and the figures emptied.
+    for the wave; a hidden department x dimension hides its rater groups. Missing combinations
+    are added as empty hidden rows, so a listed "fewer than" row does not tell that anyone
+    answered. Returns the same tables with ``suppressed`` set and the figures emptied.
     """
     check_min_n(min_n)
-    t = {k: v.reset_index(drop=True) for k, v in tables.items()}
+    t = _complete({k: v.reset_index(drop=True) for k, v in tables.items()})
     empty = pd.DataFrame(columns=["department", "wave", "item", "dimension", "n", "by", "group"])
     items = pd.concat(
         [t.get("items", empty), t.get("district_items", empty).assign(department=DISTRICT)]
@@ -191,6 +280,14 @@ def protect_tables(
     ):
         for row in table[[*keys, "n"]].itertuples(index=False):
             n[(name, *row[:-1])] = 0 if pd.isna(row[-1]) else int(row[-1])
+    profile = {}
+    for name, table, keys in (
+        ("item", items, ["department", "wave", "item"]),
+        ("dim", dims, ["department", "wave", "dimension"]),
+        ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
+    ):
+        for cell, p in zip(table[keys].itertuples(index=False), _profiles(table), strict=True):
+            profile[(name, *cell)] = p
     dept_size = {(d, w): v for (name, d, w, *_), v in n.items() if name == "resp"}
     size = {c: dept_size.get((c[1], c[2]), n[c]) for c in n if c[0] in ("item", "dim")}
     group_size = {}
@@ -224,7 +321,13 @@ def protect_tables(
             total = ("dim", dept, wave, what)
             parts = tuple(("bd", dept, wave, by, g, what) for g in part["group"])
             rest = max(0, n.get(total, 0) - sum(n[p] for p in parts))
-            margins.append(Margin(total if total in n else None, parts, rest))
+            rest_profile = ()
+            if rest and total in profile:
+                rest_profile = tuple(
+                    a - sum(x) for a, x in
+                    zip(profile[total], zip(*(profile[p] for p in parts), strict=True),
+                        strict=True))
+            margins.append(Margin(total if total in n else None, parts, rest, rest_profile))
     # items -> dimension / index within each department and the district
     groups = {}
     for item, dim in item_dimension.items():
@@ -238,13 +341,16 @@ def protect_tables(
             total = ("dim", dept, wave, what)
             if parts and total in n:
                 margins.append(Margin(total, parts))
-    links = {}
+    links = {}  # a hidden count hides the unit's figures; a hidden dimension its rater groups
     for c in n:
         if c[0] != "resp" and c[1] != DISTRICT:
             links.setdefault(("resp", c[1], c[2]), []).append(c)
+        if c[0] == "bd":
+            links.setdefault(("dim", c[1], c[2], c[5]), []).append(c)
 
     primary = {c for c, v in n.items() if v < min_n}
-    hidden = complementary_cells(n, primary, margins, min_n=min_n, size=size, links=links)
+    hidden = complementary_cells(n, primary, margins, min_n=min_n, size=size, links=links,
+                                 profile=profile)
 
     def hide(table, name, keys):
         ids = [(name, *row) for row in table[keys].itertuples(index=False)]
