@@ -39,6 +39,21 @@ def test_district_row_and_response_rates(prepared_run):
     resp = pd.read_parquet(prepared_run / "cache" / "respondents.parquet")
     district = resp[(resp["department"] == DISTRICT) & (resp["wave"] == "2026-fall")].iloc[0]
     assert 1000 < district["n"] and 0 < district["response_rate"] <= 100
+    # raters rate several departments: the district's invitations are its own row, never a sum
+    assert district["invited"] == 4079
+
+
+def test_district_response_rate_is_not_a_sum_of_overlapping_invitations(tiny):
+    from districtsurvey.prepare import respondent_counts
+
+    two = pd.concat([tiny, tiny.assign(department="Payroll")], ignore_index=True)  # same people
+    heads = pd.DataFrame({"survey": "support_services", "wave": "2026-fall",
+                          "department": ["Finance", "Payroll"], "invited": [10, 10]})
+    t = respondent_counts(two, heads, 5).set_index("department")
+    assert t.loc["Finance", "response_rate"] == pytest.approx(60.0)  # 6 of 10
+    assert pd.isna(t.loc["District", "response_rate"])  # 6 people, not 6 of 20
+    with_row = pd.concat([heads, heads.iloc[[0]].assign(department="District", invited=8)])
+    assert respondent_counts(two, with_row, 5).set_index("department").loc["District", "response_rate"] == 75.0
 
 
 def test_slugify():

@@ -88,6 +88,10 @@ def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> l
 def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, min_n: int | None):
     """Respondents per department x wave (and the district), with invited and response rate.
 
+    The district's invitations come from a ``District`` row of the headcounts file, or are the sum
+    of the departments' when every respondent belongs to one department (engagement); otherwise
+    (support services: one person rates several departments) the district rate is left empty.
+
     Small groups are suppressed unless ``min_n`` is None (then the raw counts, for ``score_run``).
     """
     answered = responses[responses["value"].notna()]
@@ -97,7 +101,10 @@ def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, 
                        district.reset_index(name="n").assign(department=DISTRICT)])
     if headcounts is not None:
         hc = headcounts.groupby(["department", "wave"])["invited"].sum().reset_index()
-        hc = pd.concat([hc, hc.groupby("wave")["invited"].sum().reset_index().assign(department=DISTRICT)])
+        given = hc["department"] == DISTRICT
+        one_unit = answered.groupby(["wave", "respondent_id"], observed=True)["department"].nunique()
+        if not given.any() and (one_unit <= 1).all():  # each person in one unit: invitations add up
+            hc = pd.concat([hc, hc.groupby("wave")["invited"].sum().reset_index().assign(department=DISTRICT)])
         table = table.merge(hc, on=["department", "wave"], how="left")
         table["response_rate"] = 100 * table["n"] / table["invited"]
     else:

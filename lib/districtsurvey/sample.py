@@ -314,6 +314,10 @@ def _support_services(rng, inst: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
             n = int(n_by.get(d, 0))
             rate = rng.uniform(0.42, 0.88)
             headcounts.append(("support_services", wave, d, max(n + 1, int(np.ceil(n / rate)))))
+        # everyone invited to the survey (raters rate several departments, so the district's
+        # invitation count is its own row, not a sum); no rng draw, so the data stays the same
+        raters_n = frame["respondent_id"].nunique()
+        headcounts.append(("support_services", wave, "District", int(np.ceil(raters_n / 0.74))))
     tidy = _tidy(
         pd.concat([f for f, _, _ in frames], ignore_index=True),
         np.vstack([v for _, v, _ in frames]),
