@@ -162,8 +162,11 @@ def complementary_cells(
                 safe = m.total is None or terms > 0
             else:
                 pooled = sum(n.get(p, 0) for p in hidden_parts) + m.rest
-                safe = terms == 0 or (not hidden_parts and m.rest >= min_n) or (
-                    terms >= 2 and pooled >= min_n and not unanimous(m, hidden_parts))
+                safe = (
+                    terms == 0
+                    or (not hidden_parts and m.rest >= min_n)
+                    or (terms >= 2 and pooled >= min_n and not unanimous(m, hidden_parts))
+                )
             if safe:
                 continue
             shown = sorted((p for p in m.parts if p not in hidden), key=key)
@@ -183,9 +186,14 @@ def _profiles(table: pd.DataFrame) -> list[tuple]:
         n = table["n_answers"].astype(float).fillna(n)
     mean = table["mean"].astype(float).fillna(0) if "mean" in table else n * 0
     sd = table["sd"].astype(float).fillna(0) if "sd" in table else n * 0
-    fav = table["pct_favorable"].astype(float).fillna(0) * n / 100 if "pct_favorable" in table else n
-    unf = (table["pct_unfavorable"].astype(float).fillna(0) * n / 100
-           if "pct_unfavorable" in table else n * 0)
+    fav = (
+        table["pct_favorable"].astype(float).fillna(0) * n / 100 if "pct_favorable" in table else n
+    )
+    unf = (
+        table["pct_unfavorable"].astype(float).fillna(0) * n / 100
+        if "pct_unfavorable" in table
+        else n * 0
+    )
     squares = (n - 1).clip(lower=0) * sd**2 + n * mean**2
     return list(zip(n, fav, unf, n * mean, squares, strict=True))
 
@@ -211,14 +219,20 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     out = dict(tables)
     if "items" in tables and not tables["items"].empty:
         t = tables["items"]
-        out["items"] = pad(t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"]))])
+        out["items"] = pad(
+            t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"]))]
+        )
     kind = {}
     if "dimensions" in tables and not tables["dimensions"].empty:
         t = tables["dimensions"]
         kind = dict(zip(t["dimension"], t["kind"], strict=True)) if "kind" in t else {}
         fill = {"kind": kind} if "kind" in t else None
-        out["dimensions"] = pad(t, ["department", "wave", "dimension"],
-                                [depts, waves, sorted(set(t["dimension"]))], fill)
+        out["dimensions"] = pad(
+            t,
+            ["department", "wave", "dimension"],
+            [depts, waves, sorted(set(t["dimension"]))],
+            fill,
+        )
     if "breakdowns" in tables and not tables["breakdowns"].empty:
         t = tables["breakdowns"]
         parts = []
@@ -233,7 +247,8 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         district = t[t["department"] == DISTRICT]
         out["respondents"] = pd.concat(
             [pad(t[t["department"] != DISTRICT], ["department", "wave"], [depts, waves]), district],
-            ignore_index=True)
+            ignore_index=True,
+        )
     return out
 
 
@@ -324,9 +339,11 @@ def protect_tables(
             rest_profile = ()
             if rest and total in profile:
                 rest_profile = tuple(
-                    a - sum(x) for a, x in
-                    zip(profile[total], zip(*(profile[p] for p in parts), strict=True),
-                        strict=True))
+                    a - sum(x)
+                    for a, x in zip(
+                        profile[total], zip(*(profile[p] for p in parts), strict=True), strict=True
+                    )
+                )
             margins.append(Margin(total if total in n else None, parts, rest, rest_profile))
     # items -> dimension / index within each department and the district
     groups = {}
@@ -334,6 +351,9 @@ def protect_tables(
         groups.setdefault(dim, []).append(item)
     for index_id, members in (indices or {}).items():
         groups[index_id] = list(members)
+    links = {}  # a hidden count hides the unit's figures; a hidden dimension its rater groups;
+    # a hidden item its dimension (else the dimension's answers, with every item bounded by the
+    # unit's respondents, can pin the hidden items)
     for (dept, wave), part in items.groupby(["department", "wave"], sort=True):
         present = set(part["item"])
         for what, members in groups.items():
@@ -341,7 +361,9 @@ def protect_tables(
             total = ("dim", dept, wave, what)
             if parts and total in n:
                 margins.append(Margin(total, parts))
-    links = {}  # a hidden count hides the unit's figures; a hidden dimension its rater groups
+                for p in parts:
+                    if dept != DISTRICT:
+                        links.setdefault(p, []).append(total)
     for c in n:
         if c[0] != "resp" and c[1] != DISTRICT:
             links.setdefault(("resp", c[1], c[2]), []).append(c)
@@ -349,8 +371,9 @@ def protect_tables(
             links.setdefault(("dim", c[1], c[2], c[5]), []).append(c)
 
     primary = {c for c, v in n.items() if v < min_n}
-    hidden = complementary_cells(n, primary, margins, min_n=min_n, size=size, links=links,
-                                 profile=profile)
+    hidden = complementary_cells(
+        n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
+    )
 
     def hide(table, name, keys):
         ids = [(name, *row) for row in table[keys].itertuples(index=False)]

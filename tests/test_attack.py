@@ -1,0 +1,735 @@
+"""An independent attacker against everything a run publishes.
+
+The attacker does not use the library: it reads the run folder (HTML reports, executed notebooks,
+CSV files and the report-safe cache tables shipped beside them), and the instrument file. It
+writes down the linear equations the published figures imply —
+
+- an item's answers in the district are the sum over all departments (both surveys),
+- a dimension pools its items' answers (and an index its items'), in every department,
+- a department's answers in a dimension are the sum over its rater groups (role, site),
+- in the engagement survey respondents add up: district = sum of departments,
+
+plus the inequalities every count obeys (n >= 1 for a group that is listed, respondents <= answers
+<= items x respondents, favorable + neutral + unfavorable = answers, 1..5 scores) — and checks that
+no suppressed cell's n, % favorable or mean is pinned to one value by them. Published figures are
+taken at full precision (the cache), which is more than the rounded HTML shows; the HTML and
+notebooks are parsed to check that they show nothing the cache does not and hide what it hides.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections import defaultdict
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from scipy import sparse
+from scipy.linalg import null_space
+from scipy.optimize import linprog
+from scipy.sparse.csgraph import connected_components
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTRUMENTS = ROOT / "data" / "instruments"
+QUANTITIES = ("F", "M", "U", "S")  # favorable, neutral, unfavorable answers; sum of scores
+
+
+# --- the attacker ---
+
+
+def read_instrument(survey: str) -> dict:
+    raw = yaml.safe_load((INSTRUMENTS / f"{survey}.yml").read_text(encoding="utf-8"))
+    groups = defaultdict(list)
+    for item in raw["items"]:
+        groups[item["dimension"]].append(item["id"])
+    for index in raw.get("indices") or []:
+        groups[index["id"]] = list(index["items"])
+    return {"raw": raw, "groups": dict(groups), "scale": raw["scale"]}
+
+
+class Attack:
+    """Unknowns are the figures of hidden cells; published figures are constants."""
+
+    def __init__(self, scale: dict, min_n: int) -> None:
+        self.min_n = min_n
+        self.var: dict[tuple, int] = {}
+        self.known: dict[tuple, float] = {}
+        self.eq: list[tuple[dict, float]] = []
+        self.ineq: list[tuple[dict, float]] = []  # sum(coef * x) <= rhs
+        self.cells: list[tuple] = []  # hidden cells, each with a count quantity "N"
+        fav, neu, unf = scale["favorable"], scale["neutral"], scale["unfavorable"]
+        self.bounds = {
+            "F": (min(fav), max(fav)),
+            "M": (min(neu or [0]), max(neu or [0])),
+            "U": (min(unf), max(unf)),
+        }
+
+    def term(self, key: tuple) -> tuple[dict, float]:
+        """A quantity as (linear part, constant)."""
+        if key in self.known:
+            return {}, self.known[key]
+        if key not in self.var:
+            self.var[key] = len(self.var)
+        return {self.var[key]: 1.0}, 0.0
+
+    def relation(self, lhs: list[tuple[float, tuple]], rhs: float = 0.0, *, equal: bool = True):
+        """sum(coef * quantity) == rhs (or <= rhs)."""
+        coefs: dict[int, float] = defaultdict(float)
+        for c, key in lhs:
+            part, const = self.term(key)
+            for i, v in part.items():
+                coefs[i] += c * v
+            rhs -= c * const
+        coefs = {i: v for i, v in coefs.items() if v != 0}
+        if coefs:
+            (self.eq if equal else self.ineq).append((coefs, rhs))
+        elif equal:
+            assert abs(rhs) < 1e-6 * (1 + abs(rhs)) + 1e-6, f"published figures disagree: {lhs}"
+
+    def publish(self, cell: tuple, row, *, answers: str, respondents: bool, lower: int = 1) -> None:
+        """A row of a published table: known figures, or a hidden cell with its own constraints."""
+        if not row["suppressed"]:
+            n = float(row[answers])
+            self.known[(*cell, "N")] = n
+            if respondents:
+                self.known[(*cell, "R")] = float(row["n"])
+            for q, col in (("F", "pct_favorable"), ("M", "pct_neutral"), ("U", "pct_unfavorable")):
+                self.known[(*cell, q)] = float(row[col]) * n / 100
+            self.known[(*cell, "S")] = float(row["mean"]) * n
+            return
+        self.cells.append(cell)
+        q = {k: (*cell, k) for k in ("N", "F", "M", "U", "S", "R")}
+        self.relation([(1, q["N"]), (-1, q["F"]), (-1, q["M"]), (-1, q["U"])])
+        lo = [(-1, q["S"])] + [(self.bounds[k][0], q[k]) for k in "FMU"]
+        hi = [(1, q["S"])] + [(-self.bounds[k][1], q[k]) for k in "FMU"]
+        self.relation(lo, 0, equal=False)
+        self.relation(hi, 0, equal=False)
+        for k in "FMU":
+            self.relation([(-1, q[k])], 0, equal=False)
+        self.relation([(-1, q["N"])], -lower, equal=False)  # a listed group: >= 1 answer
+        if respondents:
+            self.relation([(-1, q["R"])], -lower, equal=False)
+            self.relation([(1, q["R"]), (-1, q["N"])], 0, equal=False)  # respondents <= answers
+
+    def solve(self) -> list[str]:
+        """What the equations pin down: hidden counts and hidden % favorable / means."""
+        nv = len(self.var)
+        if nv == 0:
+            return []
+        tight, x = _interior(self.eq, self.ineq, nv)
+        a_eq, _ = _matrix(self.eq + tight, nv)
+        free = _free_directions(a_eq, nv)
+        breaches = []
+        for cell in self.cells:
+            idx = {k: self.var.get((*cell, k)) for k in ("N", "R", "F", "S")}
+            for k in ("N", "R"):  # a count pinned to 0 describes nobody; to min_n or more,
+                # a group that could be shown (its scores must stay unknown, checked below)
+                if (
+                    idx[k] is not None
+                    and not free[idx[k]][1].any()
+                    and 0.5 < x[idx[k]] < self.min_n - 0.5
+                ):
+                    breaches.append(f"{cell}: {k} = {x[idx[k]]:.2f} is determined")
+            n, f, s = idx["N"], idx["F"], idx["S"]
+            if n is None or f is None or s is None or x[n] < 0.5:
+                continue
+            for what, i in (("% favorable", f), ("mean", s)):
+                if _fixed_ratio(free, x, i, n):
+                    breaches.append(f"{cell}: {what} = {x[i] / x[n]:.3f} is determined")
+        return breaches
+
+
+def _interior(eq_rows, ineq_rows, nv, delta=1e-4):
+    """A point where every inequality has slack ``delta`` unless it is tight at every solution;
+    returns those always-tight inequalities (as equalities) and the point."""
+    a_eq, b_eq = _matrix(eq_rows, nv)
+    a_ub, b_ub = _matrix(ineq_rows, nv)
+    m = a_ub.shape[0]
+    c = np.concatenate([np.zeros(nv), -np.ones(m)])  # maximise the sum of capped slacks
+    a_ub_s = sparse.hstack([a_ub, sparse.eye(m)]).tocsr()
+    a_eq_s = sparse.hstack([a_eq, sparse.csr_matrix((a_eq.shape[0], m))]).tocsr()
+    res = linprog(
+        c,
+        A_ub=a_ub_s if m else None,
+        b_ub=b_ub if m else None,
+        A_eq=a_eq_s if eq_rows else None,
+        b_eq=b_eq if eq_rows else None,
+        bounds=[(None, None)] * nv + [(0, delta)] * m,
+        method="highs",
+    )
+    assert res.status == 0, f"published figures contradict the attacker's model: {res.message}"
+    slack = res.x[nv:]
+    tight = [row for row, sl in zip(ineq_rows, slack, strict=True) if sl < delta / 2]
+    return tight, res.x[:nv]
+
+
+def _matrix(rows, nv):
+    if not rows:
+        return sparse.csr_matrix((0, nv)), np.zeros(0)
+    data, ri, ci = [], [], []
+    for r, (coefs, _) in enumerate(rows):
+        for i, v in coefs.items():
+            ri.append(r)
+            ci.append(i)
+            data.append(v)
+    return sparse.csr_matrix((data, (ri, ci)), shape=(len(rows), nv)), np.array(
+        [b for _, b in rows]
+    )
+
+
+def _free_directions(a_eq, nv) -> list[tuple[int, np.ndarray]]:
+    """Per variable: (block, row of a basis of the directions the equalities leave free there)."""
+    ncomp, label = (
+        connected_components(a_eq.T @ a_eq, directed=False)
+        if a_eq.shape[0]
+        else (nv, np.arange(nv))
+    )
+    a_eq = a_eq.tocsc()
+    out: list = [None] * nv
+    order = np.argsort(label, kind="stable")
+    bounds = np.searchsorted(label[order], np.arange(ncomp + 1))
+    for comp in range(ncomp):
+        cols = order[bounds[comp] : bounds[comp + 1]]
+        sub = a_eq[:, cols]
+        rows = np.unique(sub.nonzero()[0])
+        basis = null_space(sub[rows].toarray()) if len(rows) else np.eye(len(cols))
+        basis = np.where(np.abs(basis) < 1e-9, 0.0, basis)
+        for j, col in enumerate(cols):
+            out[col] = (comp, basis[j])
+    return out
+
+
+def _fixed_ratio(free, x, i, n) -> bool:
+    """Whether q_i / q_n keeps its value along every free direction."""
+    (bi, ri), (bn, rn) = free[i], free[n]
+    scale = 1e-7 * max(1.0, x[n] ** 2)
+    if bi == bn:
+        return np.abs(x[n] * ri - x[i] * rn).max(initial=0) < scale
+    return np.abs(x[n] * ri).max(initial=0) < scale and np.abs(x[i] * rn).max(initial=0) < scale
+
+
+def complete(table: pd.DataFrame, keys: list[str]) -> bool:
+    """Whether the table lists every combination of its keys' values (per ``by`` if any)."""
+    if table.empty:
+        return True
+    parts = table.groupby("by") if "by" in table.columns else [(None, table)]
+    for _, t in parts:
+        t = t[t["department"] != "District"] if "department" in t else t
+        expected = np.prod([t[k].nunique() for k in keys])
+        if len(t[keys].drop_duplicates()) != expected:
+            return False
+    return True
+
+
+def attack_tables(
+    tables: dict[str, pd.DataFrame],
+    survey: str,
+    *,
+    min_n: int,
+    groups_complete: bool = True,
+    additive_respondents: bool | None = None,
+) -> list[str]:
+    """Every determination the published tables allow (empty list: nothing recoverable)."""
+    ins = read_instrument(survey)
+    additive = survey == "engagement" if additive_respondents is None else additive_respondents
+    a = Attack(ins["scale"], min_n)
+    items = pd.concat([tables["items"], tables["district_items"].assign(department="District")])
+    dims = pd.concat(
+        [tables["dimensions"], tables["district_dimensions"].assign(department="District")]
+    )
+    bd = tables.get("breakdowns", pd.DataFrame(columns=["department"]))
+    resp = tables["respondents"]
+    # a hidden row proves someone answered, unless every combination is listed anyway
+    low = {
+        name: 0 if complete(t, keys) else 1
+        for name, t, keys in (
+            ("item", items, ["department", "wave", "item"]),
+            ("dim", dims, ["department", "wave", "dimension"]),
+            ("bd", bd, ["department", "wave", "group", "dimension"]),
+            ("resp", resp, ["department", "wave"]),
+        )
+    }
+    for row in items.to_dict("records"):
+        a.publish(
+            ("item", row["department"], row["wave"], row["item"]),
+            row,
+            answers="n",
+            respondents=False,
+            lower=low["item"],
+        )
+    for row in dims.to_dict("records"):
+        a.publish(
+            ("dim", row["department"], row["wave"], row["dimension"]),
+            row,
+            answers="n_answers",
+            respondents=True,
+            lower=low["dim"],
+        )
+    for row in bd.to_dict("records"):
+        a.publish(
+            ("bd", row["department"], row["wave"], row["by"], row["group"], row["dimension"]),
+            row,
+            answers="n_answers",
+            respondents=True,
+            lower=low["bd"],
+        )
+    for row in resp.to_dict("records"):
+        cell = ("resp", row["department"], row["wave"])
+        if row["suppressed"]:
+            a.cells.append(cell)
+            a.relation([(-1, (*cell, "R"))], -low["resp"], equal=False)
+        else:
+            a.known[(*cell, "R")] = float(row["n"])
+    quantities = ("N", *QUANTITIES)
+    # departments -> district, per item (answers add up in both surveys)
+    for (wave, item), part in items.groupby(["wave", "item"]):
+        depts = [d for d in part["department"] if d != "District"]
+        for q in quantities:
+            a.relation(
+                [(1, ("item", "District", wave, item, q))]
+                + [(-1, ("item", d, wave, item, q)) for d in depts]
+            )
+    # items -> dimension / index, per department and the district
+    for (dept, wave), part in items.groupby(["department", "wave"]):
+        present = set(part["item"])
+        shown = set(dims.loc[(dims["department"] == dept) & (dims["wave"] == wave), "dimension"])
+        for dim, members in ins["groups"].items():
+            members = [i for i in members if i in present]
+            if not members or dim not in shown:
+                continue
+            cell = ("dim", dept, wave, dim)
+            for q in quantities:
+                a.relation([(1, (*cell, q))] + [(-1, ("item", dept, wave, i, q)) for i in members])
+            k = len(members)
+            if dept != "District" or additive:  # one answer per item per person in one unit
+                a.relation([(1, (*cell, "N")), (-k, (*cell, "R"))], 0, equal=k == 1)
+                for i in members:  # everyone who answered an item counts as a respondent
+                    a.relation(
+                        [(1, ("item", dept, wave, i, "N")), (-1, (*cell, "R"))], 0, equal=False
+                    )
+            a.relation([(1, (*cell, "R")), (-1, ("resp", dept, wave, "R"))], 0, equal=False)
+    # rater groups -> department, per dimension
+    if len(bd):
+        for (dept, wave, by, dim), part in bd.groupby(["department", "wave", "by", "dimension"]):
+            total = ("dim", dept, wave, dim)
+            for q in ("N", "R", *QUANTITIES):
+                terms = [(1, (*total, q))] + [
+                    (-1, ("bd", dept, wave, by, g, dim, q)) for g in part["group"]
+                ]
+                if groups_complete:
+                    a.relation(terms)
+                else:
+                    a.relation([(-c, key) for c, key in terms], 0, equal=False)
+            k = len(ins["groups"].get(dim, [])) or 1
+            for g in part["group"]:
+                cell = ("bd", dept, wave, by, g, dim)
+                a.relation([(1, (*cell, "N")), (-k, (*cell, "R"))], 0, equal=k == 1)
+    if additive:
+        for wave, part in resp.groupby("wave"):
+            depts = [d for d in part["department"] if d != "District"]
+            a.relation(
+                [(1, ("resp", "District", wave, "R"))]
+                + [(-1, ("resp", d, wave, "R")) for d in depts]
+            )
+        for (wave, dim), part in dims.groupby(["wave", "dimension"]):
+            depts = [d for d in part["department"] if d != "District"]
+            a.relation(
+                [(1, ("dim", "District", wave, dim, "R"))]
+                + [(-1, ("dim", d, wave, dim, "R")) for d in depts]
+            )
+    return a.solve()
+
+
+def test_attacker_recovers_a_lone_hidden_department():
+    """The attacker is not toothless: without complementary suppression it finds the cell."""
+    item = read_instrument("support_services")["raw"]["items"][-1]["id"]  # overall, own dimension
+
+    def row(d, n, fav, sup=False):  # answers are 4 (favorable) or 3 (neutral)
+        return {
+            "department": d,
+            "wave": "w",
+            "item": item,
+            "dimension": "overall",
+            "n": n,
+            "n_answers": n,
+            "mean": 3 + fav / 100,
+            "pct_favorable": fav,
+            "pct_neutral": 100 - fav,
+            "pct_unfavorable": 0.0,
+            "suppressed": sup,
+        }
+
+    shown = [row("A", 20, 50.0), row("B", 10, 40.0)]
+    hidden = {**row("C", 3, 0.0, True), "n": None}
+    total = row("District", 33, (10 + 4 + 0) / 33 * 100)
+    items = pd.DataFrame([*shown, hidden])
+    district = pd.DataFrame([total])
+    tables = {
+        "items": items,
+        "district_items": district,
+        "dimensions": items,
+        "district_dimensions": district,
+        "respondents": pd.DataFrame(
+            [{**r, "suppressed": r["suppressed"]} for r in [*shown, hidden, total]]
+        ),
+    }
+    found = attack_tables(tables, "support_services", min_n=5)
+    assert any("('item', 'C', 'w'" in b and "N = 3.00" in b for b in found), found
+    assert any("('item', 'C', 'w'" in b and "% favorable" in b for b in found), found
+
+
+# --- reading what a run published ---
+
+
+def read_cache(run_dir: Path) -> dict[str, pd.DataFrame]:
+    return {p.stem: pd.read_parquet(p) for p in (run_dir / "cache").glob("*.parquet")}
+
+
+def html_tables(html: str) -> list[pd.DataFrame]:
+    soup = BeautifulSoup(html, "html.parser")
+    out = []
+    for table in soup.find_all("table"):
+        rows = [
+            [c.get_text(" ", strip=True) for c in tr.find_all(["th", "td"])]
+            for tr in table.find_all("tr")
+        ]
+        rows = [r for r in rows if r]
+        if len(rows) > 1 and all(len(r) == len(rows[0]) for r in rows):
+            out.append(pd.DataFrame(rows[1:], columns=rows[0]))
+    return out
+
+
+def published_files(run_dir: Path) -> dict[Path, str]:
+    """Every text a reader of the run folder sees: HTML, notebook outputs, CSV, JSON."""
+    out = {}
+    for path in sorted(run_dir.rglob("*")):
+        if path.suffix in {".html", ".csv", ".json", ".md", ".txt"}:
+            out[path] = path.read_text(encoding="utf-8", errors="replace")
+        elif path.suffix == ".ipynb":
+            out[path] = notebook_text(path)
+    return out
+
+
+def notebook_text(path: Path, *, sources: bool = True) -> str:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    parts = []
+    for cell in nb["cells"]:
+        if sources:
+            parts.append("".join(cell.get("source", "")))
+        for output in cell.get("outputs", []):
+            parts.append("".join(output.get("text", "")))
+            for mime, value in output.get("data", {}).items():
+                if not mime.startswith("image/"):
+                    parts.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(parts)
+
+
+def number(text: str) -> float | None:
+    m = re.fullmatch(r"\s*([+-]?[\d,]+(?:\.\d+)?)\s*%?\s*", str(text))
+    return float(m.group(1).replace(",", "")) if m else None
+
+
+FIGURE_COLUMNS = {
+    "n",
+    "Respondents",
+    "Mean",
+    "% fav",
+    "% favorable",
+    "% neutral",
+    "% unfav",
+    "95% interval",
+    "vs district",
+    "Change",
+    "Response rate",
+    "Invited",
+}
+
+
+def html_figures(run_dir: Path, survey: str) -> list[dict]:
+    """Every figure shown in a report or the summary, named by the cell it is about."""
+    ins = read_instrument(survey)["raw"]
+    item_by_text = {i["text"]: i["id"] for i in ins["items"]}
+    dim_by_label = {d["label"]: d["id"] for d in ins["dimensions"]}
+    dim_by_label.update({i.get("label", i["id"]): i["id"] for i in ins.get("indices") or []})
+    outcome = {i["id"]: i["dimension"] for i in ins["items"]}.get(ins.get("outcome"))
+    run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    wave = run["wave"]
+    figures = []
+    sources = {p: p.read_text(encoding="utf-8") for p in run_dir.rglob("*.html")}
+    sources.update({p: notebook_text(p, sources=False) for p in run_dir.rglob("*.ipynb")})
+
+    def add(path, cell, r, n=None, pct=None, **extra):
+        others = {k: v for k, v in r.items() if k in FIGURE_COLUMNS}
+        figures.append(
+            {
+                "file": path,
+                "cell": cell,
+                "n": r.get(n) if n else None,
+                "pct": r.get(pct) if pct else None,
+                "others": others,
+                **extra,
+            }
+        )
+
+    for path, html in sources.items():
+        dept = BeautifulSoup(html, "html.parser").find("h1")
+        dept = dept.get_text(strip=True).rstrip("¶") if dept else None
+        if dept is None:
+            m = re.search(r"^# (.+)$", html, re.M)
+            dept = m.group(1).strip() if m else path.stem
+        for t in html_tables(html):
+            cols = list(t.columns)
+            rows = t.to_dict("records")
+            if "Statement" in cols and ("% fav" in cols or "% favorable" in cols):
+                pct = "% fav" if "% fav" in cols else "% favorable"
+                for r in rows:
+                    item = item_by_text.get(r["Statement"])
+                    if item:
+                        add(path, ("item", dept, wave, item), r, "n" if "n" in cols else None, pct)
+            elif cols[:2] == ["Area", "Respondents"]:
+                for r in rows:
+                    add(
+                        path,
+                        ("dim", dept, wave, dim_by_label[r["Area"]]),
+                        r,
+                        "Respondents",
+                        "% favorable",
+                    )
+            elif cols[0] == "Area":  # change across waves (the district's in the summary)
+                unit = "District" if path.stem == "index" else dept
+                waves = [c for c in cols if re.fullmatch(r"\d{4}\W?\w+", c)]
+                if not all("%" in str(r[w]) or number(r[w]) is None for r in rows for w in waves):
+                    continue  # not percentages (e.g. reliability per area)
+                for r in rows:
+                    for w in waves:
+                        figures.append(
+                            {
+                                "file": path,
+                                "cell": ("dim", unit, w, dim_by_label[r["Area"]]),
+                                "n": None,
+                                "pct": r[w],
+                                "others": {},
+                            }
+                        )
+            elif cols[:2] == ["Department", "Respondents"]:  # response rates
+                for r in rows:
+                    add(path, ("resp", r["Department"], wave), r, "Respondents")
+            elif "Department" in cols and "Respondents" in cols and outcome:  # ranking
+                for r in rows:
+                    add(
+                        path,
+                        ("dim", r["Department"], wave, outcome),
+                        r,
+                        "Respondents",
+                        "% favorable",
+                    )
+            elif len(cols) > 1 and cols[1] == "Respondents":  # rater groups
+                by = cols[0].lower()
+                for r in rows:
+                    for label in cols[2:]:
+                        cell = ("bd", dept, wave, by, r[cols[0]], dim_by_label[label])
+                        figures.append(
+                            {
+                                "file": path,
+                                "cell": cell,
+                                "n": None,
+                                "pct": r[label],
+                                "group_n": r["Respondents"],
+                                "others": {},
+                            }
+                        )
+    return figures
+
+
+def cache_cells(tables: dict[str, pd.DataFrame]) -> dict[tuple, dict]:
+    out = {}
+    dims = pd.concat(
+        [tables["dimensions"], tables["district_dimensions"].assign(department="District")]
+    )
+    for table, kind, keys in (
+        (tables["items"], "item", ["item"]),
+        (dims, "dim", ["dimension"]),
+        (tables.get("breakdowns", pd.DataFrame()), "bd", ["by", "group", "dimension"]),
+        (tables["respondents"], "resp", []),
+    ):
+        for r in table.to_dict("records"):
+            out[(kind, r["department"], r["wave"], *(r[k] for k in keys))] = r
+    return out
+
+
+# --- the attack on a real batch ---
+
+
+@pytest.fixture(scope="module")
+def batch(small_batch):
+    run_dir, manifest = small_batch
+    return run_dir, manifest, read_cache(run_dir)
+
+
+def test_no_respondent_ids_or_rows_in_any_output(batch):
+    run_dir, manifest, _ = batch
+    data = pd.read_parquet(
+        ROOT / "data" / "sample" / "support_services.parquet", columns=["respondent_id"]
+    )
+    ids = set(data["respondent_id"].unique())
+    pattern = re.compile(r"\b(?:ss|ee)-[0-9a-f]{8}\b")
+    for path, text in published_files(run_dir).items():
+        found = set(pattern.findall(text)) | {i for i in ids if i in text}
+        assert not found, f"{path} shows respondent ids {sorted(found)[:3]}"
+        assert "respondent_id" not in text, path
+    for path in (run_dir / "cache").glob("*.parquet"):
+        assert "respondent_id" not in pd.read_parquet(path).columns, path
+    for path in (run_dir / "notebooks").glob("*.ipynb"):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        injected = [
+            c for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])
+        ]
+        names = re.findall(r"^(\w+)\s*=", "".join(injected[0]["source"]), re.M) if injected else []
+        assert set(names) <= {"run_dir", "department"}, (path, names)
+        params = nb["metadata"].get("papermill", {}).get("parameters", {})
+        assert set(params) <= {"run_dir", "department"}, (path, params)
+
+
+def test_no_figure_for_a_small_group_in_any_output(batch):
+    run_dir, _, tables = batch
+    min_n = json.loads((run_dir / "cache" / "run.json").read_text())["min_n"]
+    for name, t in tables.items():
+        for col in ("n", "n_answers", "invited"):
+            if col in t.columns and "suppressed" in t.columns:
+                assert not (t.loc[~t["suppressed"], "n"] < min_n).any(), (name, col)
+                assert t.loc[t["suppressed"], col].isna().all(), (name, col)
+        if "suppressed" in t.columns:
+            figs = [
+                c
+                for c in (
+                    "mean",
+                    "pct_favorable",
+                    "response_rate",
+                    "change_pct_favorable",
+                    "vs_district",
+                    "fav_low",
+                    "fav_high",
+                )
+                if c in t.columns
+            ]
+            assert t.loc[t["suppressed"], figs].isna().all().all(), name
+    figures = html_figures(run_dir, "support_services")
+    assert figures, "no tables found in the reports"
+    for f in figures:
+        for key in ("n", "group_n"):
+            v = number(f.get(key) or "")
+            assert v is None or v >= min_n, f
+    for path, _text in published_files(run_dir).items():
+        if path.suffix == ".csv":
+            t = pd.read_csv(path)
+            for col in [c for c in t.columns if c.lower() in {"n", "respondents", "n_answers"}]:
+                assert not (pd.to_numeric(t[col], errors="coerce") < min_n).any(), (path, col)
+
+
+def test_reports_show_what_the_cache_shows_and_hide_what_it_hides(batch):
+    run_dir, _, tables = batch
+    cells = cache_cells(tables)
+    figures = html_figures(run_dir, "support_services")
+    kinds = {f["cell"][0] for f in figures}
+    assert {"item", "dim", "bd", "resp"} <= kinds, kinds
+    hidden_seen = 0
+    for f in figures:
+        row = cells[f["cell"]]
+        shown = number(f["pct"]) if f["pct"] is not None else None
+        where = f"{f['file'].relative_to(run_dir)}: {f['cell']}"
+        if row["suppressed"]:
+            hidden_seen += 1
+            assert shown is None, f"{where} is hidden in the cache, shows {f['pct']}"
+            for col, text in f["others"].items():
+                assert not re.search(r"\d", str(text)) or str(text).startswith("fewer than"), (
+                    f"{where}: {col} shows {text}"
+                )
+        elif f["pct"] is not None:
+            assert shown is not None and abs(shown - row["pct_favorable"]) <= 0.5 + 1e-9, where
+        if not row["suppressed"] and f["n"] is not None:
+            assert number(f["n"]) == row["n"], where
+    assert hidden_seen > 0, "the batch should include hidden cells (Internal Audit is tiny)"
+
+
+def test_attack_on_the_published_run_recovers_nothing(batch):
+    run_dir, _, tables = batch
+    assert tables["items"]["suppressed"].any() and tables["breakdowns"]["suppressed"].any()
+    min_n = json.loads((run_dir / "cache" / "run.json").read_text())["min_n"]
+    breaches = attack_tables(tables, "support_services", min_n=min_n)
+    assert not breaches, "\n".join(breaches[:20])
+
+
+# --- generated districts ---
+
+
+EXAMPLES = int(os.environ.get("PRIVACY_EXAMPLES", "200"))  # more in a slower benchmark run
+
+
+@st.composite
+def districts(draw):
+    """A district of many tiny groups: departments x roles x sites, some with 1-4 respondents."""
+    survey = draw(st.sampled_from(["support_services", "engagement"]))
+    ins = read_instrument(survey)["raw"]
+    items = [i["id"] for i in ins["items"]][: draw(st.integers(3, 5))]
+    waves = ["2025-fall", "2026-fall"][: draw(st.integers(1, 2))]
+    n_depts = draw(st.integers(2, 4))
+    roles = ["Teacher", "Principal", "Staff"]
+    rows = []
+    rid = 0
+    for wave in waves:
+        for d in range(n_depts):
+            size = draw(st.sampled_from([1, 2, 3, 4, 5, 6, 8, 12, 20, 35]))
+            for _ in range(size):
+                rid += 1
+                role = draw(st.sampled_from(roles))
+                site = draw(st.sampled_from(["North", "South"]))
+                rated = [f"Dept {d}"]
+                if survey == "support_services" and draw(st.booleans()):
+                    rated.append(f"Dept {(d + 1) % n_depts}")
+                for dept in rated:
+                    for item in items:
+                        value = draw(st.sampled_from([1, 2, 3, 4, 5, 5, 4, None]))
+                        rows.append((f"x-{rid:05d}", survey, wave, dept, role, site, item, value))
+    df = pd.DataFrame(
+        rows,
+        columns=["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"],
+    )
+    df["value"] = df["value"].astype("Int8")
+    return survey, df, draw(st.sampled_from([3, 5, 5, 5, 7]))
+
+
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(districts())
+def test_generated_districts_reveal_nothing(district):
+    from districtsurvey.instrument import load_instrument
+    from districtsurvey.prepare import score_run
+
+    survey, responses, min_n = district
+    tables = score_run(responses, load_instrument(survey), min_n=min_n)
+    for name, t in tables.items():
+        if "suppressed" in t.columns and "n" in t.columns:
+            assert not (t.loc[~t["suppressed"], "n"] < min_n).any(), name
+            assert "respondent_id" not in t.columns
+    breaches = attack_tables(tables, survey, min_n=min_n)
+    if breaches:
+        responses.to_parquet(Path("/tmp") / "attack_failure.parquet")
+    assert not breaches, survey + describe(responses, min_n, breaches)
+
+
+def describe(responses: pd.DataFrame, min_n: int, breaches: list[str]) -> str:
+    answered = responses[responses["value"].notna()]
+    sizes = answered.groupby(["wave", "department", "role"])["respondent_id"].nunique()
+    return f"min_n {min_n}\n{sizes.to_string()}\n" + "\n".join(breaches[:10])
