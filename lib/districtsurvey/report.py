@@ -362,12 +362,15 @@ def methods(r: Report) -> Markdown:
         f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
         "reverse-worded statements are flipped before scoring. "
         f"**N/A** ({label(s.na_labels) or 'none'}) and blanks are not scores.",
-        f"**Privacy.** Minimum n = {r.min_n}: a group with fewer respondents shows no figure. "
-        "Complementary suppression: where a hidden group could be worked out by subtracting the other "
-        "groups from a total, the next-smallest group is hidden too, the same way in every file of the "
-        f"run. Comments are shown only for groups of at least {r.run['comment_min_n']} respondents, "
-        "with names, e-mail addresses, phone numbers and staff ids removed (a recognition answer keeps "
-        "the name of the person recognised), in shuffled order.",
+        f"**Privacy.** Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
+        "Complementary suppression: where a hidden group could be worked out from what the run "
+        "publishes (a total minus the other departments, rater groups or statements), the "
+        "next-smallest group is hidden too, so a hidden group may be larger than the minimum; "
+        "an area with a hidden statement and the rater groups of a hidden area are hidden with "
+        "it, the same way in every file of the run. Comments are shown only for groups of at "
+        f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
+        "numbers and staff ids removed (a recognition answer keeps the name of the person "
+        "recognised), shuffled within each question.",
         f"**Focus areas.** Rule '{r.run.get('focus_rule', 'gap_x_importance')}': priority = (points below "
         "the district + a tenth of the room left to 100%) × importance, where importance is the item's "
         "share of r² with the overall outcome item (Pearson correlation; the department's own answers "
