@@ -13,15 +13,15 @@ from pathlib import Path
 import nbformat
 import pytest
 import typer
+from nbformat.v4 import new_code_cell, new_notebook
+
 from districtsurvey import batch, executors
 from districtsurvey.errors import SurveyDataError
 from districtsurvey.export import write_atomic
 from districtsurvey.kernels import WarmKernel
 from districtsurvey.progress import Progress
-from nbformat.v4 import new_code_cell, new_notebook
 from support import write_params
 
-pytestmark = pytest.mark.notebook
 ONLY = ["Transportation", "Internal Audit", "Finance", "Payroll"]
 
 
@@ -94,6 +94,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.notebook
 def test_warm_kernel_leaves_nothing_behind_for_the_next_notebook(tmp_path):
     leaky = new_notebook(
         cells=[
@@ -130,6 +131,7 @@ if Path(run_dir, "die-" + department).exists():
 """
 
 
+@pytest.mark.notebook
 def test_failures_are_isolated_recorded_and_resumed(tmp_path, capsys):
     params = write_params(tmp_path, departments=ONLY)
     dept_nb = notebook(tmp_path / "dept.ipynb", FAILING)
@@ -208,6 +210,7 @@ def test_resume_reruns_everything_when_inputs_change(tmp_path):
         assert batch._previous(run_dir, {**current, key: change}) is None, key
 
 
+@pytest.mark.notebook
 def test_warm_kernel_output_matches_a_fresh_kernel(prepared_run, tmp_path):
     run = json.loads((prepared_run / "cache" / "run.json").read_text())
     jobs = batch.plan(tmp_path / "warm", run, ["Transportation", "Finance"])
@@ -276,6 +279,19 @@ def test_progress_lines_count_failures_and_can_be_quiet():
     lines = stream.getvalue().splitlines()
     assert lines[0].startswith("[1/2] failed: 0  ETA") and lines[0].endswith("Finance: ok in 1.2s")
     assert lines[1].startswith("[2/2] failed: 1  ETA 0s") and "FAILED (ValueError: x)" in lines[1]
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    live = Terminal()
+    t = Progress(stream=live)
+    t.start(2)
+    t.update({"name": "Finance", "status": "ok", "error": None, "seconds": 1.0})
+    t.finish()
+    # a log line above, the live status line rewritten in place, cleared at the end
+    assert live.getvalue().startswith("[0/2] failed: 0  ETA --\r\x1b[KFinance: ok in 1.0s\n[1/2]")
+    assert live.getvalue().endswith("\r\x1b[K")
     quiet = io.StringIO()
     q = Progress(quiet=True, stream=quiet)
     q.start(1)
@@ -284,6 +300,8 @@ def test_progress_lines_count_failures_and_can_be_quiet():
 
 
 # -- scale-out -----------------------------------------------------------------------------------
+@pytest.mark.notebook
+@pytest.mark.slow
 def test_dask_executor_runs_the_batch_on_a_local_cluster(tmp_path):
     from distributed import LocalCluster
 
