@@ -45,6 +45,7 @@ def generate(folder: Path, respondents: int, departments: int, *, seed: int = 42
     beside them. Returns the params path."""
     import numpy as np
     import pandas as pd
+
     from districtsurvey.instrument import load_instrument
 
     rng = np.random.default_rng(seed)

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import pandas as pd
+
 from districtsurvey.explore import Explorer
 from districtsurvey.explore_cube import build_cube
 from districtsurvey.instrument import load_instrument

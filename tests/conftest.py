@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from support import write_params
 
 
@@ -17,12 +18,24 @@ def tiny() -> pd.DataFrame:
     ss_overall_quality: 5, 5, 4, 4, 1, 2     -> n 6, mean 3.5, 66.7% fav, 0% neutral, 33.3% unfav
     """
     rows = []
-    answers = {"ss_timely_response": [5, 4, 4, 3, 2, None], "ss_overall_quality": [5, 5, 4, 4, 1, 2]}
+    answers = {
+        "ss_timely_response": [5, 4, 4, 3, 2, None],
+        "ss_overall_quality": [5, 5, 4, 4, 1, 2],
+    }
     for item, values in answers.items():
         for i, v in enumerate(values):
-            rows.append({"respondent_id": f"r{i}", "survey": "support_services", "wave": "2026-fall",
-                         "department": "Finance", "role": "Teacher" if i < 4 else "Principal",
-                         "site": "Oak Hill Elementary", "item": item, "value": v})
+            rows.append(
+                {
+                    "respondent_id": f"r{i}",
+                    "survey": "support_services",
+                    "wave": "2026-fall",
+                    "department": "Finance",
+                    "role": "Teacher" if i < 4 else "Principal",
+                    "site": "Oak Hill Elementary",
+                    "item": item,
+                    "value": v,
+                }
+            )
     df = pd.DataFrame(rows)
     df["value"] = df["value"].astype("Int8")
     return df

@@ -11,18 +11,23 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
-FIXTURES = ROOT.parent / "shared" / "fixtures"  # real exports, read in place (CI has shared/ beside)
+FIXTURES = (
+    ROOT.parent / "shared" / "fixtures"
+)  # real exports, read in place (CI has shared/ beside)
 RESPONDENT_ID = re.compile(r"\b(?:ss|ee)-[0-9a-f]{8}\b")
 
 
 def write_params(folder: Path, **overrides) -> Path:
     """A params file over the committed sample, written into ``folder``."""
     params = {
-        "name": "t", "instrument": "support_services",
+        "name": "t",
+        "instrument": "support_services",
         "data": str(SAMPLE / "support_services.parquet"),
         "comments": str(SAMPLE / "support_services_comments.csv"),
         "headcounts": str(SAMPLE / "support_services_headcounts.csv"),
-        "wave": "2026-fall", "compare_to": "2026-spring", "departments": "all",
+        "wave": "2026-fall",
+        "compare_to": "2026-spring",
+        "departments": "all",
         "output": str(folder / "run"),
     }
     params.update(overrides)

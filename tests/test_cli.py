@@ -1,15 +1,17 @@
 import pandas as pd
 from typer.testing import CliRunner
 
-from support import SAMPLE, write_params
 from districtsurvey.cli import app
+from support import SAMPLE, write_params
 
 runner = CliRunner()
 
 
 def test_validate_clean_and_problems(tmp_path, tiny):
-    ok = runner.invoke(app, ["validate", str(SAMPLE / "support_services.parquet"),
-                             "--instrument", "support_services"])
+    ok = runner.invoke(
+        app,
+        ["validate", str(SAMPLE / "support_services.parquet"), "--instrument", "support_services"],
+    )
     assert ok.exit_code == 0, ok.output
     bad = tiny.astype({"value": "string"})
     bad.loc[0, "value"] = "9"
@@ -24,12 +26,32 @@ def test_score_writes_report_safe_table(tmp_path, tiny):
     path = tmp_path / "t.csv"
     tiny.to_csv(path, index=False)
     out = tmp_path / "scores.csv"
-    res = runner.invoke(app, ["score", str(path), "--instrument", "support_services",
-                              "--by", "department,role", "-o", str(out)])
+    res = runner.invoke(
+        app,
+        [
+            "score",
+            str(path),
+            "--instrument",
+            "support_services",
+            "--by",
+            "department,role",
+            "-o",
+            str(out),
+        ],
+    )
     assert res.exit_code == 0, res.output
     t = pd.read_csv(out)
-    assert {"department", "role", "item", "n", "mean", "pct_favorable", "pct_neutral",
-            "pct_unfavorable", "suppressed"} <= set(t.columns)
+    assert {
+        "department",
+        "role",
+        "item",
+        "n",
+        "mean",
+        "pct_favorable",
+        "pct_neutral",
+        "pct_unfavorable",
+        "suppressed",
+    } <= set(t.columns)
     assert t["suppressed"].all() and t["mean"].isna().all()  # 4 teachers, 2 principals < 5
 
 
@@ -37,10 +59,14 @@ def test_score_bad_options_exit_1_and_write_nothing(tmp_path, tiny):
     path = tmp_path / "t.csv"
     tiny.to_csv(path, index=False)
     out = tmp_path / "scores.csv"
-    for extra, msg in ((["--by", "deparment"], "unknown column"), (["--wave", "1999"], "not in the data"),
-                       (["--min-n", "2"], "")):
-        res = runner.invoke(app, ["score", str(path), "--instrument", "support_services", "-o", str(out),
-                                  *extra])
+    for extra, msg in (
+        (["--by", "deparment"], "unknown column"),
+        (["--wave", "1999"], "not in the data"),
+        (["--min-n", "2"], ""),
+    ):
+        res = runner.invoke(
+            app, ["score", str(path), "--instrument", "support_services", "-o", str(out), *extra]
+        )
         assert res.exit_code != 0 and msg in res.output
     assert not out.exists()
 

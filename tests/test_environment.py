@@ -15,7 +15,9 @@ def _name(spec: str) -> tuple[str, str]:
 
 def test_environment_yml_agrees_with_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
-    wanted = dict(_name(s) for s in project["dependencies"] + project["optional-dependencies"]["test"])
+    wanted = dict(
+        _name(s) for s in project["dependencies"] + project["optional-dependencies"]["test"]
+    )
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     conda = dict(_name(s) for s in env["dependencies"] if isinstance(s, str))
     conda.pop("python"), conda.pop("pip")

@@ -14,6 +14,7 @@ import time
 import numpy as np
 import pandas as pd
 import pytest
+
 from districtsurvey import privacy
 from districtsurvey.errors import SurveyDataError
 from districtsurvey.explore import Explorer, load_source
@@ -114,11 +115,19 @@ def test_a_combination_of_allowed_widgets_is_refused(explorer, responses):
 def test_a_group_recoverable_by_subtraction_is_refused():
     # one department: 40 teachers, 20 staff, 3 principals. The principals are hidden; showing
     # the department (63) and the teachers (40) and the staff (20) would give them away.
-    rows = [(f"{role[0]}{j}", role) for role, k in (("Teacher", 40), ("Staff", 20),
-                                                     ("Principal", 3)) for j in range(k)]
+    rows = [
+        (f"{role[0]}{j}", role)
+        for role, k in (("Teacher", 40), ("Staff", 20), ("Principal", 3))
+        for j in range(k)
+    ]
     df = pd.DataFrame(rows, columns=["respondent_id", "role"]).assign(
-        survey="support_services", wave=FALL, department="Finance", site="Oak Hill",
-        item="ss_timely_response", value=4)
+        survey="support_services",
+        wave=FALL,
+        department="Finance",
+        site="Oak Hill",
+        item="ss_timely_response",
+        value=4,
+    )
     cube = build_cube(df, load_instrument("support_services"))
     assert compute_view(cube, Query(FALL, departments=("Finance",))).message == ""
     assert compute_view(cube, Query(FALL, departments=("Finance",), role="Teacher")).message == ""
@@ -126,7 +135,10 @@ def test_a_group_recoverable_by_subtraction_is_refused():
     assert "subtraction" in staff
     b = compute_view(cube, Query(FALL, departments=("Finance",))).breakdown
     assert b.set_index("group")["suppressed"].to_dict() == {
-        "Teacher": False, "Staff": True, "Principal": True}
+        "Teacher": False,
+        "Staff": True,
+        "Principal": True,
+    }
 
 
 def _combinations(cube, k: int, seed: int = 7):
@@ -166,8 +178,12 @@ def test_subtraction_never_isolates_a_small_group(cube, responses):
     for wave, dept in itertools.product(cube.waves, cube.departments):
         if compute_view(cube, Query(wave, departments=(dept,))).message:
             continue
-        hidden = [r for r in cube.roles if n.get((wave, dept, r), 0) > 0
-                  and compute_view(cube, Query(wave, departments=(dept,), role=r)).message]
+        hidden = [
+            r
+            for r in cube.roles
+            if n.get((wave, dept, r), 0) > 0
+            and compute_view(cube, Query(wave, departments=(dept,), role=r)).message
+        ]
         assert not hidden or sum(n[(wave, dept, r)] for r in hidden) >= 5, (wave, dept, hidden)
 
 
@@ -178,8 +194,9 @@ def test_breakdown_rows_agree_with_the_dropdown(cube):
         if view.message:
             continue
         for row in view.breakdown.itertuples():
-            alone = compute_view(cube, Query(q.wave, departments=q.departments, site=q.site,
-                                             role=row.group))
+            alone = compute_view(
+                cube, Query(q.wave, departments=q.departments, site=q.site, role=row.group)
+            )
             assert bool(alone.message) == row.suppressed, (q, row.group)
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
 from districtsurvey.errors import SurveyDataError
 from districtsurvey.importers import detect_format, read_export, write_tidy
 from districtsurvey.instrument import load_instrument
@@ -455,8 +456,9 @@ def test_bad_input_is_a_clear_error(tmp_path, case):
 
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_cli_bad_input_exits_1_and_writes_nothing(tmp_path, case):
-    from districtsurvey.cli import app
     from typer.testing import CliRunner
+
+    from districtsurvey.cli import app
 
     path, ins, opts, message = _bad_case(tmp_path, case)
     out = tmp_path / "out" / "tidy.csv"
@@ -481,8 +483,9 @@ def test_cli_bad_input_exits_1_and_writes_nothing(tmp_path, case):
 
 
 def test_cli_import_prints_summary_and_writes(tmp_path):
-    from districtsurvey.cli import app
     from typer.testing import CliRunner
+
+    from districtsurvey.cli import app
 
     out = tmp_path / "tidy.csv"
     result = CliRunner().invoke(

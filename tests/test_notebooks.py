@@ -27,20 +27,31 @@ def test_notebooks_committed_without_outputs():
 
 def test_department_report_executes_and_shows_no_respondent_data(prepared_run, tmp_path):
     out = tmp_path / "internal-audit.ipynb"
-    nb = pm.execute_notebook(str(ROOT / "notebooks" / "department_report.ipynb"), str(out),
-                             parameters={"run_dir": str(prepared_run), "department": "internal-audit"},
-                             cwd=str(ROOT / "notebooks"), progress_bar=False)
+    nb = pm.execute_notebook(
+        str(ROOT / "notebooks" / "department_report.ipynb"),
+        str(out),
+        parameters={"run_dir": str(prepared_run), "department": "internal-audit"},
+        cwd=str(ROOT / "notebooks"),
+        progress_bar=False,
+    )
     text = outputs_text(nb)
     assert "# Internal Audit" in text
     assert not RESPONDENT_ID.search(text)
     assert "fewer than 5" in text  # Internal Audit is a tiny department in the sample
-    charts = re.findall(r'<figure class=\\?"ds-chart\\?"><img src=\\?"data:image/png;base64,[^"\\]+\\?" alt=\\?"([^"\\]+)', text)
+    charts = re.findall(
+        r'<figure class=\\?"ds-chart\\?"><img src=\\?"data:image/png;base64,[^"\\]+\\?" alt=\\?"([^"\\]+)',
+        text,
+    )
     assert len(charts) >= 3 and all(alt.strip() for alt in charts)  # every chart carries alt text
 
 
 def test_notebooks_run_as_is_on_a_fresh_clone():
     """With empty parameters the notebooks prepare and use the demo run (JupyterLab's Run All)."""
     for name in ("district_summary", "department_report"):
-        nb = pm.execute_notebook(str(ROOT / "notebooks" / f"{name}.ipynb"), None,
-                                 cwd=str(ROOT / "notebooks"), progress_bar=False)
+        nb = pm.execute_notebook(
+            str(ROOT / "notebooks" / f"{name}.ipynb"),
+            None,
+            cwd=str(ROOT / "notebooks"),
+            progress_bar=False,
+        )
         assert not RESPONDENT_ID.search(outputs_text(nb))

@@ -1,9 +1,9 @@
 import pytest
 
-from support import write_params
 from districtsurvey import SurveyDataError
 from districtsurvey.batch import prepare
 from districtsurvey.params import load_params
+from support import write_params
 
 
 def test_demo_params_load_with_paths_relative_to_the_file():
@@ -15,14 +15,17 @@ def test_demo_params_load_with_paths_relative_to_the_file():
     assert (p.min_n, p.comment_min_n, p.max_focus) == (5, 10, 3)
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"deparments": "all"}, "unknown key 'deparments'"),
-    ({"min_n": 2}, "min_n: Input should be greater than or equal to 3"),
-    ({"max_focus": 5}, "max_focus: Input should be less than or equal to 3"),
-    ({"data": "missing.csv"}, "file not found"),
-    ({"instrument": "no_such_survey"}, "no such instrument 'no_such_survey'"),
-    ({"comment_min_n": 4}, "comment_min_n (4) must be >= min_n (5)"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"deparments": "all"}, "unknown key 'deparments'"),
+        ({"min_n": 2}, "min_n: Input should be greater than or equal to 3"),
+        ({"max_focus": 5}, "max_focus: Input should be less than or equal to 3"),
+        ({"data": "missing.csv"}, "file not found"),
+        ({"instrument": "no_such_survey"}, "no such instrument 'no_such_survey'"),
+        ({"comment_min_n": 4}, "comment_min_n (4) must be >= min_n (5)"),
+    ],
+)
 def test_each_mistake_named(tmp_path, override, message):
     path = write_params(tmp_path, **override)
     with pytest.raises(SurveyDataError) as err:

@@ -1,8 +1,7 @@
 import json
 
-import pytest
-
 import pandas as pd
+import pytest
 
 from districtsurvey.prepare import DISTRICT, slugify
 
@@ -47,13 +46,22 @@ def test_district_response_rate_is_not_a_sum_of_overlapping_invitations(tiny):
     from districtsurvey.prepare import respondent_counts
 
     two = pd.concat([tiny, tiny.assign(department="Payroll")], ignore_index=True)  # same people
-    heads = pd.DataFrame({"survey": "support_services", "wave": "2026-fall",
-                          "department": ["Finance", "Payroll"], "invited": [10, 10]})
+    heads = pd.DataFrame(
+        {
+            "survey": "support_services",
+            "wave": "2026-fall",
+            "department": ["Finance", "Payroll"],
+            "invited": [10, 10],
+        }
+    )
     t = respondent_counts(two, heads, 5).set_index("department")
     assert t.loc["Finance", "response_rate"] == pytest.approx(60.0)  # 6 of 10
     assert pd.isna(t.loc["District", "response_rate"])  # 6 people, not 6 of 20
     with_row = pd.concat([heads, heads.iloc[[0]].assign(department="District", invited=8)])
-    assert respondent_counts(two, with_row, 5).set_index("department").loc["District", "response_rate"] == 75.0
+    assert (
+        respondent_counts(two, with_row, 5).set_index("department").loc["District", "response_rate"]
+        == 75.0
+    )
 
 
 def test_slugify():
@@ -63,12 +71,13 @@ def test_slugify():
 def test_params_can_point_at_a_raw_export(tmp_path):
     """A real export (IBM HR, fixture 14) read through the importer by the run itself."""
     import yaml
-    from support import FIXTURES, ROOT
 
     from districtsurvey.batch import prepare
+    from support import FIXTURES, ROOT
 
     params = {
-        "name": "ibm", "wave": "2026-fall",
+        "name": "ibm",
+        "wave": "2026-fall",
         "instrument": str(ROOT / "tests" / "fixtures" / "import" / "ibm_hr.yml"),
         "data": [{"path": str(FIXTURES / "14_ibm_hr_attrition" / "data.csv"), "format": "auto"}],
         "output": str(tmp_path / "run"),

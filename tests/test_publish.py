@@ -9,6 +9,7 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+
 from districtsurvey.instrument import load_instrument
 from districtsurvey.publish import department_tables, plan_for, publish_extras
 from districtsurvey.rollout import build_rollout, plain_result, render_rollout

@@ -42,9 +42,18 @@ def test_html_is_offline_codeless_and_has_no_respondent_data(small_batch):
 def test_department_report_content(small_batch):
     run_dir, _ = small_batch
     text = (run_dir / "departments" / "transportation.html").read_text(encoding="utf-8")
-    for expected in ("Transportation", "respondents", "response rate", "Overall",
-                     "Areas compared with the district", "Top strengths", "Focus areas", "Action plan",
-                     "Every statement", "data:image/png;base64"):
+    for expected in (
+        "Transportation",
+        "respondents",
+        "response rate",
+        "Overall",
+        "Areas compared with the district",
+        "Top strengths",
+        "Focus areas",
+        "Action plan",
+        "Every statement",
+        "data:image/png;base64",
+    ):
         assert expected in text, expected
     audit = (run_dir / "departments" / "internal-audit.html").read_text(encoding="utf-8")
     assert "fewer than 5" in audit

@@ -5,8 +5,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
-from districtsurvey.sample import WAVES, generate_sample
 from pandas.testing import assert_frame_equal
+
+from districtsurvey.sample import WAVES, generate_sample
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"

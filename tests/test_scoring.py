@@ -16,7 +16,12 @@ def test_item_scores_hand_worked(tiny, ins):
     # sd = sqrt(((1.4)^2 + 0.4^2*2 + 0.6^2 + 1.6^2)/4) = sqrt(5.2/4) = 1.1402
     r = t.loc["ss_timely_response"]
     assert (r["n"], r["mean"], r["pct_favorable"], r["pct_neutral"], r["pct_unfavorable"]) == (
-        5, pytest.approx(3.6), pytest.approx(60.0), pytest.approx(20.0), pytest.approx(20.0))
+        5,
+        pytest.approx(3.6),
+        pytest.approx(60.0),
+        pytest.approx(20.0),
+        pytest.approx(20.0),
+    )
     assert r["sd"] == pytest.approx(1.140175, abs=1e-6)
     # ss_overall_quality: 5,5,4,4,1,2 -> n 6, mean 21/6 = 3.5, fav 4/6, unfav 2/6
     o = t.loc["ss_overall_quality"]
@@ -42,8 +47,14 @@ def test_small_groups_suppressed(tiny, ins):
 def test_reverse_items_are_flipped():
     ins = load_instrument("engagement")
     rev = ins.items.loc[ins.items["reverse"], "id"].iloc[0]
-    df = pd.DataFrame({"respondent_id": list("abcde"), "department": ["X"] * 5, "item": [rev] * 5,
-                       "value": pd.array([1, 1, 2, 5, 4], dtype="Int8")})
+    df = pd.DataFrame(
+        {
+            "respondent_id": list("abcde"),
+            "department": ["X"] * 5,
+            "item": [rev] * 5,
+            "value": pd.array([1, 1, 2, 5, 4], dtype="Int8"),
+        }
+    )
     # flipped: 5,5,4,1,2 -> fav 3/5 = 60%, mean 17/5 = 3.4
     r = score_items(df, ins).iloc[0]
     assert r["pct_favorable"] == pytest.approx(60.0) and r["mean"] == pytest.approx(3.4)
@@ -71,8 +82,15 @@ def test_comparisons_with_district_and_previous_wave(ins):
     rows = []
     for wave, values in (("2026-spring", [5, 5, 2, 2, 2]), ("2026-fall", [5, 5, 5, 2, 2])):
         for i, v in enumerate(values):
-            rows.append({"respondent_id": f"{wave}{i}", "wave": wave, "department": "HR",
-                         "item": "ss_overall_quality", "value": v})
+            rows.append(
+                {
+                    "respondent_id": f"{wave}{i}",
+                    "wave": wave,
+                    "department": "HR",
+                    "item": "ss_overall_quality",
+                    "value": v,
+                }
+            )
     df = pd.DataFrame(rows).astype({"value": "Int8"})
     per = score_items(df, ins, by=["department", "wave"])
     district = score_items(df, ins, by=["wave"])
@@ -86,4 +104,7 @@ def test_comparisons_with_district_and_previous_wave(ins):
 
 def test_waves_sort_chronologically():
     assert sort_waves(["2026-fall", "2025-fall", "2026-spring", "2026-fall"]) == [
-        "2025-fall", "2026-spring", "2026-fall"]
+        "2025-fall",
+        "2026-spring",
+        "2026-fall",
+    ]

@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pingouin
 import pytest
+from scipy import stats as st
+
 from districtsurvey.stats import (
     biggest_gains,
     compare_means,
@@ -19,7 +21,6 @@ from districtsurvey.stats import (
     strengths,
     wilson_interval,
 )
-from scipy import stats as st
 
 # --- Wilson interval ---------------------------------------------------------
 

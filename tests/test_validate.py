@@ -43,7 +43,9 @@ def test_missing_column_and_empty_file(tmp_path, tiny):
 
 def test_wrong_encoding_and_garbage(tmp_path):
     path = tmp_path / "latin.csv"
-    path.write_bytes("respondent_id,survey,wave,department,item,value\nr1,s,w,Caf\xe9,x,1\n".encode("latin-1"))
+    path.write_bytes(
+        "respondent_id,survey,wave,department,item,value\nr1,s,w,Caf\xe9,x,1\n".encode("latin-1")
+    )
     with pytest.raises(SurveyDataError, match="not UTF-8"):
         load_responses(path)
     garbage = tmp_path / "g.parquet"

@@ -13,33 +13,60 @@ import pandas as pd
 from .instrument import Instrument
 
 TACTICS = {
-    "accessibility": ("Publish a one-page 'who to call for what' guide and a shared inbox answered "
-                      "daily", "share of requests routed to the right person first time"),
-    "accuracy": ("Use a checklist for the three most common requests and spot-check five a week",
-                 "errors found in the weekly spot-check"),
-    "attitude": ("Open each service contact by restating the need; recognise staff weekly for "
-                 "outstanding service", "thank-you notes and compliments logged per week"),
-    "operations": ("Map the slowest process with the schools that use it and remove one step",
-                   "steps and hand-offs in the mapped process"),
-    "timeliness": ("Acknowledge every request within one working day and give a completion date",
-                   "share of requests acknowledged within one working day"),
-    "supervisor": ("Hold a 15-minute one-to-one with every employee each month",
-                   "share of one-to-ones held as planned"),
-    "recognition": ("Name one specific contribution in every team meeting; send two thank-you notes "
-                    "a week", "thank-you notes sent per week"),
-    "growth": ("Agree one growth goal with each employee and a learning opportunity to match",
-               "share of employees with an agreed growth goal"),
-    "resources": ("Ask the team for the one resource gap that costs most time, and close it",
-                  "gaps reported and closed"),
-    "purpose": ("Start meetings with a student story that shows how the work matters",
-                "meetings opened with a purpose story"),
-    "communication": ("Send a short weekly update and answer open questions within a week",
-                      "weekly updates sent; questions answered within a week"),
-    "intent_to_stay": ("Hold stay conversations with each employee: what keeps you, what might "
-                       "take you away", "stay conversations held"),
+    "accessibility": (
+        "Publish a one-page 'who to call for what' guide and a shared inbox answered daily",
+        "share of requests routed to the right person first time",
+    ),
+    "accuracy": (
+        "Use a checklist for the three most common requests and spot-check five a week",
+        "errors found in the weekly spot-check",
+    ),
+    "attitude": (
+        "Open each service contact by restating the need; recognise staff weekly for "
+        "outstanding service",
+        "thank-you notes and compliments logged per week",
+    ),
+    "operations": (
+        "Map the slowest process with the schools that use it and remove one step",
+        "steps and hand-offs in the mapped process",
+    ),
+    "timeliness": (
+        "Acknowledge every request within one working day and give a completion date",
+        "share of requests acknowledged within one working day",
+    ),
+    "supervisor": (
+        "Hold a 15-minute one-to-one with every employee each month",
+        "share of one-to-ones held as planned",
+    ),
+    "recognition": (
+        "Name one specific contribution in every team meeting; send two thank-you notes a week",
+        "thank-you notes sent per week",
+    ),
+    "growth": (
+        "Agree one growth goal with each employee and a learning opportunity to match",
+        "share of employees with an agreed growth goal",
+    ),
+    "resources": (
+        "Ask the team for the one resource gap that costs most time, and close it",
+        "gaps reported and closed",
+    ),
+    "purpose": (
+        "Start meetings with a student story that shows how the work matters",
+        "meetings opened with a purpose story",
+    ),
+    "communication": (
+        "Send a short weekly update and answer open questions within a week",
+        "weekly updates sent; questions answered within a week",
+    ),
+    "intent_to_stay": (
+        "Hold stay conversations with each employee: what keeps you, what might take you away",
+        "stay conversations held",
+    ),
 }
-GENERIC = ("Ask a few respondents what would move this statement and act on the most common answer",
-           "actions taken from the conversations")
+GENERIC = (
+    "Ask a few respondents what would move this statement and act on the most common answer",
+    "actions taken from the conversations",
+)
 
 
 def action_plan(
@@ -65,16 +92,29 @@ def action_plan(
     for row in focus.sort_values("rank").itertuples():
         tactic, indicator = TACTICS.get(dims.get(row.item), GENERIC)
         now = float(row.pct_favorable)
-        rows.append({
-            "department": department, "rank": int(row.rank),
-            "area": instrument.dimension_label(dims.get(row.item, "")),
-            "statement": instrument.item_text(row.item),
-            "goal": f"Raise % favorable from {now:.0f}% to {min(now + target_points, 100):.0f}% "
-                    "by the next survey",
-            "tactics": tactic, "owner": f"{department} leader (name a person)",
-            "leading_indicator": indicator,
-            "check_date": (start + dt.timedelta(days=days)).isoformat(),
-        })
-    cols = ["department", "rank", "area", "statement", "goal", "tactics", "owner",
-            "leading_indicator", "check_date"]
+        rows.append(
+            {
+                "department": department,
+                "rank": int(row.rank),
+                "area": instrument.dimension_label(dims.get(row.item, "")),
+                "statement": instrument.item_text(row.item),
+                "goal": f"Raise % favorable from {now:.0f}% to {min(now + target_points, 100):.0f}% "
+                "by the next survey",
+                "tactics": tactic,
+                "owner": f"{department} leader (name a person)",
+                "leading_indicator": indicator,
+                "check_date": (start + dt.timedelta(days=days)).isoformat(),
+            }
+        )
+    cols = [
+        "department",
+        "rank",
+        "area",
+        "statement",
+        "goal",
+        "tactics",
+        "owner",
+        "leading_indicator",
+        "check_date",
+    ]
     return pd.DataFrame(rows, columns=cols)

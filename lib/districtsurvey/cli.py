@@ -10,8 +10,11 @@ import typer
 
 from .errors import SurveyDataError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
-                  help="District Survey Workbench: survey data to per-department reports.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="District Survey Workbench: survey data to per-department reports.",
+)
 PROJECT = Path(__file__).resolve().parents[2]
 
 
@@ -27,12 +30,16 @@ def _report_batch(manifest: dict, run_dir: Path) -> None:
     typer.echo(f"{ok}/{len(manifest['reports'])} reports in {manifest['seconds']:.1f}s")
     for r in manifest["reports"]:
         if r["status"] != "ok":
-            typer.echo(f"failed: {r['name']}: {r['error']} (notebook kept: {r['notebook']})", err=True)
+            typer.echo(
+                f"failed: {r['name']}: {r['error']} (notebook kept: {r['notebook']})", err=True
+            )
     index = run_dir / "index.html"
     if index.exists():
         typer.echo(str(index))
     if manifest.get("extras_error"):
-        typer.echo(f"failed: action plans / roll-out pages / PDFs: {manifest['extras_error']}", err=True)
+        typer.echo(
+            f"failed: action plans / roll-out pages / PDFs: {manifest['extras_error']}", err=True
+        )
     if manifest["failed"]:
         raise typer.Exit(1)
 
@@ -40,25 +47,50 @@ def _report_batch(manifest: dict, run_dir: Path) -> None:
 @app.command()
 def run(
     params: Annotated[Path, typer.Argument(help="params/<run>.yml")],
-    jobs: Annotated[int | None, typer.Option("--jobs", "-j", help="parallel workers (default: cores)")] = None,
+    jobs: Annotated[
+        int | None, typer.Option("--jobs", "-j", help="parallel workers (default: cores)")
+    ] = None,
     only: Annotated[list[str] | None, typer.Option("--only", help="department(s) to run")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress lines")] = False,
-    resume: Annotated[bool, typer.Option("--resume", help="rerun only missing or failed reports "
-                                         "(when inputs and params are unchanged)")] = False,
+    resume: Annotated[
+        bool,
+        typer.Option(
+            "--resume",
+            help="rerun only missing or failed reports (when inputs and params are unchanged)",
+        ),
+    ] = False,
     executor: Annotated[str, typer.Option("--executor", help="local | dask")] = "local",
-    scheduler: Annotated[str | None, typer.Option("--scheduler", help="Dask scheduler address, "
-                                                  "e.g. tcp://10.0.0.5:8786")] = None,
-    kernel: Annotated[str, typer.Option("--kernel", help="warm (reused kernels) | fresh (one "
-                                        "papermill kernel per report, the reference)")] = "warm",
-    pdf: Annotated[bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")] = False,
+    scheduler: Annotated[
+        str | None,
+        typer.Option("--scheduler", help="Dask scheduler address, e.g. tcp://10.0.0.5:8786"),
+    ] = None,
+    kernel: Annotated[
+        str,
+        typer.Option(
+            "--kernel",
+            help="warm (reused kernels) | fresh (one papermill kernel per report, the reference)",
+        ),
+    ] = "warm",
+    pdf: Annotated[
+        bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")
+    ] = False,
 ) -> None:
     """Run the batch: one report per department plus the district summary."""
     from .batch import run_batch
     from .params import load_params
 
     try:
-        manifest = run_batch(params, jobs=jobs, only=only, quiet=quiet, resume=resume,
-                             executor=executor, scheduler=scheduler, kernel=kernel, pdf=pdf)
+        manifest = run_batch(
+            params,
+            jobs=jobs,
+            only=only,
+            quiet=quiet,
+            resume=resume,
+            executor=executor,
+            scheduler=scheduler,
+            kernel=kernel,
+            pdf=pdf,
+        )
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
         fail(err)
@@ -71,8 +103,17 @@ def demo(
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
     """The sample district's support-services reports -> outputs/demo/index.html."""
-    run(PROJECT / "params" / "demo.yml", jobs=jobs, only=None, quiet=quiet, resume=False,
-        executor="local", scheduler=None, kernel="warm", pdf=False)
+    run(
+        PROJECT / "params" / "demo.yml",
+        jobs=jobs,
+        only=None,
+        quiet=quiet,
+        resume=False,
+        executor="local",
+        scheduler=None,
+        kernel="warm",
+        pdf=False,
+    )
 
 
 @app.command()
@@ -101,7 +142,9 @@ def score(
     by: Annotated[str, typer.Option(help="group columns, comma-separated")] = "department",
     wave: Annotated[str | None, typer.Option(help="only this wave")] = None,
     min_n: Annotated[int, typer.Option("--min-n", min=3)] = 5,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout)")] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout)")
+    ] = None,
 ) -> None:
     """Write the report-safe scored table (one row per group x item)."""
     from .export import write_atomic
@@ -147,10 +190,17 @@ def import_(
     raw: Annotated[Path, typer.Argument(help="the survey tool's export")],
     instrument: Annotated[str, typer.Option(help="instrument id or YAML file")],
     output: Annotated[Path, typer.Option("-o", "--output", help="OUT.csv or OUT.parquet")],
-    fmt: Annotated[str, typer.Option("--format", help="auto|qualtrics|surveymonkey|googleforms|"
-                                     "limesurvey|spss|excel|csv|tidy")] = "auto",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="auto|qualtrics|surveymonkey|googleforms|limesurvey|spss|excel|csv|tidy",
+        ),
+    ] = "auto",
     wave: Annotated[str | None, typer.Option(help="wave, when the file has no wave column")] = None,
-    department: Annotated[str | None, typer.Option(help="department, when the file has none")] = None,
+    department: Annotated[
+        str | None, typer.Option(help="department, when the file has none")
+    ] = None,
 ) -> None:
     """Turn a raw export into tidy responses (+ OUT.comments.csv when comments are mapped)."""
     from .importers import read_export, write_tidy
@@ -175,8 +225,14 @@ def explore(
     import os
     import subprocess
 
-    cmd = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={PROJECT}",
-           f"--ServerApp.port={port}", "notebooks/explore.ipynb"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        f"--ServerApp.root_dir={PROJECT}",
+        f"--ServerApp.port={port}",
+        "notebooks/explore.ipynb",
+    ]
     cmd += ["--no-browser"] if no_browser else []
     cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     raise typer.Exit(subprocess.call(cmd, cwd=PROJECT))

@@ -48,8 +48,10 @@ def table(df: pd.DataFrame, *, caption: str = "", links: dict[str, str] | None =
     are appended to the caption."""
     s = df.style.hide(axis="index").set_table_attributes('class="ds-table"')
     parts = [html.escape(caption)] if caption else []
-    parts += [f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
-              for text, href in (links or {}).items()]
+    parts += [
+        f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
+        for text, href in (links or {}).items()
+    ]
     return s.set_caption(" ".join(parts)) if parts else s
 
 
@@ -75,8 +77,10 @@ class Chart:
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        return (f'<figure class="ds-chart"><img src="data:image/png;base64,{data}" '
-                f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%">{cap}</figure>')
+        return (
+            f'<figure class="ds-chart"><img src="data:image/png;base64,{data}" '
+            f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%">{cap}</figure>'
+        )
 
     def __repr__(self) -> str:
         return f"Chart({self.alt!r})"

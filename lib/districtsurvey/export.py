@@ -65,7 +65,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     os.replace(tmp, path)
 
 
-def to_html(nb: nbformat.NotebookNode | str | Path, html_path: str | Path, *, title: str = "") -> Path:
+def to_html(
+    nb: nbformat.NotebookNode | str | Path, html_path: str | Path, *, title: str = ""
+) -> Path:
     """Export an executed notebook to ``html_path``; drops cells tagged ``debug``."""
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)

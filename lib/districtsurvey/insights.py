@@ -28,7 +28,8 @@ def add_intervals(table: pd.DataFrame) -> pd.DataFrame:
     fav = out["pct_favorable"].astype(float)
     out["fav_low"], out["fav_high"] = stats.wilson_interval((fav * n / 100).round(), n.fillna(0))
     out["mean_low"], out["mean_high"] = stats.mean_interval(
-        out["mean"].astype(float), out["sd"].astype(float), out["n"].astype(float))
+        out["mean"].astype(float), out["sd"].astype(float), out["n"].astype(float)
+    )
     return out
 
 
@@ -41,8 +42,12 @@ def add_change_flags(table: pd.DataFrame, *, threshold: float = 5.0) -> pd.DataF
     out = table.copy()
     args = [out[c].astype(float) for c in ("pct_favorable", "n", "prev_pct_favorable", "prev_n")]
     out["change_p"] = stats.compare_proportions(*args)
-    flags = stats.flag_changes(out["change_pct_favorable"].astype(float), out["change_p"],
-                               out["n"].astype(float), threshold=threshold)
+    flags = stats.flag_changes(
+        out["change_pct_favorable"].astype(float),
+        out["change_p"],
+        out["n"].astype(float),
+        threshold=threshold,
+    )
     out["change_flag"] = flags.where(out["change_pct_favorable"].notna(), None).to_numpy()
     return out
 
@@ -50,8 +55,13 @@ def add_change_flags(table: pd.DataFrame, *, threshold: float = 5.0) -> pd.DataF
 def respondent_matrix(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Flipped scores, one row per respondent x department x wave, one column per item."""
     s = scored(responses, instrument)
-    wide = s.pivot_table(index=["wave", "department", "respondent_id"], columns="item",
-                         values="score", aggfunc="first", observed=True)
+    wide = s.pivot_table(
+        index=["wave", "department", "respondent_id"],
+        columns="item",
+        values="score",
+        aggfunc="first",
+        observed=True,
+    )
     wide.columns = [str(c) for c in wide.columns]
     return wide.astype(float)
 
@@ -68,10 +78,16 @@ def key_drivers(wide: pd.DataFrame, instrument: Instrument, *, wave: str) -> pd.
     frames = []
     for dept, part in now.groupby(level="department", observed=True):
         own = len(part) >= DRIVER_MIN_N
-        d = stats.key_drivers(part, instrument.outcome).assign(basis="department") if own else district
+        d = (
+            stats.key_drivers(part, instrument.outcome).assign(basis="department")
+            if own
+            else district
+        )
         frames.append(d.assign(department=dept))
     frames.append(district.assign(department="District"))
-    return pd.concat(frames, ignore_index=True)[["department", "item", "r", "n", "importance", "basis"]]
+    return pd.concat(frames, ignore_index=True)[
+        ["department", "item", "r", "n", "importance", "basis"]
+    ]
 
 
 def choose_focus(
@@ -92,18 +108,38 @@ def choose_focus(
     for dept, part in items.groupby("department", sort=True):
         d = drivers[drivers["department"] == dept]
         candidates = part[part["item"] != instrument.outcome]
-        f = stats.focus_areas(candidates, d, max_focus=max_focus, rule=rule, outcome_label=outcome_label)
+        f = stats.focus_areas(
+            candidates, d, max_focus=max_focus, rule=rule, outcome_label=outcome_label
+        )
         frames.append(f.assign(department=dept, rank=range(1, len(f) + 1)))
-    cols = ["department", "rank", "item", "pct_favorable", "gap", "importance", "priority", "reason"]
+    cols = [
+        "department",
+        "rank",
+        "item",
+        "pct_favorable",
+        "gap",
+        "importance",
+        "priority",
+        "reason",
+    ]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
 
 
 def follow_up(previous_focus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """How last round's focus items moved: previous and current % favorable, change and flag."""
-    cols = ["department", "item", "pct_favorable", "prev_pct_favorable", "change_pct_favorable",
-            "change_flag", "suppressed"]
+    cols = [
+        "department",
+        "item",
+        "pct_favorable",
+        "prev_pct_favorable",
+        "change_pct_favorable",
+        "change_flag",
+        "suppressed",
+    ]
     now = items.reindex(columns=cols)
-    out = previous_focus[["department", "rank", "item"]].merge(now, on=["department", "item"], how="left")
+    out = previous_focus[["department", "rank", "item"]].merge(
+        now, on=["department", "item"], how="left"
+    )
     return out.sort_values(["department", "rank"]).reset_index(drop=True)
 
 
@@ -116,8 +152,15 @@ def reliability(wide: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
             continue
         for wave, w in wide[cols].groupby(level="wave", observed=True):
             complete = w.dropna()
-            rows.append({"wave": wave, "dimension": dim, "items": len(cols), "n": len(complete),
-                         "alpha": stats.cronbach_alpha(complete)})
+            rows.append(
+                {
+                    "wave": wave,
+                    "dimension": dim,
+                    "items": len(cols),
+                    "n": len(complete),
+                    "alpha": stats.cronbach_alpha(complete),
+                }
+            )
     return pd.DataFrame(rows, columns=["wave", "dimension", "items", "n", "alpha"])
 
 
@@ -174,20 +217,26 @@ def leader_tables(
     focus_kw = {"max_focus": max_focus, "rule": focus_rule}
     now = items[items["wave"] == wave]
     district_now = district_items[district_items["wave"] == wave]
-    out["focus"] = pd.concat([
-        choose_focus(now, out["drivers"], instrument, **focus_kw),
-        choose_focus(district_now, out["drivers"], instrument, **focus_kw),
-    ], ignore_index=True).assign(wave=wave)
+    out["focus"] = pd.concat(
+        [
+            choose_focus(now, out["drivers"], instrument, **focus_kw),
+            choose_focus(district_now, out["drivers"], instrument, **focus_kw),
+        ],
+        ignore_index=True,
+    ).assign(wave=wave)
     if previous_focus is None and compare_to is not None:
         before = key_drivers(wide, instrument, wave=compare_to)
-        previous_focus = choose_focus(items[items["wave"] == compare_to], before, instrument,
-                                      **focus_kw).assign(wave=compare_to, source="recomputed")
+        previous_focus = choose_focus(
+            items[items["wave"] == compare_to], before, instrument, **focus_kw
+        ).assign(wave=compare_to, source="recomputed")
     if previous_focus is not None:
         out["previous_focus"] = previous_focus
         out["follow_up"] = follow_up(previous_focus, now)
     out["reliability"] = reliability(wide, instrument)
     if benchmarks is not None:
-        ranked = benchmark_ranks(now[["department", "item", "mean"]], benchmarks, survey=instrument.id)
+        ranked = benchmark_ranks(
+            now[["department", "item", "mean"]], benchmarks, survey=instrument.id
+        )
         meta = benchmarks[benchmarks["survey"] == instrument.id]
         source = meta["source"].iloc[0] if "source" in meta and len(meta) else "benchmark file"
         n = meta["n"].iloc[0] if "n" in meta and len(meta) else np.nan
@@ -202,12 +251,24 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
     """``leader_tables`` with the run's params: reads the previous run's focus and benchmarks."""
     previous = None
     if params.previous_run is not None:
-        previous = pd.read_csv(params.previous_run / FOCUS_FILE).assign(source=str(params.previous_run))
-        previous = previous[previous["department"].isin(set(responses["department"]) | {"District"})]
+        previous = pd.read_csv(params.previous_run / FOCUS_FILE).assign(
+            source=str(params.previous_run)
+        )
+        previous = previous[
+            previous["department"].isin(set(responses["department"]) | {"District"})
+        ]
     benchmarks = pd.read_csv(params.benchmarks) if params.benchmarks else None
-    return leader_tables(responses, instrument, tables, wave=params.wave, compare_to=compare_to,
-                         max_focus=params.max_focus, focus_rule=params.focus_rule,
-                         previous_focus=previous, benchmarks=benchmarks)
+    return leader_tables(
+        responses,
+        instrument,
+        tables,
+        wave=params.wave,
+        compare_to=compare_to,
+        max_focus=params.max_focus,
+        focus_rule=params.focus_rule,
+        previous_focus=previous,
+        benchmarks=benchmarks,
+    )
 
 
 def focus_file(focus: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:

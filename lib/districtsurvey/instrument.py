@@ -75,7 +75,9 @@ def _load(path: Path) -> Instrument:
     where = str(path)
     if not path.exists():
         raise SurveyDataError(
-            Problem(where, "instrument file not found", hint="give an id in data/instruments/ or a path")
+            Problem(
+                where, "instrument file not found", hint="give an id in data/instruments/ or a path"
+            )
         )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))

@@ -56,7 +56,9 @@ class RunParams(BaseModel):
     @model_validator(mode="after")
     def _comment_threshold(self) -> RunParams:
         if self.comment_min_n < self.min_n:
-            raise ValueError(f"comment_min_n ({self.comment_min_n}) must be >= min_n ({self.min_n})")
+            raise ValueError(
+                f"comment_min_n ({self.comment_min_n}) must be >= min_n ({self.min_n})"
+            )
         return self
 
     @property
@@ -82,12 +84,19 @@ def _resolve(params: RunParams, base: Path) -> RunParams:
     instrument = params.instrument
     if Path(instrument).suffix in {".yml", ".yaml"}:
         instrument = str(r(Path(instrument)))
-    return params.model_copy(update={
-        "data": data, "instrument": instrument, "comments": [r(p) for p in params.comments],
-        "headcounts": r(params.headcounts), "benchmarks": r(params.benchmarks),
-        "previous_run": r(params.previous_run),
-        "output": r(params.output) if params.output else (base.parent / "outputs" / params.name),
-    })
+    return params.model_copy(
+        update={
+            "data": data,
+            "instrument": instrument,
+            "comments": [r(p) for p in params.comments],
+            "headcounts": r(params.headcounts),
+            "benchmarks": r(params.benchmarks),
+            "previous_run": r(params.previous_run),
+            "output": r(params.output)
+            if params.output
+            else (base.parent / "outputs" / params.name),
+        }
+    )
 
 
 def load_params(path: str | Path) -> RunParams:
@@ -101,21 +110,35 @@ def load_params(path: str | Path) -> RunParams:
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SurveyDataError(Problem(where, f"not valid YAML: {exc}")) from exc
     if not isinstance(raw, dict):
-        raise SurveyDataError(Problem(where, "expected a mapping of keys to values",
-                                      hint="see params/demo.yml"))
+        raise SurveyDataError(
+            Problem(where, "expected a mapping of keys to values", hint="see params/demo.yml")
+        )
     try:
         params = RunParams.model_validate(raw)
     except ValidationError as exc:
         raise SurveyDataError([_problem(where, e) for e in exc.errors()]) from None
     params = _resolve(params, path.resolve().parent)
-    missing = [Problem(where, f"file not found: {p}", hint="paths are relative to the params file")
-               for p in params.files() if not p.exists()]
+    missing = [
+        Problem(where, f"file not found: {p}", hint="paths are relative to the params file")
+        for p in params.files()
+        if not p.exists()
+    ]
     if params.previous_run and not (params.previous_run / "focus_areas.csv").exists():
-        missing.append(Problem(where, f"previous_run: no focus_areas.csv in {params.previous_run}",
-                               hint="point at the output folder of an earlier run"))
+        missing.append(
+            Problem(
+                where,
+                f"previous_run: no focus_areas.csv in {params.previous_run}",
+                hint="point at the output folder of an earlier run",
+            )
+        )
     if not instrument_path(params.instrument).exists():
-        missing.append(Problem(where, f"instrument: no such instrument '{params.instrument}'",
-                               hint="an id in data/instruments/ or a path to a .yml"))
+        missing.append(
+            Problem(
+                where,
+                f"instrument: no such instrument '{params.instrument}'",
+                hint="an id in data/instruments/ or a path to a .yml",
+            )
+        )
     if missing:
         raise SurveyDataError(missing)
     return params

@@ -49,8 +49,15 @@ def plot_favorability(
         text = f"fewer than {min_n}" if sup else f"{v:.0f}%"
         ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
     if reference and reference in table:
-        ax.scatter(table[reference].astype(float), y, marker="|", s=300, color=DISTRICT,
-                   label="District", zorder=3)
+        ax.scatter(
+            table[reference].astype(float),
+            y,
+            marker="|",
+            s=300,
+            color=DISTRICT,
+            label="District",
+            zorder=3,
+        )
     ax.set_yticks(y, [_wrap(s, 28) for s in table[label]])
     ax.set_xlim(0, 100)
     ax.set_xlabel("% favorable (agree or strongly agree)")
@@ -65,8 +72,10 @@ def plot_likert(
     """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right."""
     ax = _axes(ax, 0.42 * len(table) + 1.2, width=9.0)
     y = np.arange(len(table))[::-1]
-    fav, neu, unf = (table[c].astype(float).fillna(0).to_numpy()
-                     for c in ("pct_favorable", "pct_neutral", "pct_unfavorable"))
+    fav, neu, unf = (
+        table[c].astype(float).fillna(0).to_numpy()
+        for c in ("pct_favorable", "pct_neutral", "pct_unfavorable")
+    )
     left = -(unf + neu / 2)
     ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label="Unfavorable")
     ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
@@ -94,18 +103,31 @@ def plot_heatmap(
     mid = center if center is not None else np.nanmean(values)
     image = ax.imshow(masked, cmap=cmap, vmin=mid - 30, vmax=mid + 30, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
-        ax.text(j, i, "–" if np.isnan(v) else f"{v:.0f}", ha="center", va="center", fontsize=7,
-                color="black" if np.isnan(v) or abs(v - mid) < 20 else "white")
+        ax.text(
+            j,
+            i,
+            "–" if np.isnan(v) else f"{v:.0f}",
+            ha="center",
+            va="center",
+            fontsize=7,
+            color="black" if np.isnan(v) or abs(v - mid) < 20 else "white",
+        )
     ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 14) for c in matrix.columns], fontsize=8)
     ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=8)
     ax.xaxis.tick_top()
     ax.figure.colorbar(image, ax=ax, shrink=0.6, label="% favorable")
-    ax.set_title(f"'–' = fewer than {min_n} respondents (not shown)", fontsize=8, loc="left", pad=30)
+    ax.set_title(
+        f"'–' = fewer than {min_n} respondents (not shown)", fontsize=8, loc="left", pad=30
+    )
     return ax
 
 
 def plot_trend(
-    table: pd.DataFrame, *, x: str = "wave", hue: str = "label", order: list[str] | None = None,
+    table: pd.DataFrame,
+    *,
+    x: str = "wave",
+    hue: str = "label",
+    order: list[str] | None = None,
     ax: Axes | None = None,
 ) -> Axes:
     """% favorable across waves, one line per ``hue``, with 95% intervals (``fav_low``/``fav_high``)
@@ -118,8 +140,14 @@ def plot_trend(
         ys = part["pct_favorable"].astype(float).to_numpy()
         line = ax.plot(xs, ys, marker="o", label=name)[0]
         if {"fav_low", "fav_high"} <= set(part.columns):
-            ax.fill_between(xs, part["fav_low"].astype(float), part["fav_high"].astype(float),
-                            color=line.get_color(), alpha=0.12, linewidth=0)
+            ax.fill_between(
+                xs,
+                part["fav_low"].astype(float),
+                part["fav_high"].astype(float),
+                color=line.get_color(),
+                alpha=0.12,
+                linewidth=0,
+            )
     ax.set_xticks(range(len(order)), order)
     ax.set_ylim(0, 100)
     ax.set_ylabel("% favorable (shaded: 95% interval)")

@@ -50,7 +50,9 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
         if isinstance(source, RawExport):
             from .importers import read_export  # imported only when a raw export is used
 
-            result = read_export(source.path, fmt=source.format, instrument=instrument, wave=params.wave)
+            result = read_export(
+                source.path, fmt=source.format, instrument=instrument, wave=params.wave
+            )
             frames.append(result.responses)
         else:
             frames.append(load_responses(source, instrument=instrument))
@@ -65,8 +67,13 @@ def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> l
     for key in ("wave", "compare_to"):
         value = getattr(params, key)
         if value is not None and value not in waves:
-            problems.append(Problem(where, f"{key}: wave '{value}' is not in the data",
-                                    hint=f"waves in the data: {', '.join(sort_waves(waves))}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{key}: wave '{value}' is not in the data",
+                    hint=f"waves in the data: {', '.join(sort_waves(waves))}",
+                )
+            )
     if params.departments == "all":
         chosen = known
     else:
@@ -97,14 +104,19 @@ def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, 
     answered = responses[responses["value"].notna()]
     per = answered.groupby(["department", "wave"], observed=True)["respondent_id"].nunique()
     district = answered.groupby("wave", observed=True)["respondent_id"].nunique()
-    table = pd.concat([per.reset_index(name="n"),
-                       district.reset_index(name="n").assign(department=DISTRICT)])
+    table = pd.concat(
+        [per.reset_index(name="n"), district.reset_index(name="n").assign(department=DISTRICT)]
+    )
     if headcounts is not None:
         hc = headcounts.groupby(["department", "wave"])["invited"].sum().reset_index()
         given = hc["department"] == DISTRICT
-        one_unit = answered.groupby(["wave", "respondent_id"], observed=True)["department"].nunique()
+        one_unit = answered.groupby(["wave", "respondent_id"], observed=True)[
+            "department"
+        ].nunique()
         if not given.any() and (one_unit <= 1).all():  # each person in one unit: invitations add up
-            hc = pd.concat([hc, hc.groupby("wave")["invited"].sum().reset_index().assign(department=DISTRICT)])
+            hc = pd.concat(
+                [hc, hc.groupby("wave")["invited"].sum().reset_index().assign(department=DISTRICT)]
+            )
         table = table.merge(hc, on=["department", "wave"], how="left")
         table["response_rate"] = 100 * table["n"] / table["invited"]
     else:
@@ -129,7 +141,10 @@ def _unsuppressed(responses: pd.DataFrame, instrument: Instrument, by: list[str]
 
 
 def score_run(
-    responses: pd.DataFrame, instrument: Instrument, *, min_n: int,
+    responses: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    min_n: int,
     headcounts: pd.DataFrame | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every report-safe table of a run, for all departments and waves at once.
@@ -142,7 +157,8 @@ def score_run(
     for level in ("items", "dimensions"):
         raw[level] = _unsuppressed(responses, instrument, ["department", "wave"], level)
         raw[f"district_{level}"] = _unsuppressed(responses, instrument, ["wave"], level).assign(
-            department=DISTRICT)
+            department=DISTRICT
+        )
     frames = []
     for by in instrument.breakdowns:
         if by in responses.columns and responses[by].notna().any():
@@ -156,7 +172,9 @@ def score_run(
     per_respondent = answered.groupby(["wave", "respondent_id"], observed=True)
     one_department = per_respondent["department"].nunique()
     tables = protect_tables(
-        raw, min_n=min_n, respondents_additive=bool((one_department <= 1).all()),
+        raw,
+        min_n=min_n,
+        respondents_additive=bool((one_department <= 1).all()),
         item_dimension=instrument.items.set_index("id")["dimension"].to_dict(),
         indices=instrument.indices,
     )
@@ -186,7 +204,8 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
         tables["comments"] = redact_comments(
             comments[comments["wave"].isin(waves)],
             recognition_questions=instrument.recognition_questions,
-            respondents=counts, comment_min_n=params.comment_min_n,
+            respondents=counts,
+            comment_min_n=params.comment_min_n,
         )
 
     run_dir = params.output_dir

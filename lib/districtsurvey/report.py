@@ -20,8 +20,12 @@ from .display import Chart, count, interval, pct, pts, table
 from .instrument import Instrument, load_instrument
 
 PROJECT = Path(__file__).resolve().parents[2]
-FLAG_WORDS = {"up": "up (significant)", "down": "down (significant)", "no change": "no real change",
-              "within noise": "within noise (group too small to tell)"}
+FLAG_WORDS = {
+    "up": "up (significant)",
+    "down": "down (significant)",
+    "no change": "no real change",
+    "within noise": "within noise (group too small to tell)",
+}
 
 
 @dataclass
@@ -93,14 +97,21 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     wave = run["wave"]
     item_dim = ins.items.set_index("id")["dimension"]
     items = read_table(folder, "items", department=name, wave=wave)
-    items = items.assign(label=items["item"].map(ins.item_text), dimension=items["item"].map(item_dim))
+    items = items.assign(
+        label=items["item"].map(ins.item_text), dimension=items["item"].map(item_dim)
+    )
     order = {d: i for i, d in enumerate(ins.dimensions["id"])}
     history = read_table(folder, "dimensions", department=name)
     history = history.assign(label=history["dimension"].map(ins.dimension_label))
     dims = history[history["wave"] == wave].sort_values("dimension", key=lambda s: s.map(order))
     return Report(
-        run, ins, name, names[name], items=items.reset_index(drop=True),
-        dimensions=dims.reset_index(drop=True), history=history,
+        run,
+        ins,
+        name,
+        names[name],
+        items=items.reset_index(drop=True),
+        dimensions=dims.reset_index(drop=True),
+        history=history,
         breakdowns=read_table(folder, "breakdowns", department=name, wave=wave),
         respondents=read_table(folder, "respondents", department=name),
         comments=read_table(folder, "comments", department=name, wave=wave),
@@ -124,7 +135,9 @@ def _change_words(row) -> str:
     if pd.isna(row["change_pct_favorable"]):
         return ""
     flag = FLAG_WORDS.get(row.get("change_flag"), "")
-    return f"{pts(row['change_pct_favorable'])} points since {row['prev_wave']}" + (f", {flag}" if flag else "")
+    return f"{pts(row['change_pct_favorable'])} points since {row['prev_wave']}" + (
+        f", {flag}" if flag else ""
+    )
 
 
 def _statement(row) -> str:
@@ -137,26 +150,39 @@ def at_a_glance(r: Report) -> Markdown:
     now = _now(r)
     n = now["n"] if now is not None else pd.NA
     rate = now["response_rate"] if now is not None else float("nan")
-    lines = [f"# {r.department}",
-             f"**{r.instrument.title}, {r.wave}** · respondents: **{count(n, r.min_n)}**"
-             + ("" if pd.isna(rate) else f" · response rate: **{pct(rate)}**")]
+    lines = [
+        f"# {r.department}",
+        f"**{r.instrument.title}, {r.wave}** · respondents: **{count(n, r.min_n)}**"
+        + ("" if pd.isna(rate) else f" · response rate: **{pct(rate)}**"),
+    ]
     if r.shown_items.empty:
         lines.append(f"Results are not shown: fewer than {r.min_n} respondents answered.")
         return Markdown("\n\n".join(lines))
     overall = _outcome(r)
     if overall is not None:
         change = _change_words(overall)
-        lines.append(f"**Overall: {pct(overall['pct_favorable'])} favorable** (district "
-                     f"{pct(overall['district_pct_favorable'])})" + (f"; {change}." if change else "."))
+        lines.append(
+            f"**Overall: {pct(overall['pct_favorable'])} favorable** (district "
+            f"{pct(overall['district_pct_favorable'])})" + (f"; {change}." if change else ".")
+        )
     best = r.shown_items.nlargest(3, "pct_favorable")
-    lines.append("**Top strengths**\n\n" + "\n".join(f"- {_statement(b)}" for b in best.to_dict("records")))
+    lines.append(
+        "**Top strengths**\n\n" + "\n".join(f"- {_statement(b)}" for b in best.to_dict("records"))
+    )
     focus = r.focus.merge(r.items[["item", "label"]], on="item")
-    chosen = [f"{f['rank']}. {f['label']} — **{pct(f['pct_favorable'])}**; {f['reason']}"
-              for f in focus.to_dict("records")]
-    lines.append(f"**Focus areas** (at most {r.run['max_focus']})\n\n" + ("\n".join(chosen) or "None stands out."))
+    chosen = [
+        f"{f['rank']}. {f['label']} — **{pct(f['pct_favorable'])}**; {f['reason']}"
+        for f in focus.to_dict("records")
+    ]
+    lines.append(
+        f"**Focus areas** (at most {r.run['max_focus']})\n\n"
+        + ("\n".join(chosen) or "None stands out.")
+    )
     if not r.follow_up.empty:
-        lines.append(f"**Last round's focus** ({r.run.get('compare_to')})\n\n"
-                     + "\n".join(f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records")))
+        lines.append(
+            f"**Last round's focus** ({r.run.get('compare_to')})\n\n"
+            + "\n".join(f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records"))
+        )
     return Markdown("\n\n".join(lines))
 
 
@@ -165,32 +191,51 @@ def _follow_line(r: Report, f: dict) -> str:
     if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
         return f"{text}: not shown this round (fewer than {r.min_n} answers)"
     moved = FLAG_WORDS.get(f.get("change_flag"), "")
-    return (f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} "
-            f"({pts(f['change_pct_favorable'])} points{', ' + moved if moved else ''})")
+    return (
+        f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} "
+        f"({pts(f['change_pct_favorable'])} points{', ' + moved if moved else ''})"
+    )
 
 
 def focus_table(r: Report) -> Styler | Markdown:
     """The focus areas with the reason each was chosen (the run's focus rule)."""
     if r.focus.empty:
-        return Markdown("No focus area is chosen: too few answers, or nothing stands below the district.")
+        return Markdown(
+            "No focus area is chosen: too few answers, or nothing stands below the district."
+        )
     f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
-    return table(pd.DataFrame({
-        "#": f["rank"], "Statement": f["label"], "% favorable": f["pct_favorable"].map(pct),
-        "District": f["district_pct_favorable"].map(pct), "Why": f["reason"],
-    }), caption=f"Chosen by the rule '{r.run.get('focus_rule', 'gap_x_importance')}' (see Methods).")
+    return table(
+        pd.DataFrame(
+            {
+                "#": f["rank"],
+                "Statement": f["label"],
+                "% favorable": f["pct_favorable"].map(pct),
+                "District": f["district_pct_favorable"].map(pct),
+                "Why": f["reason"],
+            }
+        ),
+        caption=f"Chosen by the rule '{r.run.get('focus_rule', 'gap_x_importance')}' (see Methods).",
+    )
 
 
 def action_plan(r: Report) -> Styler | Markdown:
     """The prefilled 90-day plan per focus area (editable copies are written beside the report)."""
-    plan = actions.action_plan(r.focus, r.instrument, department=r.department,
-                               start=dt.date.fromisoformat(r.run["date"]))
+    plan = actions.action_plan(
+        r.focus, r.instrument, department=r.department, start=dt.date.fromisoformat(r.run["date"])
+    )
     if plan.empty:
         return Markdown("No action plan: no focus area this round.")
-    return table(plan[["rank", "statement", "goal", "tactics", "owner", "leading_indicator",
-                       "check_date"]].rename(columns=lambda c: c.replace("_", " ").capitalize()),
-                 caption="Editable copies:",
-                 links={"Excel": f"../action_plans/{r.slug}.xlsx", "CSV": f"../action_plans/{r.slug}.csv",
-                        "· one-page team roll-out summary": f"../rollout/{r.slug}.html"})
+    return table(
+        plan[
+            ["rank", "statement", "goal", "tactics", "owner", "leading_indicator", "check_date"]
+        ].rename(columns=lambda c: c.replace("_", " ").capitalize()),
+        caption="Editable copies:",
+        links={
+            "Excel": f"../action_plans/{r.slug}.xlsx",
+            "CSV": f"../action_plans/{r.slug}.csv",
+            "· one-page team roll-out summary": f"../rollout/{r.slug}.html",
+        },
+    )
 
 
 def follow_up(r: Report) -> Markdown:
@@ -207,9 +252,11 @@ def dimension_caption(r: Report) -> str:
     if d.empty:
         return f"Not shown: fewer than {r.min_n} respondents."
     low, high = d.nsmallest(1, "pct_favorable").iloc[0], d.nlargest(1, "pct_favorable").iloc[0]
-    return (f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
-            f"{abs(low['vs_district']):.0f} points {'below' if low['vs_district'] < 0 else 'above'} "
-            f"the district. {high['label']} is the highest: {pct(high['pct_favorable'])}.")
+    return (
+        f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
+        f"{abs(low['vs_district']):.0f} points {'below' if low['vs_district'] < 0 else 'above'} "
+        f"the district. {high['label']} is the highest: {pct(high['pct_favorable'])}."
+    )
 
 
 def plot_dimensions(r: Report) -> Chart:
@@ -218,19 +265,28 @@ def plot_dimensions(r: Report) -> Chart:
     ax.set_title(f"{r.department}: % favorable by area, {r.wave}", loc="left")
     alt = "Bar chart of % favorable by area: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
-        for row in r.dimensions.to_dict("records"))
+        for row in r.dimensions.to_dict("records")
+    )
     return Chart.from_axes(ax, alt=alt, caption=dimension_caption(r))
 
 
 def dimension_table(r: Report) -> Styler:
     """Dimension scores with 95% intervals, against the district and the previous wave."""
     d = r.dimensions
-    return table(pd.DataFrame({
-        "Area": d["label"], "Respondents": [count(v, r.min_n) for v in d["n"]],
-        "% favorable": d["pct_favorable"].map(pct), "95% interval": list(map(interval, d["fav_low"], d["fav_high"])),
-        "District": d["district_pct_favorable"].map(pct), "vs district": d["vs_district"].map(pts),
-        "Change": d["change_pct_favorable"].map(pts), "Change is": d["change_flag"].map(FLAG_WORDS).fillna("—"),
-    }))
+    return table(
+        pd.DataFrame(
+            {
+                "Area": d["label"],
+                "Respondents": [count(v, r.min_n) for v in d["n"]],
+                "% favorable": d["pct_favorable"].map(pct),
+                "95% interval": list(map(interval, d["fav_low"], d["fav_high"])),
+                "District": d["district_pct_favorable"].map(pct),
+                "vs district": d["vs_district"].map(pts),
+                "Change": d["change_pct_favorable"].map(pts),
+                "Change is": d["change_flag"].map(FLAG_WORDS).fillna("—"),
+            }
+        )
+    )
 
 
 def strengths(r: Report) -> Markdown:
@@ -242,12 +298,22 @@ def strengths(r: Report) -> Markdown:
     lines += [f"- {_statement(b)}" for b in shown.nlargest(3, "pct_favorable").to_dict("records")]
     gains = shown[shown["change_flag"] == "up"].nlargest(3, "change_pct_favorable")
     lines += ["", "**Biggest meaningful gains** (significant and at least 5 points)", ""]
-    lines += [f"- {g['label']} — {pts(g['change_pct_favorable'])} points" for g in gains.to_dict("records")]
+    lines += [
+        f"- {g['label']} — {pts(g['change_pct_favorable'])} points"
+        for g in gains.to_dict("records")
+    ]
     lines += [] if len(gains) else ["- No statement rose significantly since the last wave."]
-    recog = r.comments[r.comments["question"].isin(r.instrument.recognition_questions)] \
-        if not r.comments.empty else r.comments
+    recog = (
+        r.comments[r.comments["question"].isin(r.instrument.recognition_questions)]
+        if not r.comments.empty
+        else r.comments
+    )
     if len(recog):
-        lines += ["", "**Recognition** — what respondents said about people who served them well", ""]
+        lines += [
+            "",
+            "**Recognition** — what respondents said about people who served them well",
+            "",
+        ]
         lines += [f"> {t}\n" for t in recog["text"].head(6)]
     return Markdown("\n".join(lines))
 
@@ -258,22 +324,34 @@ def plot_trends(r: Report) -> Chart:
     ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
     ax.set_title(f"{r.department}: % favorable by area across waves", loc="left")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
-    caption = ("; ".join(f"{d['label']} went {d['change_flag']} {abs(d['change_pct_favorable']):.0f} points"
-                         for d in flagged.to_dict("records")) or "No area changed significantly") + \
-        f" since {r.run.get('compare_to')}."
-    return Chart.from_axes(ax, alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
-                           caption=caption)
+    caption = (
+        "; ".join(
+            f"{d['label']} went {d['change_flag']} {abs(d['change_pct_favorable']):.0f} points"
+            for d in flagged.to_dict("records")
+        )
+        or "No area changed significantly"
+    ) + f" since {r.run.get('compare_to')}."
+    return Chart.from_axes(
+        ax,
+        alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
+        caption=caption,
+    )
 
 
 def trend_table(r: Report) -> Styler:
     """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
-    h = r.history.pivot_table(index="label", columns="wave", values="pct_favorable", sort=False, dropna=False)
+    h = r.history.pivot_table(
+        index="label", columns="wave", values="pct_favorable", sort=False, dropna=False
+    )
     waves = [w for w in r.run["waves"] if w in h.columns]
     out = h[waves].map(pct).reset_index().rename(columns={"label": "Area"})
     flags = r.dimensions.set_index("label")["change_flag"].map(FLAG_WORDS)
     out["Latest change"] = out["Area"].map(flags).fillna("—")
-    return table(out, caption="A change counts only when it is significant (two-proportion z-test, "
-                 "p < 0.05) and at least 5 points.")
+    return table(
+        out,
+        caption="A change counts only when it is significant (two-proportion z-test, "
+        "p < 0.05) and at least 5 points.",
+    )
 
 
 def plot_likert(r: Report) -> Chart:
@@ -281,26 +359,41 @@ def plot_likert(r: Report) -> Chart:
     ax = plots.plot_likert(r.items, min_n=r.min_n)
     ax.set_title(f"{r.department}: how respondents answered, {r.wave}", loc="left")
     shown = r.shown_items
-    caption = "" if shown.empty else (
-        f"Most favorable: {shown.nlargest(1, 'pct_favorable').iloc[0]['label']} "
-        f"({pct(shown['pct_favorable'].max())}); least: "
-        f"{shown.nsmallest(1, 'pct_favorable').iloc[0]['label']} ({pct(shown['pct_favorable'].min())}).")
+    caption = (
+        ""
+        if shown.empty
+        else (
+            f"Most favorable: {shown.nlargest(1, 'pct_favorable').iloc[0]['label']} "
+            f"({pct(shown['pct_favorable'].max())}); least: "
+            f"{shown.nsmallest(1, 'pct_favorable').iloc[0]['label']} ({pct(shown['pct_favorable'].min())})."
+        )
+    )
     alt = "Diverging bar chart of agreement per statement: " + "; ".join(
-        f"{row['label']} {pct(row['pct_favorable'])} favorable" for row in r.items.to_dict("records"))
+        f"{row['label']} {pct(row['pct_favorable'])} favorable"
+        for row in r.items.to_dict("records")
+    )
     return Chart.from_axes(ax, alt=alt, caption=caption)
 
 
 def item_table(r: Report) -> Styler:
     """Every item: n, mean, % favorable with interval, neutral, unfavorable, district, change."""
     t = r.items
-    return table(pd.DataFrame({
-        "Area": t["dimension"].map(r.instrument.dimension_label), "Statement": t["label"],
-        "n": [count(v, r.min_n) for v in t["n"]],
-        "Mean": t["mean"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
-        "% fav": t["pct_favorable"].map(pct), "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
-        "% neutral": t["pct_neutral"].map(pct), "% unfav": t["pct_unfavorable"].map(pct),
-        "District": t["district_pct_favorable"].map(pct), "Change": t["change_pct_favorable"].map(pts),
-    }))
+    return table(
+        pd.DataFrame(
+            {
+                "Area": t["dimension"].map(r.instrument.dimension_label),
+                "Statement": t["label"],
+                "n": [count(v, r.min_n) for v in t["n"]],
+                "Mean": t["mean"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
+                "% fav": t["pct_favorable"].map(pct),
+                "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
+                "% neutral": t["pct_neutral"].map(pct),
+                "% unfav": t["pct_unfavorable"].map(pct),
+                "District": t["district_pct_favorable"].map(pct),
+                "Change": t["change_pct_favorable"].map(pts),
+            }
+        )
+    )
 
 
 def benchmarks(r: Report) -> Styler | Markdown:
@@ -311,11 +404,19 @@ def benchmarks(r: Report) -> Styler | Markdown:
     b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
     b = b[~b["suppressed"]]
     n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
-    return table(pd.DataFrame({
-        "Statement": b["label"], "Mean": b["mean"].map(lambda v: f"{v:.2f}"),
-        "Percentile rank": b["percentile_rank"].map(lambda v: "—" if pd.isna(v) else f"{v:.0f}"),
-    }), caption=f"Benchmark: {b['source'].iloc[0] if len(b) else ''}"
-                + ("" if pd.isna(n) else f" (n = {int(n):,})"))
+    return table(
+        pd.DataFrame(
+            {
+                "Statement": b["label"],
+                "Mean": b["mean"].map(lambda v: f"{v:.2f}"),
+                "Percentile rank": b["percentile_rank"].map(
+                    lambda v: "—" if pd.isna(v) else f"{v:.0f}"
+                ),
+            }
+        ),
+        caption=f"Benchmark: {b['source'].iloc[0] if len(b) else ''}"
+        + ("" if pd.isna(n) else f" (n = {int(n):,})"),
+    )
 
 
 def breakdown_table(r: Report, *, by: str | None = None) -> Styler | Markdown:
@@ -326,13 +427,17 @@ def breakdown_table(r: Report, *, by: str | None = None) -> Styler | Markdown:
         return Markdown("No breakdown in this run.")
     b = b[(b["by"] == by) & (b["kind"] == "dimension")]
     b = b.assign(label=b["dimension"].map(r.instrument.dimension_label))
-    wide = b.pivot_table(index="group", columns="label", values="pct_favorable", dropna=False, sort=False)
+    wide = b.pivot_table(
+        index="group", columns="label", values="pct_favorable", dropna=False, sort=False
+    )
     n = b.groupby("group")["n"].max()
     wide = wide.map(pct)
     wide.insert(0, "Respondents", [count(n.get(g), r.min_n) for g in wide.index])
-    return table(wide.reset_index().rename(columns={"group": by.title()}),
-                 caption=f"'—' = fewer than {r.min_n} respondents, or hidden so that a small group "
-                         "cannot be worked out from the others.")
+    return table(
+        wide.reset_index().rename(columns={"group": by.title()}),
+        caption=f"'—' = fewer than {r.min_n} respondents, or hidden so that a small group "
+        "cannot be worked out from the others.",
+    )
 
 
 def comments(r: Report, *, per_question: int = 8) -> Markdown:
@@ -341,12 +446,18 @@ def comments(r: Report, *, per_question: int = 8) -> Markdown:
     if not c.empty:
         c = c[~c["question"].isin(r.instrument.recognition_questions)]
     if c.empty:
-        return Markdown(f"No comments are shown: fewer than {r.run['comment_min_n']} respondents, "
-                        "or no comments were given.")
+        return Markdown(
+            f"No comments are shown: fewer than {r.run['comment_min_n']} respondents, "
+            "or no comments were given."
+        )
     texts = dict(zip(r.instrument.questions["id"], r.instrument.questions["text"], strict=True))
     lines = []
     for q, part in c.groupby("question", sort=False):
-        lines += [f"**{texts.get(q, q)}**", "", *[f"> {t}\n" for t in part["text"].head(per_question)]]
+        lines += [
+            f"**{texts.get(q, q)}**",
+            "",
+            *[f"> {t}\n" for t in part["text"].head(per_question)],
+        ]
     return Markdown("\n".join(lines))
 
 
@@ -354,33 +465,39 @@ def methods(r: Report) -> Markdown:
     """How every number was made: scale, favorable, N/A, privacy rules, focus rule, tests, sources."""
     s = r.instrument.scale
     label = ", ".join
-    inputs = "\n".join(f"- `{Path(i['path']).name}` — sha256 `{i['sha256']}`" for i in r.run["inputs"])
-    return Markdown("\n\n".join([
-        f"**Scale.** {s.points}-point agreement scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
-        f"**Favorable** = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
-        f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
-        f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
-        "reverse-worded statements are flipped before scoring. "
-        f"**N/A** ({label(s.na_labels) or 'none'}) and blanks are not scores.",
-        f"**Privacy.** Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
-        "Complementary suppression: where a hidden group could be worked out from what the run "
-        "publishes (a total minus the other departments, rater groups or statements), the "
-        "next-smallest group is hidden too, so a hidden group may be larger than the minimum; "
-        "an area with a hidden statement and the rater groups of a hidden area are hidden with "
-        "it, the same way in every file of the run. Comments are shown only for groups of at "
-        f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
-        "numbers and staff ids removed (a recognition answer keeps the name of the person "
-        "recognised), shuffled within each question.",
-        f"**Focus areas.** Rule '{r.run.get('focus_rule', 'gap_x_importance')}': priority = (points below "
-        "the district + a tenth of the room left to 100%) × importance, where importance is the item's "
-        "share of r² with the overall outcome item (Pearson correlation; the department's own answers "
-        "when it has at least 100 respondents, otherwise the district's). At most "
-        f"{r.run['max_focus']} areas. The outcome item itself is never a focus area.",
-        "**Uncertainty.** 95% Wilson intervals for percentages, t intervals for means. A change since "
-        "the last wave is called up or down only when it is significant (two-proportion z-test, p < 0.05) "
-        "and at least 5 points; for groups of 5–29 an unflagged change is 'within noise'.",
-        f"**Comparisons.** District = all respondents of the wave; change = {r.wave} minus "
-        f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. Report date "
-        f"{r.run.get('date')}.",
-        f"**Data sources.**\n\n{inputs}",
-    ]))
+    inputs = "\n".join(
+        f"- `{Path(i['path']).name}` — sha256 `{i['sha256']}`" for i in r.run["inputs"]
+    )
+    return Markdown(
+        "\n\n".join(
+            [
+                f"**Scale.** {s.points}-point agreement scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
+                f"**Favorable** = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
+                f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
+                f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
+                "reverse-worded statements are flipped before scoring. "
+                f"**N/A** ({label(s.na_labels) or 'none'}) and blanks are not scores.",
+                f"**Privacy.** Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
+                "Complementary suppression: where a hidden group could be worked out from what the run "
+                "publishes (a total minus the other departments, rater groups or statements), the "
+                "next-smallest group is hidden too, so a hidden group may be larger than the minimum; "
+                "an area with a hidden statement and the rater groups of a hidden area are hidden with "
+                "it, the same way in every file of the run. Comments are shown only for groups of at "
+                f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
+                "numbers and staff ids removed (a recognition answer keeps the name of the person "
+                "recognised), shuffled within each question.",
+                f"**Focus areas.** Rule '{r.run.get('focus_rule', 'gap_x_importance')}': priority = (points below "
+                "the district + a tenth of the room left to 100%) × importance, where importance is the item's "
+                "share of r² with the overall outcome item (Pearson correlation; the department's own answers "
+                "when it has at least 100 respondents, otherwise the district's). At most "
+                f"{r.run['max_focus']} areas. The outcome item itself is never a focus area.",
+                "**Uncertainty.** 95% Wilson intervals for percentages, t intervals for means. A change since "
+                "the last wave is called up or down only when it is significant (two-proportion z-test, p < 0.05) "
+                "and at least 5 points; for groups of 5–29 an unflagged change is 'within noise'.",
+                f"**Comparisons.** District = all respondents of the wave; change = {r.wave} minus "
+                f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. Report date "
+                f"{r.run.get('date')}.",
+                f"**Data sources.**\n\n{inputs}",
+            ]
+        )
+    )

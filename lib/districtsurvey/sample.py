@@ -726,12 +726,15 @@ def generate_sample(
         heads.to_csv(paths[2], index=False, lineterminator="\n")
         bench = out_dir / f"{survey}_benchmarks.csv"
         _benchmarks(np.random.default_rng(seed + 1), inst, survey).to_csv(
-            bench, index=False, lineterminator="\n")
+            bench, index=False, lineterminator="\n"
+        )
         written += [*paths, bench]
     return written
 
 
-BENCHMARK_SOURCE = "Fictional consortium of 48 districts, 2025 (made up for the sample; not real data)"
+BENCHMARK_SOURCE = (
+    "Fictional consortium of 48 districts, 2025 (made up for the sample; not real data)"
+)
 
 
 def _benchmarks(rng: np.random.Generator, inst: dict, survey: str) -> pd.DataFrame:
@@ -740,9 +743,16 @@ def _benchmarks(rng: np.random.Generator, inst: dict, survey: str) -> pd.DataFra
     for item in inst["items"]:
         means = np.clip(rng.normal(3.75 + rng.normal(0, 0.12), 0.22, size=48), 1, 5)
         for q in (5, 10, 25, 50, 75, 90, 95):
-            rows.append({"survey": survey, "item": item["id"], "percentile": q,
-                         "mean": round(float(np.percentile(means, q)), 3),
-                         "source": BENCHMARK_SOURCE, "n": 48})
+            rows.append(
+                {
+                    "survey": survey,
+                    "item": item["id"],
+                    "percentile": q,
+                    "mean": round(float(np.percentile(means, q)), 3),
+                    "source": BENCHMARK_SOURCE,
+                    "n": 48,
+                }
+            )
     return pd.DataFrame(rows)
 
 

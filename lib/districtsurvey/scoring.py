@@ -81,8 +81,11 @@ def aggregate(
         out["n"] = answers.astype(int)
     out["mean"] = mean
     out["sd"] = np.sqrt(np.clip(var, 0, None))
-    for name, codes in (("pct_favorable", scale.favorable), ("pct_neutral", scale.neutral),
-                        ("pct_unfavorable", scale.unfavorable)):
+    for name, codes in (
+        ("pct_favorable", scale.favorable),
+        ("pct_neutral", scale.neutral),
+        ("pct_unfavorable", scale.unfavorable),
+    ):
         out[name] = 100 * counts[list(codes)].sum(axis=1).to_numpy() / answers if codes else 0.0
     out["n"] = out["n"].astype("Int64")
     return out.reset_index()
@@ -123,13 +126,17 @@ def score_dimensions(
     ``n`` is the number of distinct respondents; ``kind`` is ``dimension`` or ``index``.
     """
     df = scored(responses, instrument)
-    tables = [aggregate(df, [*by, "dimension"], instrument, respondents=True).assign(kind="dimension")]
+    tables = [
+        aggregate(df, [*by, "dimension"], instrument, respondents=True).assign(kind="dimension")
+    ]
     if include_indices:
         for index_id, items in instrument.indices.items():
             part = df[df["item"].isin(items)].assign(dimension=index_id)
             if not part.empty:
                 tables.append(
-                    aggregate(part, [*by, "dimension"], instrument, respondents=True).assign(kind="index")
+                    aggregate(part, [*by, "dimension"], instrument, respondents=True).assign(
+                        kind="index"
+                    )
                 )
     return suppress_small_groups(pd.concat(tables, ignore_index=True), min_n=min_n)
 
@@ -157,8 +164,12 @@ def add_comparisons(
     out["vs_district"] = out["pct_favorable"] - out["district_pct_favorable"]
     out["prev_wave"] = out["wave"].map(prev).astype("string")
     earlier = table[[*group, "wave", on, "n", "mean", "pct_favorable"]].rename(
-        columns={"wave": "prev_wave", "n": "prev_n", "mean": "prev_mean",
-                 "pct_favorable": "prev_pct_favorable"}
+        columns={
+            "wave": "prev_wave",
+            "n": "prev_n",
+            "mean": "prev_mean",
+            "pct_favorable": "prev_pct_favorable",
+        }
     )
     out = out.merge(earlier, on=[*group, "prev_wave", on], how="left")
     out["change_pct_favorable"] = out["pct_favorable"] - out["prev_pct_favorable"]

@@ -43,11 +43,15 @@ def load_district(run_dir: str | Path = "") -> District:
     names = [d["name"] for d in run["departments"]]
     dims = read_table(folder, "dimensions", wave=wave)
     resp = read_table(folder, "respondents", wave=wave)
-    return District(run, load_instrument(run["instrument"]), dims[dims["department"].isin(names)],
-                    read_table(folder, "district_dimensions", wave=wave),
-                    resp[resp["department"].isin([*names, "District"])],
-                    read_table(folder, "focus", department="District"),
-                    read_table(folder, "reliability"))
+    return District(
+        run,
+        load_instrument(run["instrument"]),
+        dims[dims["department"].isin(names)],
+        read_table(folder, "district_dimensions", wave=wave),
+        resp[resp["department"].isin([*names, "District"])],
+        read_table(folder, "focus", department="District"),
+        read_table(folder, "reliability"),
+    )
 
 
 def headline(d: District) -> Markdown:
@@ -55,22 +59,33 @@ def headline(d: District) -> Markdown:
     n = total["n"].iloc[0] if len(total) else pd.NA
     rate = total["response_rate"].iloc[0] if len(total) else float("nan")
     overall = d.district[d.district["dimension"] == d.outcome_dimension]
-    lines = [f"# {d.run['title']}",
-             f"**{len(d.run['departments'])} departments** · **{count(n, d.min_n)} respondents**"
-             + ("" if pd.isna(rate) else f" · response rate **{pct(rate)}**") + f" · wave {d.run['wave']}"
-             + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else "")]
+    lines = [
+        f"# {d.run['title']}",
+        f"**{len(d.run['departments'])} departments** · **{count(n, d.min_n)} respondents**"
+        + ("" if pd.isna(rate) else f" · response rate **{pct(rate)}**")
+        + f" · wave {d.run['wave']}"
+        + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else ""),
+    ]
     if len(overall):
         o = overall.iloc[0]
-        lines.append(f"District overall: **{pct(o['pct_favorable'])} favorable**"
-                     + ("" if pd.isna(o["change_pct_favorable"]) else
-                        f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}") + ".")
+        lines.append(
+            f"District overall: **{pct(o['pct_favorable'])} favorable**"
+            + (
+                ""
+                if pd.isna(o["change_pct_favorable"])
+                else f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}"
+            )
+            + "."
+        )
     return Markdown("\n\n".join(lines))
 
 
 def heatmap_matrix(d: District) -> pd.DataFrame:
     """Departments x dimensions, % favorable; suppressed cells are empty."""
     dims = d.dimensions[d.dimensions["kind"] == "dimension"]
-    m = dims.pivot_table(index="department", columns="dimension", values="pct_favorable", dropna=False)
+    m = dims.pivot_table(
+        index="department", columns="dimension", values="pct_favorable", dropna=False
+    )
     order = [c for c in d.instrument.dimensions["id"] if c in m.columns]
     m = m.reindex(columns=order).reindex(sorted(d.dimensions["department"].unique()))
     m.columns = [d.instrument.dimension_label(c) for c in m.columns]
@@ -82,11 +97,16 @@ def plot_heatmap(d: District) -> Chart:
     ax = plots.plot_heatmap(m, min_n=d.min_n)
     hidden = int(m.isna().sum().sum())
     lowest = m.stack().idxmin() if m.notna().any().any() else None
-    caption = (f"Lowest cell: {lowest[0]}, {lowest[1]} ({pct(m.loc[lowest])}). " if lowest else "") + \
-        f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a small group " \
+    caption = (
+        (f"Lowest cell: {lowest[0]}, {lowest[1]} ({pct(m.loc[lowest])}). " if lowest else "")
+        + f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a small group "
         "cannot be worked out by subtraction."
-    return Chart.from_axes(ax, alt=f"Heatmap of % favorable for {len(m)} departments by "
-                           f"{m.shape[1]} areas. {caption}", caption=caption)
+    )
+    return Chart.from_axes(
+        ax,
+        alt=f"Heatmap of % favorable for {len(m)} departments by {m.shape[1]} areas. {caption}",
+        caption=caption,
+    )
 
 
 def ranking_table(d: District) -> pd.DataFrame:
@@ -104,30 +124,42 @@ def ranking_table(d: District) -> pd.DataFrame:
 def ranking(d: District) -> Styler:
     """Ranked departments; 'excellence'/'needs support' only when the 95% interval clears the district."""
     t = ranking_table(d)
-    return table(pd.DataFrame({
-        "Rank": range(1, len(t) + 1), "Department": t["department"],
-        "Respondents": [count(v, d.min_n) for v in t["n"]], "% favorable": t["pct_favorable"].map(pct),
-        "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
-        "vs district": t["vs_district"].map(pts), "Change": t["change_pct_favorable"].map(pts),
-        "Verdict": t["verdict"],
-    }), caption=f"Ranked on '{d.instrument.dimension_label(d.outcome_dimension)}'.")
+    return table(
+        pd.DataFrame(
+            {
+                "Rank": range(1, len(t) + 1),
+                "Department": t["department"],
+                "Respondents": [count(v, d.min_n) for v in t["n"]],
+                "% favorable": t["pct_favorable"].map(pct),
+                "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
+                "vs district": t["vs_district"].map(pts),
+                "Change": t["change_pct_favorable"].map(pts),
+                "Verdict": t["verdict"],
+            }
+        ),
+        caption=f"Ranked on '{d.instrument.dimension_label(d.outcome_dimension)}'.",
+    )
 
 
 def excellence_and_support(d: District) -> Markdown:
     t = ranking_table(d)
     best = t[t["verdict"].str.startswith("excellence")]["department"].tolist()
     need = t[t["verdict"].str.startswith("needs")]["department"].tolist()
-    return Markdown(f"**Departments of excellence** (95% interval above the district): "
-                    f"{', '.join(best) or 'none'}.\n\n**Departments needing support** (95% interval "
-                    f"below the district): {', '.join(need) or 'none'}.")
+    return Markdown(
+        f"**Departments of excellence** (95% interval above the district): "
+        f"{', '.join(best) or 'none'}.\n\n**Departments needing support** (95% interval "
+        f"below the district): {', '.join(need) or 'none'}."
+    )
 
 
 def district_focus(d: District) -> Markdown:
     """The district's system-wide focus areas (at most three)."""
     if d.focus.empty:
         return Markdown("No system-wide focus area stands out.")
-    lines = [f"{f['rank']}. {d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
-             for f in d.focus.to_dict("records")]
+    lines = [
+        f"{f['rank']}. {d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
+        for f in d.focus.to_dict("records")
+    ]
     return Markdown("\n".join(lines))
 
 
@@ -136,22 +168,34 @@ def reliability(d: District) -> Styler:
     r = d.reliability.assign(area=d.reliability["dimension"].map(d.instrument.dimension_label))
     wide = r.pivot_table(index="area", columns="wave", values="alpha", sort=False)
     waves = [w for w in d.run["waves"] if w in wide.columns]
-    return table(wide[waves].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}").reset_index()
-                 .rename(columns={"area": "Area"}),
-                 caption="Cronbach's α over respondents who answered every item of the area.")
+    return table(
+        wide[waves]
+        .map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")
+        .reset_index()
+        .rename(columns={"area": "Area"}),
+        caption="Cronbach's α over respondents who answered every item of the area.",
+    )
 
 
 def response_rates(d: District) -> Styler:
     t = d.respondents.sort_values("department", key=lambda s: s.eq("District"))
-    return table(pd.DataFrame({
-        "Department": t["department"], "Respondents": [count(v, d.min_n) for v in t["n"]],
-        "Invited": t["invited"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
-        "Response rate": t["response_rate"].map(pct),
-    }))
+    return table(
+        pd.DataFrame(
+            {
+                "Department": t["department"],
+                "Respondents": [count(v, d.min_n) for v in t["n"]],
+                "Invited": t["invited"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
+                "Response rate": t["response_rate"].map(pct),
+            }
+        )
+    )
 
 
 def department_links(d: District) -> Markdown:
     """Links to every department report and roll-out page (relative: the folder can be moved)."""
-    return Markdown("\n".join(
-        f"- [{x['name']}](departments/{x['slug']}.html) · [team roll-out page](rollout/{x['slug']}.html)"
-        for x in d.run["departments"]))
+    return Markdown(
+        "\n".join(
+            f"- [{x['name']}](departments/{x['slug']}.html) · [team roll-out page](rollout/{x['slug']}.html)"
+            for x in d.run["departments"]
+        )
+    )

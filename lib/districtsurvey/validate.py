@@ -58,7 +58,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
     except UnicodeDecodeError as exc:
         hint = "save it as UTF-8, or use `districtsurvey import` which detects encodings"
-        raise SurveyDataError(Problem(str(path), f"not UTF-8 text ({exc.reason})", hint=hint)) from exc
+        raise SurveyDataError(
+            Problem(str(path), f"not UTF-8 text ({exc.reason})", hint=hint)
+        ) from exc
     except Exception as exc:  # pyarrow/pandas raise many kinds for a malformed file
         hint = "expected a tidy CSV or parquet file; see DESIGN.md 'Data contracts'"
         raise SurveyDataError(Problem(str(path), f"cannot be read: {exc}", hint=hint)) from exc
@@ -71,7 +73,9 @@ def _rows(mask: pd.Series, offset: int) -> list[int]:
 def _listed(path: str, message: str, rows: list[int], total: int, column: str, hint: str):
     problems = [Problem(path, message, row=r, column=column, hint=hint) for r in rows]
     if total > len(rows):
-        problems.append(Problem(path, f"... and {total - len(rows)} more rows like this", column=column))
+        problems.append(
+            Problem(path, f"... and {total - len(rows)} more rows like this", column=column)
+        )
     return problems
 
 
@@ -111,30 +115,60 @@ def validate_responses(
     values = pd.to_numeric(raw, errors="coerce")
     not_number = raw.notna() & (raw != "") & values.isna()
     problems += _listed(
-        path, "value is not a number", _rows(not_number, 2), int(not_number.sum()), "value",
+        path,
+        "value is not a number",
+        _rows(not_number, 2),
+        int(not_number.sum()),
+        "value",
         f"use 1..{points}; leave blank for N/A (or use `districtsurvey import` for text labels)",
     )
     bad = values.notna() & ((values < 1) | (values > points) | (values % 1 != 0))
     for row in _rows(bad, 2):
         problems.append(
-            Problem(path, f"value out of range 1..{points}: {raw.iloc[row - 2]}", row=row,
-                    column="value", hint="check the scale; N/A must be blank, not a code")
+            Problem(
+                path,
+                f"value out of range 1..{points}: {raw.iloc[row - 2]}",
+                row=row,
+                column="value",
+                hint="check the scale; N/A must be blank, not a code",
+            )
         )
     if int(bad.sum()) > MAX_LISTED:
-        problems.append(Problem(path, f"... and {int(bad.sum()) - MAX_LISTED} more", column="value"))
+        problems.append(
+            Problem(path, f"... and {int(bad.sum()) - MAX_LISTED} more", column="value")
+        )
     if instrument is not None:
         unknown = ~df["item"].isin(instrument.item_ids)
         for item in df.loc[unknown, "item"].drop_duplicates()[:MAX_LISTED]:
             row = int(df.index[df["item"] == item][0]) + 2
-            problems.append(Problem(path, f"unknown item '{item}'", row=row, column="item",
-                                    hint=f"not in instrument {instrument.id}"))
+            problems.append(
+                Problem(
+                    path,
+                    f"unknown item '{item}'",
+                    row=row,
+                    column="item",
+                    hint=f"not in instrument {instrument.id}",
+                )
+            )
         wrong = df["survey"] != instrument.id
         if wrong.any():
-            problems.append(Problem(path, f"survey is '{df.loc[wrong, 'survey'].iloc[0]}', expected "
-                                    f"'{instrument.id}'", row=int(wrong.idxmax()) + 2, column="survey"))
+            problems.append(
+                Problem(
+                    path,
+                    f"survey is '{df.loc[wrong, 'survey'].iloc[0]}', expected '{instrument.id}'",
+                    row=int(wrong.idxmax()) + 2,
+                    column="survey",
+                )
+            )
     dup = df.duplicated(["respondent_id", "wave", "department", "item"], keep="first")
-    problems += _listed(path, "duplicate answer (same respondent, wave, department, item)",
-                        _rows(dup, 2), int(dup.sum()), "respondent_id", "each answer once")
+    problems += _listed(
+        path,
+        "duplicate answer (same respondent, wave, department, item)",
+        _rows(dup, 2),
+        int(dup.sum()),
+        "respondent_id",
+        "each answer once",
+    )
     return problems
 
 
@@ -154,7 +188,9 @@ def load_responses(path: str | Path, *, instrument: Instrument | None = None) ->
     for col in ("role", "site"):
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce").astype("Int8")
+    out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce").astype(
+        "Int8"
+    )
     return out[[c.name for c in RESPONSES]]
 
 
@@ -165,8 +201,14 @@ def load_table(path: str | Path, spec: tuple[Column, ...]) -> pd.DataFrame:
     if spec is HEADCOUNTS and not problems:
         invited = pd.to_numeric(df["invited"], errors="coerce")
         bad = invited.isna() | (invited < 0)
-        problems += _listed(str(path), "invited is not a whole number >= 0", _rows(bad, 2),
-                            int(bad.sum()), "invited", "a count of people invited")
+        problems += _listed(
+            str(path),
+            "invited is not a whole number >= 0",
+            _rows(bad, 2),
+            int(bad.sum()),
+            "invited",
+            "a count of people invited",
+        )
         df["invited"] = invited
     if problems:
         raise SurveyDataError(problems)

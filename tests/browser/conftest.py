@@ -21,15 +21,23 @@ def browser():
     thread while it is open, which would break code under test that runs its own loop."""
     if not CHROMIUM.exists():
         if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail("REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)")
+            pytest.fail(
+                "REQUIRE_BROWSER=1 but /usr/bin/chromium is missing (apt-get install chromium)"
+            )
         pytest.skip("no /usr/bin/chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         b = p.chromium.launch(
             executable_path=str(CHROMIUM),
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
         )
         yield b
         b.close()

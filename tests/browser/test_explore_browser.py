@@ -51,17 +51,29 @@ def jupyterlab(tmp_path):
     root.mkdir()
     shutil.copy(ROOT / "notebooks" / "explore.ipynb", root / "explore.ipynb")
     port, token = free_port(), secrets.token_hex(16)
-    cmd = [sys.executable, "-m", "jupyterlab", "--no-browser", f"--ServerApp.port={port}",
-           "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={root}",
-           "--ServerApp.port_retries=0", "--LabApp.expose_app_in_browser=True",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           "--LabApp.news_url="]
+    cmd = [
+        sys.executable,
+        "-m",
+        "jupyterlab",
+        "--no-browser",
+        f"--ServerApp.port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.token={token}",
+        f"--ServerApp.root_dir={root}",
+        "--ServerApp.port_retries=0",
+        "--LabApp.expose_app_in_browser=True",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.news_url=",
+    ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         cmd.append("--allow-root")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
-           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
-           "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces")}
+    env = {
+        **os.environ,
+        "JUPYTER_CONFIG_DIR": str(tmp_path / "config"),
+        "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+        "JUPYTERLAB_SETTINGS_DIR": str(tmp_path / "settings"),
+        "JUPYTERLAB_WORKSPACES_DIR": str(tmp_path / "workspaces"),
+    }
     log = (tmp_path / "lab.log").open("w")
     proc = subprocess.Popen(cmd, cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -70,8 +82,9 @@ def jupyterlab(tmp_path):
         yield base, token
     finally:
         try:  # the clean way first: the server shuts its kernels down
-            req = urllib.request.Request(f"{base}/api/shutdown", method="POST",
-                                         headers={"Authorization": f"token {token}"})
+            req = urllib.request.Request(
+                f"{base}/api/shutdown", method="POST", headers={"Authorization": f"token {token}"}
+            )
             urllib.request.urlopen(req, timeout=5).close()
             proc.wait(timeout=20)
         except Exception:
@@ -103,16 +116,18 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
     try:
         page.goto(f"{base}/lab/tree/explore.ipynb?token={token}")
         page.wait_for_selector(".jp-Notebook .jp-Cell")
-        page.wait_for_function("window.jupyterapp && window.jupyterapp.commands.hasCommand("
-                               "'notebook:run-all-cells')")
+        page.wait_for_function(
+            "window.jupyterapp && window.jupyterapp.commands.hasCommand('notebook:run-all-cells')"
+        )
         select = page.locator(".jp-Dialog button", has_text="Select")
         try:  # JupyterLab may ask which kernel to start for a notebook it has not opened before
             select.wait_for(timeout=15_000)
             select.click()
         except PlaywrightTimeout:
             pass
-        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']",
-                               state="attached")
+        page.wait_for_selector(
+            ".jp-Notebook-ExecutionIndicator[data-status='idle']", state="attached"
+        )
         # not awaited: the command's promise settles only when every cell has run
         page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells'); }")
         page.wait_for_selector(".dsx-status")  # the explorer has drawn its first view
@@ -123,7 +138,8 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
         department = page.get_by_label("Department", exact=True)
         department.select_option(label="Transportation")
         page.wait_for_function(
-            "t => document.querySelector('.dsx-items').innerText !== t", arg=before)
+            "t => document.querySelector('.dsx-items').innerText !== t", arg=before
+        )
         page.wait_for_selector(".dsx-status:has-text('Transportation')")
         after = table.inner_text()
         assert after != before

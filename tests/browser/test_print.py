@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from districtsurvey.pdf import page_count
 from districtsurvey.publish import publish_extras
 

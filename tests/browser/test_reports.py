@@ -21,7 +21,12 @@ def test_index_and_department_report_in_chromium(small_batch, offline_page, tmp_
     assert "respondents" in first_screen and "response rate" in first_screen
     assert "favorable" in first_screen
     assert page.locator(".jp-InputArea-editor, .jp-CodeCell .jp-InputArea").count() == 0
-    for name in ("Areas compared with the district", "Focus areas", "Action plan", "Every statement"):
+    for name in (
+        "Areas compared with the district",
+        "Focus areas",
+        "Action plan",
+        "Every statement",
+    ):
         assert page.get_by_role("heading", name=name).is_visible()
     imgs = page.locator("img")
     assert imgs.count() >= 2
