@@ -15,6 +15,7 @@ import os
 import platform
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 
@@ -211,6 +212,7 @@ def run_batch(
     jobs = max(1, jobs or os.cpu_count() or 1)
     workers = min(jobs, len(only) + 1) if only else jobs  # no kernel without a report to run
     pool = start_pool(kernel, workers) if executor == "local" and previous is None else None
+    background = extras_made = None
     try:
         if previous is None:
             prepare_run(params, params_path=str(params_path))
@@ -224,6 +226,11 @@ def run_batch(
             progress.note(f"resume: {len(kept)} report(s) up to date, {len(todo)} to run")
         for sub in ("notebooks", "departments"):
             (run_dir / sub).mkdir(parents=True, exist_ok=True)
+        if executor == "local" and todo and pool is None:  # resuming: forked before our thread
+            pool = start_pool(kernel, min(workers, len(todo)))
+        if not pdf:  # action plans and roll-out pages read the cache only: made meanwhile
+            background = ThreadPoolExecutor(1, thread_name_prefix="extras")
+            extras_made = background.submit(publish_extras, run_dir, pdf=False, only=only)
         results: list[dict] = []
         if todo:
             progress.start(len(todo))
@@ -238,10 +245,13 @@ def run_batch(
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
+        if background is not None:
+            background.shutdown(wait=True)
     reports = _merge(run, kept, results)
     extras, extras_error = [], None
-    try:  # action plans and roll-out pages (and PDFs with --pdf) from the cache
-        extras = [str(p.relative_to(run_dir)) for p in publish_extras(run_dir, pdf=pdf, only=only)]
+    try:  # action plans and roll-out pages (and PDFs of every report with --pdf)
+        made = extras_made.result() if extras_made else publish_extras(run_dir, pdf=pdf, only=only)
+        extras = [str(p.relative_to(run_dir)) for p in made]
     except SurveyDataError as err:
         extras_error = str(err)
         progress.note(f"extras failed: {err}")
