@@ -119,6 +119,22 @@ def test_warm_kernel_leaves_nothing_behind_for_the_next_notebook(tmp_path):
     assert check.cells[0].execution_count == 1  # numbered as in a fresh kernel
 
 
+@pytest.mark.notebook
+def test_warm_kernel_runs_where_an_event_loop_is_running(tmp_path):
+    """As inside a Jupyter kernel, or beside playwright's sync API."""
+    import asyncio
+
+    async def inside_a_loop():
+        kernel = WarmKernel(cwd=tmp_path, preload="")
+        try:
+            return kernel.run(new_notebook(cells=[new_code_cell("6 * 7")]))
+        finally:
+            kernel.close()
+
+    nb = asyncio.run(inside_a_loop())
+    assert nb.cells[0].outputs[0]["data"]["text/plain"] == "42"
+
+
 FAILING = """
 import os
 from pathlib import Path

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 # jsonschema imports rfc3987_syntax (about 35 Lark parsers, >1 s) whenever it is installed, and
@@ -107,11 +108,21 @@ class WarmKernel:
         self.kc = None
         self._loop = asyncio.new_event_loop()
 
+    def _call(self, coro):
+        """Run ``coro`` on this kernel's own event loop, also from a thread where another loop
+        is running (a Jupyter kernel, playwright's sync API): then from a helper thread."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._loop.run_until_complete(coro)
+        with ThreadPoolExecutor(1) as helper:
+            return helper.submit(self._loop.run_until_complete, coro).result()
+
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> WarmKernel:
         """Start the kernel and run the imports (idempotent)."""
         if self.km is None:
-            self._loop.run_until_complete(self._start())
+            self._call(self._start())
         return self
 
     async def _start(self) -> None:
@@ -149,7 +160,7 @@ class WarmKernel:
     def shutdown(self) -> None:
         """Stop the kernel (the next ``run`` starts a new one)."""
         if self.km is not None:
-            self._loop.run_until_complete(self._stop())
+            self._call(self._stop())
 
     async def _stop(self) -> None:
         km, kc, self.km, self.kc = self.km, self.kc, None, None
@@ -170,7 +181,7 @@ class WarmKernel:
 
     @property
     def alive(self) -> bool:
-        return self.km is not None and self._loop.run_until_complete(self.km.is_alive())
+        return self.km is not None and self._call(self.km.is_alive())
 
     # -- notebooks -------------------------------------------------------------------------
     def run(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -183,7 +194,7 @@ class WarmKernel:
             self.shutdown()
         self.start()
         try:
-            return self._loop.run_until_complete(self._run(nb))
+            return self._call(self._run(nb))
         except BaseException:
             self.shutdown()
             raise
