@@ -43,6 +43,18 @@ def interval(low, high) -> str:
     return "—" if pd.isna(low) or pd.isna(high) else f"{low:.0f}–{high:.0f}%"
 
 
+def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
+    """The columns every score table shows, formatted: respondents, % favorable, interval,
+    against the district and change (suppressed rows read 'fewer than N' and '—')."""
+    return {
+        "Respondents": [count(v, min_n) for v in t["n"]],
+        "% favorable": list(t["pct_favorable"].map(pct)),
+        "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
+        "vs district": list(t["vs_district"].map(pts)),
+        "Change": list(t["change_pct_favorable"].map(pts)),
+    }
+
+
 def table(df: pd.DataFrame, *, caption: str = "", links: dict[str, str] | None = None) -> Styler:
     """A plain, index-free table with the report's CSS class; ``links`` (text -> relative href)
     are appended to the caption."""

@@ -16,7 +16,7 @@ from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from . import actions, plots
-from .display import Chart, count, interval, pct, pts, table
+from .display import Chart, count, interval, pct, pts, score_columns, table
 from .instrument import Instrument, load_instrument
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -277,12 +277,8 @@ def dimension_table(r: Report) -> Styler:
         pd.DataFrame(
             {
                 "Area": d["label"],
-                "Respondents": [count(v, r.min_n) for v in d["n"]],
-                "% favorable": d["pct_favorable"].map(pct),
-                "95% interval": list(map(interval, d["fav_low"], d["fav_high"])),
+                **score_columns(d, r.min_n),
                 "District": d["district_pct_favorable"].map(pct),
-                "vs district": d["vs_district"].map(pts),
-                "Change": d["change_pct_favorable"].map(pts),
                 "Change is": d["change_flag"].map(FLAG_WORDS).fillna("—"),
             }
         )

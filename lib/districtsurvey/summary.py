@@ -10,7 +10,7 @@ from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from . import plots
-from .display import Chart, count, interval, pct, pts, table
+from .display import Chart, count, pct, pts, score_columns, table
 from .instrument import Instrument, load_instrument
 from .report import read_run, read_table, run_folder
 
@@ -129,11 +129,7 @@ def ranking(d: District) -> Styler:
             {
                 "Rank": range(1, len(t) + 1),
                 "Department": t["department"],
-                "Respondents": [count(v, d.min_n) for v in t["n"]],
-                "% favorable": t["pct_favorable"].map(pct),
-                "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
-                "vs district": t["vs_district"].map(pts),
-                "Change": t["change_pct_favorable"].map(pts),
+                **score_columns(t, d.min_n),
                 "Verdict": t["verdict"],
             }
         ),

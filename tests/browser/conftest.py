@@ -7,11 +7,11 @@ With REQUIRE_BROWSER=1 (CI) a missing browser fails instead of skipping.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from districtsurvey.pdf import CHROMIUM, CHROMIUM_ARGS  # the flags this machine's Chromium needs
+
 pytestmark = pytest.mark.browser
 
 
@@ -28,17 +28,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield b
         b.close()
 
