@@ -199,11 +199,18 @@ def _free_directions(a_eq, nv) -> list[tuple[int, np.ndarray]]:
         cols = order[bounds[comp] : bounds[comp + 1]]
         sub = a_eq[:, cols]
         rows = np.unique(sub.nonzero()[0])
-        basis = null_space(sub[rows].toarray()) if len(rows) else np.eye(len(cols))
+        basis = _null_space(sub[rows].toarray()) if len(rows) else np.eye(len(cols))
         basis = np.where(np.abs(basis) < 1e-9, 0.0, basis)
         for j, col in enumerate(cols):
             out[col] = (comp, basis[j])
     return out
+
+
+def _null_space(a: np.ndarray) -> np.ndarray:
+    try:
+        return null_space(a)
+    except np.linalg.LinAlgError:  # the divide-and-conquer SVD can fail to converge
+        return null_space(a, lapack_driver="gesvd")
 
 
 def _fixed_ratio(free, x, i, n) -> bool:
@@ -581,7 +588,7 @@ def test_no_respondent_ids_or_rows_in_any_output(batch):
     ids = set(data["respondent_id"].unique())
     pattern = re.compile(r"\b(?:ss|ee)-[0-9a-f]{8}\b")
     for path, text in published_files(run_dir).items():
-        found = set(pattern.findall(text)) | {i for i in ids if i in text}
+        found = set(pattern.findall(text)) | (set(re.findall(r"[\w-]+", text)) & ids)
         assert not found, f"{path} shows respondent ids {sorted(found)[:3]}"
         assert "respondent_id" not in text, path
     for path in (run_dir / "cache").glob("*.parquet"):
@@ -678,7 +685,7 @@ def districts(draw):
     survey = draw(st.sampled_from(["support_services", "engagement"]))
     ins = read_instrument(survey)["raw"]
     items = [i["id"] for i in ins["items"]][: draw(st.integers(3, 5))]
-    waves = ["2025-fall", "2026-fall"][: draw(st.integers(1, 2))]
+    waves = ["2025-fall", "2026-fall"][: draw(st.sampled_from([1, 1, 2]))]  # waves add up apart
     n_depts = draw(st.integers(2, 4))
     roles = ["Teacher", "Principal", "Staff"]
     rows = []
