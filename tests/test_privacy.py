@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
 from districtsurvey.errors import SurveyDataError
 from districtsurvey.privacy import (
     Margin,
@@ -16,8 +19,6 @@ from districtsurvey.privacy import (
     redact_text,
     suppress_small_groups,
 )
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 # --- primary suppression ---
 
@@ -140,7 +141,16 @@ def _run_tables():
     depts = {"Big": 40, "Mid": 9, "Tiny": 3}
     rows = lambda extra: pd.DataFrame(  # noqa: E731
         [
-            {"department": d, "wave": "w", "n": v, "mean": 3.5, "sd": 1.0, "pct_favorable": 50.0, "pct_unfavorable": 20.0, **extra}
+            {
+                "department": d,
+                "wave": "w",
+                "n": v,
+                "mean": 3.5,
+                "sd": 1.0,
+                "pct_favorable": 50.0,
+                "pct_unfavorable": 20.0,
+                **extra,
+            }
             for d, v in depts.items()
         ]
     )
@@ -316,3 +326,46 @@ def test_redact_comments_order_cannot_link_answers_across_questions():
     assert sorted(order["q_improve"]) == list(range(12))
     assert order["q_improve"] != list(range(12))
     assert order["q_improve"] != order["q_recognize"]
+
+
+def test_pooled_hidden_cells_that_answered_alike_get_another_complement():
+    # a 3 + b 4 hidden: pooled 7 >= 5, but all 7 answered favorably, so each is "100%" by
+    # subtraction; c (not unanimous) is hidden too
+    n = {"D": 40, "a": 3, "b": 4, "c": 8, "d": 25}
+    prof = {
+        "a": (3, 3, 0, 15, 75),
+        "b": (4, 4, 0, 20, 100),
+        "c": (8, 4, 2, 26, 96),
+        "d": (25, 10, 5, 80, 280),
+    }
+    margin = [Margin("D", ("a", "b", "c", "d"))]
+    assert complementary_cells(n, {"a", "b"}, margin) == {"a", "b"}
+    assert complementary_cells(n, {"a", "b"}, margin, profile=prof) == {"a", "b", "c"}
+
+
+def test_protect_tables_lists_every_group_and_hides_groups_of_a_hidden_area():
+    tables = _run_tables()
+    base = {
+        "wave": "w",
+        "dimension": "dim",
+        "kind": "dimension",
+        "by": "role",
+        "mean": 3.5,
+        "sd": 1.0,
+        "pct_favorable": 50.0,
+        "pct_unfavorable": 20.0,
+    }
+    tables["breakdowns"] = pd.DataFrame(
+        [
+            {**base, "department": "Big", "group": "Teacher", "n": 30},
+            {**base, "department": "Big", "group": "Principal", "n": 10},
+            {**base, "department": "Mid", "group": "Teacher", "n": 9},
+        ]
+    )
+    out = protect_tables(tables, min_n=5, item_dimension={"i1": "dim", "i2": "dim"})
+    bd = out["breakdowns"].set_index(["department", "group"])
+    assert len(bd) == 6  # 3 departments x 2 roles, the missing ones as empty hidden rows
+    assert bd.loc[("Tiny", "Teacher"), "suppressed"] and pd.isna(bd.loc[("Tiny", "Teacher"), "n"])
+    # Mid's area is hidden (complement of Tiny), so its only rater group is hidden with it
+    assert bd.loc[("Mid", "Teacher"), "suppressed"]
+    assert not bd.loc[("Big", "Teacher"), "suppressed"]
