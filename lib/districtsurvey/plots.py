@@ -16,9 +16,23 @@ from matplotlib.axes import Axes
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 
 
-def _axes(ax: Axes | None, height: float, width: float = 8.0) -> Axes:
+def _axes(
+    ax: Axes | None,
+    height: float,
+    width: float = 8.0,
+    *,
+    margins: tuple[float, float, float, float] = (1.0, 0.4, 0.5, 0.6),
+) -> Axes:
+    """A new figure with fixed margins in inches (left, right, top, bottom), unless ``ax`` is given.
+
+    A fixed layout draws a figure once when saved; a constrained or tight layout draws it twice.
+    """
     if ax is None:
-        _, ax = plt.subplots(figsize=(width, height), layout="constrained")
+        fig, ax = plt.subplots(figsize=(width, height))
+        left, right, top, bottom = margins
+        fig.subplots_adjust(
+            left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+        )
     return ax
 
 
@@ -41,7 +55,7 @@ def plot_favorability(
     >>> tuple(float(x) for x in plot_favorability(t).get_xlim())
     (0.0, 100.0)
     """
-    ax = _axes(ax, 0.45 * len(table) + 1.0)
+    ax = _axes(ax, 0.45 * len(table) + 1.2, margins=(2.1, 0.6, 0.45, 0.75))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
     ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
@@ -70,7 +84,7 @@ def plot_likert(
     table: pd.DataFrame, *, label: str = "label", min_n: int = 5, ax: Axes | None = None
 ) -> Axes:
     """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right."""
-    ax = _axes(ax, 0.42 * len(table) + 1.2, width=9.0)
+    ax = _axes(ax, 0.42 * len(table) + 1.6, width=9.0, margins=(3.1, 0.2, 0.45, 0.9))
     y = np.arange(len(table))[::-1]
     fav, neu, unf = (
         table[c].astype(float).fillna(0).to_numpy()
@@ -95,7 +109,7 @@ def plot_heatmap(
     matrix: pd.DataFrame, *, min_n: int = 5, center: float | None = None, ax: Axes | None = None
 ) -> Axes:
     """Rows x columns of % favorable; empty (suppressed) cells are hatched and marked '–'."""
-    ax = _axes(ax, 0.32 * len(matrix) + 1.5, width=9.0)
+    ax = _axes(ax, 0.32 * len(matrix) + 1.8, width=9.0, margins=(2.0, 0.3, 1.2, 0.2))
     values = matrix.astype(float).to_numpy()
     masked = np.ma.masked_invalid(values)
     cmap = plt.get_cmap("RdBu").copy()
@@ -132,7 +146,7 @@ def plot_trend(
 ) -> Axes:
     """% favorable across waves, one line per ``hue``, with 95% intervals (``fav_low``/``fav_high``)
     when present; suppressed waves leave a gap."""
-    ax = _axes(ax, 3.8)
+    ax = _axes(ax, 3.8, margins=(0.8, 1.9, 0.45, 0.5))
     order = order or list(dict.fromkeys(table[x]))
     pos = {w: i for i, w in enumerate(order)}
     for name, part in table.groupby(hue, sort=False):

@@ -61,7 +61,7 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
 
 def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> list[str]:
     """The departments to report on; unknown departments or waves are errors naming the params."""
-    waves = set(responses["wave"].dropna())
+    waves = set(responses["wave"].dropna().unique())
     known = sorted(responses["department"].dropna().unique())
     problems = []
     for key in ("wave", "compare_to"):
@@ -191,7 +191,8 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
     instrument = load_instrument(params.instrument)
     responses = read_inputs(params, instrument)
     departments = check_selection(responses, params, params_path)
-    waves = [w for w in sort_waves(responses["wave"]) if wave_key(w) <= wave_key(params.wave)]
+    waves = sort_waves(responses["wave"].dropna().unique())
+    waves = [w for w in waves if wave_key(w) <= wave_key(params.wave)]
     responses = responses[responses["wave"].isin(waves)]
     compare_to = params.compare_to or (waves[-2] if len(waves) > 1 else None)
 
