@@ -35,8 +35,13 @@ def pts(v) -> str:
 
 
 def count(v, min_n: int) -> str:
-    """A respondent count, or 'fewer than N' where suppressed."""
-    return f"fewer than {min_n}" if pd.isna(v) else f"{int(v):,}"
+    """A respondent count, or 'not shown' where hidden: fewer than ``min_n`` respondents, or a
+    larger group hidden so that a smaller one cannot be worked out (so never 'fewer than N').
+
+    >>> count(1234.0, 5), count(float("nan"), 5)
+    ('1,234', 'not shown')
+    """
+    return "not shown" if pd.isna(v) else f"{int(v):,}"
 
 
 def interval(low, high) -> str:
@@ -45,7 +50,7 @@ def interval(low, high) -> str:
 
 def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
     """The columns every score table shows, formatted: respondents, % favorable, interval,
-    against the district and change (suppressed rows read 'fewer than N' and '—')."""
+    against the district and change (hidden rows read 'not shown' and '—')."""
     return {
         "Respondents": [count(v, min_n) for v in t["n"]],
         "% favorable": list(t["pct_favorable"].map(pct)),

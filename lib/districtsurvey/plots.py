@@ -1,6 +1,6 @@
 """Charts over report-safe tables: data first, options keyword-only, ``ax=None`` in, Axes out.
 
-Suppressed groups get no bar, only the words "fewer than N". Colours are a colour-blind-safe
+Hidden groups get no bar, only the words "not shown". Colours are a colour-blind-safe
 blue/orange pair.
 """
 
@@ -60,7 +60,7 @@ def plot_favorability(
     values = table["pct_favorable"].astype(float).to_numpy()
     ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
     for yi, v, sup in zip(y, values, table["suppressed"], strict=True):
-        text = f"fewer than {min_n}" if sup else f"{v:.0f}%"
+        text = "not shown" if sup else f"{v:.0f}%"
         ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
     if reference and reference in table:
         ax.scatter(
@@ -95,7 +95,7 @@ def plot_likert(
     ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
     ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label="Favorable")
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
-        ax.text(102, yi, f"fewer than {min_n}" if sup else f"{f:.0f}%", va="center", fontsize=8)
+        ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
     ax.set_yticks(y, [_wrap(s) for s in table[label]], fontsize=8)
     ax.set_xlim(-100, 118)
@@ -131,7 +131,10 @@ def plot_heatmap(
     ax.xaxis.tick_top()
     ax.figure.colorbar(image, ax=ax, shrink=0.6, label="% favorable")
     ax.set_title(
-        f"'–' = fewer than {min_n} respondents (not shown)", fontsize=8, loc="left", pad=30
+        f"'–' = not shown: fewer than {min_n} respondents, or hidden to protect a smaller group",
+        fontsize=8,
+        loc="left",
+        pad=30,
     )
     return ax
 

@@ -39,6 +39,7 @@ class Report:
     items: pd.DataFrame
     dimensions: pd.DataFrame
     history: pd.DataFrame  # dimensions over all waves
+    item_history: pd.DataFrame  # items over all waves
     breakdowns: pd.DataFrame
     respondents: pd.DataFrame  # all waves
     comments: pd.DataFrame
@@ -96,10 +97,11 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     ins = load_instrument(run["instrument"])
     wave = run["wave"]
     item_dim = ins.items.set_index("id")["dimension"]
-    items = read_table(folder, "items", department=name, wave=wave)
-    items = items.assign(
-        label=items["item"].map(ins.item_text), dimension=items["item"].map(item_dim)
+    item_history = read_table(folder, "items", department=name)
+    item_history = item_history.assign(
+        label=item_history["item"].map(ins.item_text), dimension=item_history["item"].map(item_dim)
     )
+    items = item_history[item_history["wave"] == wave]
     order = {d: i for i, d in enumerate(ins.dimensions["id"])}
     history = read_table(folder, "dimensions", department=name)
     history = history.assign(label=history["dimension"].map(ins.dimension_label))
@@ -112,6 +114,7 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
         items=items.reset_index(drop=True),
         dimensions=dims.reset_index(drop=True),
         history=history,
+        item_history=item_history,
         breakdowns=read_table(folder, "breakdowns", department=name, wave=wave),
         respondents=read_table(folder, "respondents", department=name),
         comments=read_table(folder, "comments", department=name, wave=wave),
@@ -156,7 +159,10 @@ def at_a_glance(r: Report) -> Markdown:
         + ("" if pd.isna(rate) else f" · response rate: **{pct(rate)}**"),
     ]
     if r.shown_items.empty:
-        lines.append(f"Results are not shown: fewer than {r.min_n} respondents answered.")
+        lines.append(
+            f"Results are not shown: fewer than {r.min_n} respondents answered, or the results are "
+            "hidden so that a smaller group cannot be worked out from them."
+        )
         return Markdown("\n\n".join(lines))
     overall = _outcome(r)
     if overall is not None:
@@ -189,7 +195,9 @@ def at_a_glance(r: Report) -> Markdown:
 def _follow_line(r: Report, f: dict) -> str:
     text = r.instrument.item_text(f["item"]).rstrip(".")
     if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
-        return f"{text}: not shown this round (fewer than {r.min_n} answers)"
+        return (
+            f"{text}: not shown this round (too few answers, or hidden to protect a smaller group)"
+        )
     moved = FLAG_WORDS.get(f.get("change_flag"), "")
     return (
         f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} "
@@ -250,7 +258,7 @@ def follow_up(r: Report) -> Markdown:
 def dimension_caption(r: Report) -> str:
     d = r.dimensions[(r.dimensions["kind"] == "dimension") & ~r.dimensions["suppressed"]]
     if d.empty:
-        return f"Not shown: fewer than {r.min_n} respondents."
+        return f"Not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
     low, high = d.nsmallest(1, "pct_favorable").iloc[0], d.nlargest(1, "pct_favorable").iloc[0]
     return (
         f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
@@ -289,7 +297,9 @@ def strengths(r: Report) -> Markdown:
     """Highest items, the biggest meaningful gains, and recognition comments."""
     shown = r.shown_items
     if shown.empty:
-        return Markdown(f"Not shown: fewer than {r.min_n} respondents.")
+        return Markdown(
+            f"Not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
+        )
     lines = ["**Highest-rated statements**", ""]
     lines += [f"- {_statement(b)}" for b in shown.nlargest(3, "pct_favorable").to_dict("records")]
     gains = shown[shown["change_flag"] == "up"].nlargest(3, "change_pct_favorable")
@@ -348,6 +358,18 @@ def trend_table(r: Report) -> Styler:
         caption="A change counts only when it is significant (two-proportion z-test, "
         "p < 0.05) and at least 5 points.",
     )
+
+
+def item_trend_table(r: Report) -> Styler:
+    """Every statement across all waves (% favorable) with the change flag of the latest wave."""
+    h = r.item_history.pivot_table(
+        index="label", columns="wave", values="pct_favorable", sort=False, dropna=False
+    )
+    waves = [w for w in r.run["waves"] if w in h.columns]
+    out = h[waves].map(pct).reset_index().rename(columns={"label": "Statement"})
+    flags = r.items.set_index("label")["change_flag"].map(FLAG_WORDS)
+    out["Latest change"] = out["Statement"].map(flags).fillna("—")
+    return table(out)
 
 
 def plot_likert(r: Report) -> Chart:
@@ -415,11 +437,13 @@ def benchmarks(r: Report) -> Styler | Markdown:
     )
 
 
-def breakdown_table(r: Report, *, by: str | None = None) -> Styler | Markdown:
-    """% favorable by rater group (role, or site for engagement) and area; small groups '—'."""
+def breakdown_table(r: Report, *, by: str | int = 0) -> Styler | Markdown:
+    """% favorable by a breakdown (a column name, or its position in the instrument's
+    ``breakdowns``: role first for support services, site first for engagement) and area."""
     b = r.breakdowns
-    by = by or (r.instrument.breakdowns[0] if r.instrument.breakdowns else None)
-    if b.empty or by is None:
+    if isinstance(by, int):
+        by = r.instrument.breakdowns[by] if by < len(r.instrument.breakdowns) else None
+    if b.empty or by is None or by not in set(b["by"]):
         return Markdown("No breakdown in this run.")
     b = b[(b["by"] == by) & (b["kind"] == "dimension")]
     b = b.assign(label=b["dimension"].map(r.instrument.dimension_label))
