@@ -216,9 +216,15 @@ def test_fevs_workbook_picks_the_data_sheet():
         # expected counts from *__labels_user_missing_as_NaN.csv beside each .sav
         ("pyreadstat_ordered_category", "spss_ordered", {1: 2, 2: 1, 3: 1}),  # 2 low, medium, high
         ("pyreadstat_sample_missing", "spss_sample_missing", {1: 3, 2: 1, 3: 1}),  # -1, -3 missing
+        (
+            "pyreadstat_sample",
+            "spss_sample_missing",
+            {1: 3, 2: 1, 3: 1},
+        ),  # myord low x3, medium, high
         ("haven_labelled-str", "spss_labelled", {1: 1, 2: 1}),  # F, M
         ("haven_umlauts", "spss_labelled", {1: 2, 2: 1, 3: 1}),  # ä ü ä ö
         ("haven_labelled-num-na", "spss_labelled", {1: 1}),  # 9 is user-missing
+        ("haven_labelled-num", "spss_labelled", {1: 1}),  # 1 = "This is one"
         ("pyreadstat_missing_test", "spss_labelled", {2: 1}),  # 1 is user-missing
     ],
 )
@@ -230,7 +236,7 @@ def test_spss_value_labels_and_user_missing(name, instrument, expected):
     assert r.responses["value"].value_counts().to_dict() == expected
     labelled = pd.read_csv(folder / f"{name}__labels_user_missing_as_NaN.csv")
     assert r.summary.answers == int(
-        labelled.iloc[:, -1 if name != "pyreadstat_sample_missing" else 5].notna().sum()
+        labelled.iloc[:, 5 if name.startswith("pyreadstat_sample") else -1].notna().sum()
     )
 
 
