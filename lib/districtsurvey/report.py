@@ -450,13 +450,22 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Styler | Markdown:
     wide = b.pivot_table(
         index="group", columns="label", values="pct_favorable", dropna=False, sort=False
     )
-    n = b.groupby("group")["n"].max()
-    wide = wide.map(pct)
-    wide.insert(0, "Respondents", [count(n.get(g), r.min_n) for g in wide.index])
+    order = [r.instrument.dimension_label(d) for d in r.instrument.dimensions["id"]]
+    wide = wide.reindex(columns=[c for c in order if c in wide.columns])
+    n = b.groupby("group")["n"].max().reindex(wide.index)
+    # groups with nothing to show are counted, not listed (the list of shown groups is the same)
+    hidden = wide.isna().all(axis=1) & n.isna()
+    why = (
+        f"fewer than {r.min_n} respondents, or hidden so that a smaller group cannot be worked out"
+    )
+    if not (~hidden).any():
+        return Markdown(f"No {by} can be shown: {why}.")
+    shown = wide[~hidden].map(pct)
+    shown.insert(0, "Respondents", [count(v, r.min_n) for v in n[~hidden]])
+    rest = f" {int(hidden.sum())} other {by} groups are not shown." if hidden.any() else ""
     return table(
-        wide.reset_index().rename(columns={"group": by.title()}),
-        caption=f"'—' = fewer than {r.min_n} respondents, or hidden so that a small group "
-        "cannot be worked out from the others.",
+        shown.reset_index().rename(columns={"group": by.title()}),
+        caption=f"'—' = {why}.{rest}",
     )
 
 
