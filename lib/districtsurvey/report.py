@@ -344,17 +344,22 @@ def plot_trends(r: Report) -> Chart:
     )
 
 
-def trend_table(r: Report) -> Styler:
-    """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
-    h = r.history.pivot_table(
+def _across_waves(r: Report, history: pd.DataFrame, now: pd.DataFrame, name: str) -> pd.DataFrame:
+    """% favorable per label over every wave, with the latest change flag in words."""
+    h = history.pivot_table(
         index="label", columns="wave", values="pct_favorable", sort=False, dropna=False
     )
     waves = [w for w in r.run["waves"] if w in h.columns]
-    out = h[waves].map(pct).reset_index().rename(columns={"label": "Area"})
-    flags = r.dimensions.set_index("label")["change_flag"].map(FLAG_WORDS)
-    out["Latest change"] = out["Area"].map(flags).fillna("—")
+    out = h[waves].map(pct).reset_index().rename(columns={"label": name})
+    flags = now.set_index("label")["change_flag"].map(FLAG_WORDS)
+    out["Latest change"] = out[name].map(flags).fillna("—")
+    return out
+
+
+def trend_table(r: Report) -> Styler:
+    """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
     return table(
-        out,
+        _across_waves(r, r.history, r.dimensions, "Area"),
         caption="A change counts only when it is significant (two-proportion z-test, "
         "p < 0.05) and at least 5 points.",
     )
@@ -362,14 +367,7 @@ def trend_table(r: Report) -> Styler:
 
 def item_trend_table(r: Report) -> Styler:
     """Every statement across all waves (% favorable) with the change flag of the latest wave."""
-    h = r.item_history.pivot_table(
-        index="label", columns="wave", values="pct_favorable", sort=False, dropna=False
-    )
-    waves = [w for w in r.run["waves"] if w in h.columns]
-    out = h[waves].map(pct).reset_index().rename(columns={"label": "Statement"})
-    flags = r.items.set_index("label")["change_flag"].map(FLAG_WORDS)
-    out["Latest change"] = out["Statement"].map(flags).fillna("—")
-    return table(out)
+    return table(_across_waves(r, r.item_history, r.items, "Statement"))
 
 
 def plot_likert(r: Report) -> Chart:
