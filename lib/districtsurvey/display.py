@@ -60,10 +60,18 @@ def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
     }
 
 
-def table(df: pd.DataFrame, *, caption: str = "", links: dict[str, str] | None = None) -> Styler:
+def table(
+    df: pd.DataFrame,
+    *,
+    caption: str = "",
+    links: dict[str, str] | None = None,
+    screen_only: bool = False,
+) -> Styler:
     """A plain, index-free table with the report's CSS class; ``links`` (text -> relative href)
-    are appended to the caption."""
-    s = df.style.hide(axis="index").set_table_attributes('class="ds-table"')
+    are appended to the caption; ``screen_only`` tables are left out of print (details that the
+    full report online keeps, so one department prints on a few pages)."""
+    css = "ds-table ds-screen-only" if screen_only else "ds-table"  # print CSS hides the latter
+    s = df.style.hide(axis="index").set_table_attributes(f'class="{css}"')
     parts = [html.escape(caption)] if caption else []
     parts += [
         f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'

@@ -367,7 +367,7 @@ def trend_table(r: Report) -> Styler:
 
 def item_trend_table(r: Report) -> Styler:
     """Every statement across all waves (% favorable) with the change flag of the latest wave."""
-    return table(_across_waves(r, r.item_history, r.items, "Statement"))
+    return table(_across_waves(r, r.item_history, r.items, "Statement"), screen_only=True)
 
 
 def plot_likert(r: Report) -> Chart:
@@ -408,7 +408,8 @@ def item_table(r: Report) -> Styler:
                 "District": t["district_pct_favorable"].map(pct),
                 "Change": t["change_pct_favorable"].map(pts),
             }
-        )
+        ),
+        screen_only=True,
     )
 
 
@@ -464,6 +465,7 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Styler | Markdown:
     return table(
         shown.reset_index().rename(columns={"group": by.title()}),
         caption=f"'—' = {why}.{rest}",
+        screen_only=by != r.instrument.breakdowns[0],
     )
 
 
@@ -522,7 +524,9 @@ def methods(r: Report) -> Markdown:
                 "the last wave is called up or down only when it is significant (two-proportion z-test, p < 0.05) "
                 "and at least 5 points; for groups of 5–29 an unflagged change is 'within noise'.",
                 f"**Comparisons.** District = all respondents of the wave; change = {r.wave} minus "
-                f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. Report date "
+                f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. The printed "
+                "version leaves out the statement table, the statement trends and the secondary breakdown; "
+                "the report on screen has them. Report date "
                 f"{r.run.get('date')}.",
                 f"**Data sources.**\n\n{inputs}",
             ]

@@ -42,3 +42,15 @@ def test_suppressed_department_shows_no_figures(small_batch, offline_page):
     text = page.evaluate("document.body.innerText")
     assert "fewer than 5" in text
     assert offline_page.blocked == []
+
+
+def test_print_leaves_out_the_screen_only_detail(small_batch, offline_page):
+    run_dir, _ = small_batch
+    page = offline_page.page
+    page.goto((run_dir / "departments" / "transportation.html").as_uri())
+    detail = page.locator("table.ds-screen-only")
+    assert detail.count() >= 2 and detail.first.is_visible()  # item table, statement trends
+    page.emulate_media(media="print")
+    assert not any(detail.nth(i).is_visible() for i in range(detail.count()))
+    assert page.get_by_role("heading", name="Focus areas").is_visible()
+    assert page.locator("figure.ds-chart").first.is_visible()  # charts are printed
