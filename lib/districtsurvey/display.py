@@ -13,7 +13,9 @@ import pandas as pd
 from matplotlib.figure import Figure
 from pandas.io.formats.style import Styler
 
-DPI = 100
+DPI = 100  # pixels per inch of the PNGs
+CSS_DPI = 96  # CSS pixels per inch: what a browser prints as one inch
+KEEP_ROWS = 12  # a printed table this short is not split between pages
 
 
 def pct(v) -> str:
@@ -69,8 +71,14 @@ def table(
 ) -> Styler:
     """A plain, index-free table with the report's CSS class; ``links`` (text -> relative href)
     are appended to the caption; ``screen_only`` tables are left out of print (details that the
-    full report online keeps, so one department prints on a few pages)."""
+    full report online keeps, so one department prints on a few pages). A table of up to
+    ``KEEP_ROWS`` rows is not split between printed pages.
+
+    >>> 'class="ds-table ds-keep"' in table(pd.DataFrame({"a": [1, 2]})).to_html()
+    True
+    """
     css = "ds-table ds-screen-only" if screen_only else "ds-table"  # print CSS hides the latter
+    css += " ds-keep" if len(df) <= KEEP_ROWS else ""  # printed on one page
     s = df.style.hide(axis="index").set_table_attributes(f'class="{css}"')
     parts = [html.escape(caption)] if caption else []
     parts += [
@@ -85,11 +93,18 @@ class Chart:
     """A rendered figure with alt text and a caption; displays as an HTML <figure>.
 
     Rendering happens once, at a fixed size and dpi (no tight bounding box, which draws twice).
+    The image is shown at the figure's size in CSS inches, so printed text is the size it was
+    drawn at (a 9 pt label prints at 9 pt) unless the page is narrower than the figure.
+
+    >>> ax = plt.subplots(figsize=(5, 2))[1]
+    >>> 'width="480"' in Chart.from_axes(ax, alt="An empty chart")._repr_html_()
+    True
     """
 
     png: bytes
     alt: str
     caption: str = ""
+    width_in: float | None = None
 
     @classmethod
     def from_axes(cls, ax, *, alt: str, caption: str = "") -> Chart:
@@ -97,15 +112,30 @@ class Chart:
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI)
         plt.close(fig)
-        return cls(buf.getvalue(), alt, caption)
+        return cls(buf.getvalue(), alt, caption, float(fig.get_size_inches()[0]))
 
     def _repr_html_(self) -> str:
         data = base64.b64encode(self.png).decode("ascii")
         cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
+        width = f' width="{round(self.width_in * CSS_DPI)}"' if self.width_in else ""
         return (
-            f'<figure class="ds-chart"><img src="data:image/png;base64,{data}" '
-            f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%">{cap}</figure>'
+            f'<figure class="ds-chart"><img src="data:image/png;base64,{data}"{width} '
+            f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%;height:auto">'
+            f"{cap}</figure>"
         )
 
     def __repr__(self) -> str:
         return f"Chart({self.alt!r})"
+
+
+@dataclass
+class Charts:
+    """Charts shown one after another, e.g. a long chart cut into parts that each fit a page."""
+
+    charts: list[Chart]
+
+    def _repr_html_(self) -> str:
+        return "".join(c._repr_html_() for c in self.charts)
+
+    def __repr__(self) -> str:
+        return f"Charts({self.charts!r})"

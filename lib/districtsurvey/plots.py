@@ -12,6 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.text import Text
 
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 
@@ -36,6 +37,18 @@ def _axes(
     return ax
 
 
+def title(ax: Axes, text: str) -> Text:
+    """A title that starts 0.1 inch from the figure's left edge, not at the axes', so a long
+    title still fits over a chart whose labels take a wide left margin.
+
+    >>> ax = _axes(None, 2.0, width=4.0, margins=(2.0, 0.2, 0.4, 0.4))
+    >>> round(float(title(ax, "A title").get_position()[0]), 3)  # in axes widths, from its left
+    -1.056
+    """
+    box = ax.get_position()
+    return ax.set_title(text, loc="left", x=(0.1 / ax.figure.get_figwidth() - box.x0) / box.width)
+
+
 def _wrap(label: str, width: int = 48) -> str:
     return "\n".join(textwrap.wrap(str(label), width)[:2])
 
@@ -55,7 +68,7 @@ def plot_favorability(
     >>> tuple(float(x) for x in plot_favorability(t).get_xlim())
     (0.0, 100.0)
     """
-    ax = _axes(ax, 0.45 * len(table) + 1.2, margins=(2.1, 0.6, 0.45, 0.75))
+    ax = _axes(ax, 0.27 * len(table) + 1.1, width=6.5, margins=(1.9, 0.5, 0.4, 0.7))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
     ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
@@ -84,7 +97,7 @@ def plot_likert(
     table: pd.DataFrame, *, label: str = "label", min_n: int = 5, ax: Axes | None = None
 ) -> Axes:
     """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right."""
-    ax = _axes(ax, 0.42 * len(table) + 1.6, width=9.0, margins=(3.1, 0.2, 0.45, 0.9))
+    ax = _axes(ax, 0.25 * len(table) + 1.1, width=7.2, margins=(3.1, 0.2, 0.4, 0.7))
     y = np.arange(len(table))[::-1]
     fav, neu, unf = (
         table[c].astype(float).fillna(0).to_numpy()
@@ -97,10 +110,10 @@ def plot_likert(
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
         ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
-    ax.set_yticks(y, [_wrap(s) for s in table[label]], fontsize=8)
-    ax.set_xlim(-100, 118)
+    ax.set_yticks(y, [_wrap(s, 52) for s in table[label]], fontsize=7.5, linespacing=1.0)
+    ax.set_xlim(-100, 130)  # room for 'not shown' right of the bars
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncol=3, fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=3, fontsize=8, frameon=False)
     ax.spines[["top", "right", "left"]].set_visible(False)
     return ax
 
@@ -112,8 +125,7 @@ def plot_heatmap(
     ax = _axes(ax, 0.32 * len(matrix) + 1.8, width=9.0, margins=(2.0, 0.3, 1.2, 0.2))
     values = matrix.astype(float).to_numpy()
     masked = np.ma.masked_invalid(values)
-    cmap = plt.get_cmap("RdBu").copy()
-    cmap.set_bad("#f2f2f2")
+    cmap = plt.get_cmap("RdBu").with_extremes(bad="#f2f2f2")
     mid = center if center is not None else np.nanmean(values)
     image = ax.imshow(masked, cmap=cmap, vmin=mid - 30, vmax=mid + 30, aspect="auto")
     for (i, j), v in np.ndenumerate(values):
@@ -149,7 +161,7 @@ def plot_trend(
 ) -> Axes:
     """% favorable across waves, one line per ``hue``, with 95% intervals (``fav_low``/``fav_high``)
     when present; suppressed waves leave a gap."""
-    ax = _axes(ax, 3.8, margins=(0.8, 1.9, 0.45, 0.5))
+    ax = _axes(ax, 2.9, width=6.5, margins=(0.7, 1.7, 0.4, 0.45))
     order = order or list(dict.fromkeys(table[x]))
     pos = {w: i for i, w in enumerate(order)}
     for name, part in table.groupby(hue, sort=False):
@@ -167,7 +179,7 @@ def plot_trend(
             )
     ax.set_xticks(range(len(order)), order)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% favorable (shaded: 95% interval)")
+    ax.set_ylabel("% favorable")
     ax.legend(fontsize=8, frameon=False, bbox_to_anchor=(1.0, 1.0), loc="upper left")
     ax.spines[["top", "right"]].set_visible(False)
     return ax

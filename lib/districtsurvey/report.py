@@ -270,7 +270,7 @@ def dimension_caption(r: Report) -> str:
 def plot_dimensions(r: Report) -> Chart:
     """% favorable per dimension with the district as a marker."""
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
-    ax.set_title(f"{r.department}: % favorable by area, {r.wave}", loc="left")
+    plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
         for row in r.dimensions.to_dict("records")
@@ -300,8 +300,10 @@ def strengths(r: Report) -> Markdown:
         return Markdown(
             f"Not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
         )
-    lines = ["**Highest-rated statements**", ""]
+    # the same three lead the at-a-glance block, so print leaves them out here
+    lines = ['<div class="ds-screen-only">', "", "**Highest-rated statements**", ""]
     lines += [f"- {_statement(b)}" for b in shown.nlargest(3, "pct_favorable").to_dict("records")]
+    lines += ["", "</div>", ""]
     gains = shown[shown["change_flag"] == "up"].nlargest(3, "change_pct_favorable")
     lines += ["", "**Biggest meaningful gains** (significant and at least 5 points)", ""]
     lines += [
@@ -328,7 +330,7 @@ def plot_trends(r: Report) -> Chart:
     """% favorable per dimension over every wave, with 95% intervals."""
     h = r.history[r.history["kind"] == "dimension"]
     ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
-    ax.set_title(f"{r.department}: % favorable by area across waves", loc="left")
+    plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
     caption = (
         "; ".join(
@@ -336,7 +338,7 @@ def plot_trends(r: Report) -> Chart:
             for d in flagged.to_dict("records")
         )
         or "No area changed significantly"
-    ) + f" since {r.run.get('compare_to')}."
+    ) + f" since {r.run.get('compare_to')}. Shaded bands: 95% intervals."
     return Chart.from_axes(
         ax,
         alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
@@ -373,7 +375,7 @@ def item_trend_table(r: Report) -> Styler:
 def plot_likert(r: Report) -> Chart:
     """Diverging Likert chart of every item."""
     ax = plots.plot_likert(r.items, min_n=r.min_n)
-    ax.set_title(f"{r.department}: how respondents answered, {r.wave}", loc="left")
+    plots.title(ax, f"{r.department}: how respondents answered, {r.wave}")
     shown = r.shown_items
     caption = (
         ""
@@ -525,8 +527,9 @@ def methods(r: Report) -> Markdown:
                 "and at least 5 points; for groups of 5–29 an unflagged change is 'within noise'.",
                 f"**Comparisons.** District = all respondents of the wave; change = {r.wave} minus "
                 f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. The printed "
-                "version leaves out the statement table, the statement trends and the secondary breakdown; "
-                "the report on screen has them. Report date "
+                "version leaves out what the at-a-glance block repeats (the focus table, the follow-up and "
+                "the highest-rated statements) and the statement table, the statement trends and the "
+                "secondary breakdown; the report on screen has them all. Report date "
                 f"{r.run.get('date')}.",
                 f"**Data sources.**\n\n{inputs}",
             ]

@@ -50,7 +50,16 @@ def test_print_leaves_out_the_screen_only_detail(small_batch, offline_page):
     page.goto((run_dir / "departments" / "transportation.html").as_uri())
     detail = page.locator("table.ds-screen-only")
     assert detail.count() >= 2 and detail.first.is_visible()  # item table, statement trends
+    repeated = [
+        page.get_by_role("heading", name="Focus areas", exact=True),
+        page.get_by_role("heading", name="Follow-up on last round's focus"),
+        page.get_by_text("Highest-rated statements", exact=True),
+    ]
+    assert all(r.is_visible() for r in repeated)
     page.emulate_media(media="print")
     assert not any(detail.nth(i).is_visible() for i in range(detail.count()))
-    assert page.get_by_role("heading", name="Focus areas").is_visible()
+    # what the at-a-glance block already says is printed once, there
+    assert not any(r.is_visible() for r in repeated)
+    assert page.get_by_text("Focus areas (at most 3)").is_visible()
+    assert page.get_by_text("Last round's focus", exact=True).is_visible()
     assert page.locator("figure.ds-chart").first.is_visible()  # charts are printed
