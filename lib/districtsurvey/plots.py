@@ -138,7 +138,9 @@ def plot_heatmap(
             fontsize=7,
             color="black" if np.isnan(v) or abs(v - mid) < 20 else "white",
         )
-    ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 14) for c in matrix.columns], fontsize=8)
+    ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 16) for c in matrix.columns], fontsize=8)
+    ax.tick_params(axis="x", labelrotation=30)  # long area names do not run into each other
+    plt.setp(ax.get_xticklabels(), ha="left", rotation_mode="anchor")
     ax.set_yticks(range(matrix.shape[0]), matrix.index, fontsize=8)
     ax.xaxis.tick_top()
     ax.figure.colorbar(image, ax=ax, shrink=0.6, label="% favorable")

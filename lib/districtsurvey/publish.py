@@ -2,7 +2,8 @@
 
 Per department: the editable action plan (``action_plans/<slug>.xlsx`` and ``.csv``), the
 one-page team roll-out summary (``rollout/<slug>.html``) and, with ``pdf=True``, PDFs of the
-department report (``departments/<slug>.pdf``) and of the roll-out page (``rollout/<slug>.pdf``).
+department report (``departments/<slug>.pdf``) and of the roll-out page (``rollout/<slug>.pdf``),
+and of the district summary (``index.pdf``).
 Every file is written atomically.
 """
 
@@ -129,8 +130,8 @@ def publish_extras(
 ) -> list[Path]:
     """Write every department's action plan and roll-out page (and PDFs); return the paths.
 
-    Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints each existing
-    ``departments/<slug>.html`` and each roll-out page (``paper``: ``A4`` or ``Letter``; the
+    Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
+    summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page (``paper``: ``A4`` or ``Letter``; the
     roll-out page fits one page of either). ``only`` limits it to some departments (slugs or
     names), as ``run --only`` does.
     """
@@ -171,10 +172,12 @@ def publish_extras(
 
 
 def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "A4") -> list[Path]:
-    """PDFs of the department reports that exist and of every roll-out page, one browser."""
+    """PDFs of the district summary and the department reports that exist, and of every
+    roll-out page, with one browser."""
     from .pdf import print_all
 
-    jobs = []
+    summary = run_dir / "index.html"
+    jobs = [(summary, summary.with_suffix(".pdf"))] if summary.exists() else []
     for slug in slugs:
         report = run_dir / "departments" / f"{slug}.html"
         if report.exists():

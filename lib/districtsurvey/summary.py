@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from IPython.display import Markdown
 from pandas.io.formats.style import Styler
 
 from . import plots
-from .display import Chart, count, pct, pts, score_columns, table
+from .display import Chart, Charts, count, pct, pts, score_columns, table
 from .instrument import Instrument, load_instrument
 from .report import read_run, read_table, run_folder
+
+HEATMAP_ROWS = 28  # departments per heatmap part: one printed page each
 
 
 @dataclass
@@ -92,9 +95,10 @@ def heatmap_matrix(d: District) -> pd.DataFrame:
     return m
 
 
-def plot_heatmap(d: District) -> Chart:
+def plot_heatmap(d: District) -> Chart | Charts:
+    """The departments x areas heatmap; a long one is cut into parts of at most
+    ``HEATMAP_ROWS`` departments, on one colour scale, so each part prints on one page."""
     m = heatmap_matrix(d)
-    ax = plots.plot_heatmap(m, min_n=d.min_n)
     hidden = int(m.isna().sum().sum())
     lowest = m.stack().idxmin() if m.notna().any().any() else None
     caption = (
@@ -102,11 +106,24 @@ def plot_heatmap(d: District) -> Chart:
         + f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a small group "
         "cannot be worked out by subtraction."
     )
-    return Chart.from_axes(
-        ax,
-        alt=f"Heatmap of % favorable for {len(m)} departments by {m.shape[1]} areas. {caption}",
-        caption=caption,
-    )
+    center = float(m.stack().mean()) if lowest else None
+    parts = max(1, math.ceil(len(m) / HEATMAP_ROWS))
+    size = max(1, math.ceil(len(m) / parts))
+    charts = []
+    for k in range(parts):
+        part = m.iloc[k * size : (k + 1) * size]
+        where = (
+            "" if parts == 1 else f"Part {k + 1} of {parts}: {part.index[0]} to {part.index[-1]}. "
+        )
+        charts.append(
+            Chart.from_axes(
+                plots.plot_heatmap(part, min_n=d.min_n, center=center),
+                alt=f"{where}Heatmap of % favorable for {len(part)} departments by "
+                f"{m.shape[1]} areas. {caption}",
+                caption=where + caption,
+            )
+        )
+    return charts[0] if parts == 1 else Charts(charts)
 
 
 def ranking_table(d: District) -> pd.DataFrame:

@@ -10,6 +10,9 @@ from districtsurvey.publish import publish_extras
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 SLUGS = ("transportation", "internal-audit", "finance")  # the departments of `small_batch`
+MAX_PAGES = 4  # "a few pages": the longest department of the sample prints on 4
+CONTENT_PX = round((210 - 2 * 12) / 25.4 * 96)  # A4 width less the 12 mm margins, in CSS px
+MAX_CHART_PX = round(235 / 25.4 * 96)  # the print stylesheet's tallest chart: 235 mm
 
 
 @pytest.fixture(scope="module")
@@ -27,8 +30,39 @@ def test_pdfs_of_reports_and_rollout_pages(printed):
             data = pdf.read_bytes()
             assert data.startswith(b"%PDF") and len(data) > 5_000, pdf
         assert page_count(run_dir / "rollout" / f"{slug}.pdf") == 1
-        assert page_count(run_dir / "departments" / f"{slug}.pdf") >= 1
+        assert 1 <= page_count(run_dir / "departments" / f"{slug}.pdf") <= MAX_PAGES
+    summary = run_dir / "index.pdf"
+    assert summary in written and summary.read_bytes().startswith(b"%PDF")
     assert not list(run_dir.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_a_department_report_prints_on_a_few_pages(printed, offline_page, paper):
+    run_dir, _ = printed
+    page = offline_page.page
+    for slug in SLUGS:
+        page.goto((run_dir / "departments" / f"{slug}.html").as_uri())
+        pdf = page.pdf(format=paper, print_background=True, prefer_css_page_size=True)
+        pages = page_count(pdf)
+        assert 1 <= pages <= MAX_PAGES, f"{slug} prints on {pages} {paper} pages"
+    assert offline_page.blocked == []
+
+
+@pytest.mark.parametrize("report", ["departments/transportation.html", "index.html"])
+def test_charts_print_at_their_drawn_size_and_within_a_page(printed, offline_page, report):
+    run_dir, _ = printed
+    page = offline_page.page
+    page.set_viewport_size({"width": CONTENT_PX, "height": 1000})  # an A4 page's content width
+    page.goto((run_dir / report).as_uri())
+    page.emulate_media(media="print")
+    charts = page.locator("figure.ds-chart img").evaluate_all(
+        "imgs => imgs.map(i => [+i.getAttribute('width'), i.getBoundingClientRect().width,"
+        " i.getBoundingClientRect().height])"
+    )
+    assert len(charts) >= (3 if report.startswith("departments") else 1)
+    for drawn, width, height in charts:
+        assert abs(width - min(drawn, CONTENT_PX)) <= 1, "a chart is scaled: its text would be too"
+        assert height <= MAX_CHART_PX + 1, "a chart taller than a page would be split"
 
 
 @pytest.mark.parametrize("slug", ["transportation", "internal-audit"])
