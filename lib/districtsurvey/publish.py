@@ -131,9 +131,9 @@ def publish_extras(
     """Write every department's action plan and roll-out page (and PDFs); return the paths.
 
     Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
-    summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page (``paper``: ``A4`` or ``Letter``; the
-    roll-out page fits one page of either). ``only`` limits it to some departments (slugs or
-    names), as ``run --only`` does.
+    summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page
+    (``paper``: ``A4`` or ``Letter``; the roll-out page fits one page of either). ``only``
+    limits it to some departments (slugs or names), as ``run --only`` does.
     """
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
