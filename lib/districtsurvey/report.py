@@ -147,6 +147,13 @@ def _statement(row) -> str:
     return f"{row['label']} — **{pct(row['pct_favorable'])}**"
 
 
+def _not_shown(r: Report, what: str) -> Markdown:
+    """What a chart says instead of drawing nothing at all: every group in it is hidden."""
+    return Markdown(
+        f"{what} not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
+    )
+
+
 def at_a_glance(r: Report) -> Markdown:
     """The first screen: respondents and response rate, overall score and change, top strengths,
     the focus areas, and how last round's focus items moved."""
@@ -267,8 +274,10 @@ def dimension_caption(r: Report) -> str:
     )
 
 
-def plot_dimensions(r: Report) -> Chart:
-    """% favorable per dimension with the district as a marker."""
+def plot_dimensions(r: Report) -> Chart | Markdown:
+    """% favorable per dimension with the district as a marker (words when all are hidden)."""
+    if r.dimensions["suppressed"].all():
+        return _not_shown(r, "Areas are")
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
     plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
@@ -326,9 +335,11 @@ def strengths(r: Report) -> Markdown:
     return Markdown("\n".join(lines))
 
 
-def plot_trends(r: Report) -> Chart:
-    """% favorable per dimension over every wave, with 95% intervals."""
+def plot_trends(r: Report) -> Chart | Markdown:
+    """% favorable per dimension over every wave, with 95% intervals (words when all hidden)."""
     h = r.history[r.history["kind"] == "dimension"]
+    if h["pct_favorable"].isna().all():
+        return _not_shown(r, "Trends are")
     ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
     plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
@@ -372,8 +383,10 @@ def item_trend_table(r: Report) -> Styler:
     return table(_across_waves(r, r.item_history, r.items, "Statement"), screen_only=True)
 
 
-def plot_likert(r: Report) -> Chart:
-    """Diverging Likert chart of every item."""
+def plot_likert(r: Report) -> Chart | Markdown:
+    """Diverging Likert chart of every item (words when all are hidden)."""
+    if r.shown_items.empty:
+        return _not_shown(r, "Statements are")
     ax = plots.plot_likert(r.items, min_n=r.min_n)
     plots.title(ax, f"{r.department}: how respondents answered, {r.wave}")
     shown = r.shown_items
@@ -422,6 +435,8 @@ def benchmarks(r: Report) -> Styler | Markdown:
         return Markdown("No benchmark file was given for this run.")
     b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
     b = b[~b["suppressed"]]
+    if b.empty:
+        return _not_shown(r, "Benchmark ranks are")
     n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
     return table(
         pd.DataFrame(
