@@ -52,6 +52,7 @@ def exporter():
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        optimistic_validation=True,  # validate once, not after each of ~13 preprocessors: -14 ms
     )
 
 
