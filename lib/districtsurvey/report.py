@@ -147,11 +147,10 @@ def _statement(row) -> str:
     return f"{row['label']} — **{pct(row['pct_favorable'])}**"
 
 
-def _not_shown(r: Report, what: str) -> Markdown:
-    """What a chart says instead of drawing nothing at all: every group in it is hidden."""
-    return Markdown(
-        f"{what} not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
-    )
+def _not_shown(r: Report, what: str = "") -> str:
+    """Why something is missing, e.g. a chart that would be empty: every group in it is hidden."""
+    lead = f"{what} not shown" if what else "Not shown"
+    return f"{lead}: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
 
 
 def at_a_glance(r: Report) -> Markdown:
@@ -265,7 +264,7 @@ def follow_up(r: Report) -> Markdown:
 def dimension_caption(r: Report) -> str:
     d = r.dimensions[(r.dimensions["kind"] == "dimension") & ~r.dimensions["suppressed"]]
     if d.empty:
-        return f"Not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
+        return _not_shown(r)
     low, high = d.nsmallest(1, "pct_favorable").iloc[0], d.nlargest(1, "pct_favorable").iloc[0]
     return (
         f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
@@ -277,7 +276,7 @@ def dimension_caption(r: Report) -> str:
 def plot_dimensions(r: Report) -> Chart | Markdown:
     """% favorable per dimension with the district as a marker (words when all are hidden)."""
     if r.dimensions["suppressed"].all():
-        return _not_shown(r, "Areas are")
+        return Markdown(_not_shown(r, "Areas are"))
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
     plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
@@ -306,9 +305,7 @@ def strengths(r: Report) -> Markdown:
     """Highest items, the biggest meaningful gains, and recognition comments."""
     shown = r.shown_items
     if shown.empty:
-        return Markdown(
-            f"Not shown: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
-        )
+        return Markdown(_not_shown(r))
     # the same three lead the at-a-glance block, so print leaves them out here
     lines = ['<div class="ds-screen-only">', "", "**Highest-rated statements**", ""]
     lines += [f"- {_statement(b)}" for b in shown.nlargest(3, "pct_favorable").to_dict("records")]
@@ -339,7 +336,7 @@ def plot_trends(r: Report) -> Chart | Markdown:
     """% favorable per dimension over every wave, with 95% intervals (words when all hidden)."""
     h = r.history[r.history["kind"] == "dimension"]
     if h["pct_favorable"].isna().all():
-        return _not_shown(r, "Trends are")
+        return Markdown(_not_shown(r, "Trends are"))
     ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
     plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
@@ -386,7 +383,7 @@ def item_trend_table(r: Report) -> Styler:
 def plot_likert(r: Report) -> Chart | Markdown:
     """Diverging Likert chart of every item (words when all are hidden)."""
     if r.shown_items.empty:
-        return _not_shown(r, "Statements are")
+        return Markdown(_not_shown(r, "Statements are"))
     ax = plots.plot_likert(r.items, min_n=r.min_n)
     plots.title(ax, f"{r.department}: how respondents answered, {r.wave}")
     shown = r.shown_items
@@ -436,7 +433,7 @@ def benchmarks(r: Report) -> Styler | Markdown:
     b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
     b = b[~b["suppressed"]]
     if b.empty:
-        return _not_shown(r, "Benchmark ranks are")
+        return Markdown(_not_shown(r, "Benchmark ranks are"))
     n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
     return table(
         pd.DataFrame(
