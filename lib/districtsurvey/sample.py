@@ -239,6 +239,24 @@ def _tidy(frame: pd.DataFrame, vals: np.ndarray, items: list[dict], survey: str)
     return out.sort_values(["wave", "department", "respondent_id", "item"]).reset_index(drop=True)
 
 
+def _assemble(
+    frames: list[tuple[pd.DataFrame, np.ndarray, np.ndarray]],
+    items: list[dict],
+    survey: str,
+    headcounts: list[tuple],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """A generator's (respondents, answers, mood) frames as tidy answers, the respondents with
+    their mood (which drives their comments), and the headcounts table."""
+    tidy = _tidy(
+        pd.concat([f for f, _, _ in frames], ignore_index=True),
+        np.vstack([v for _, v, _ in frames]),
+        items,
+        survey,
+    )
+    lat = pd.concat([f.assign(mood=m) for f, _, m in frames], ignore_index=True)
+    return tidy, lat, pd.DataFrame(headcounts, columns=["survey", "wave", "department", "invited"])
+
+
 def _support_services(rng, inst: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     depts = list(DEPARTMENTS)
     dims = list(SS_WEIGHTS)
@@ -318,15 +336,7 @@ def _support_services(rng, inst: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.D
         # invitation count is its own row, not a sum); no rng draw, so the data stays the same
         raters_n = frame["respondent_id"].nunique()
         headcounts.append(("support_services", wave, "District", int(np.ceil(raters_n / 0.74))))
-    tidy = _tidy(
-        pd.concat([f for f, _, _ in frames], ignore_index=True),
-        np.vstack([v for _, v, _ in frames]),
-        items,
-        "support_services",
-    )
-    lat = pd.concat([f.assign(mood=o) for f, _, o in frames], ignore_index=True)
-    heads = pd.DataFrame(headcounts, columns=["survey", "wave", "department", "invited"])
-    return tidy, lat, heads
+    return _assemble(frames, items, "support_services", headcounts)
 
 
 def _ee_units(rng) -> dict[str, int]:
@@ -456,14 +466,7 @@ def _engagement(rng, inst: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFra
         latent = np.column_stack(cols) + np.array([item_eff[it["id"]] for it in items])
         vals = _answers(rng, latent, items, na_rate={"ee_growth_pd": 0.05, "ee_sup_feedback": 0.02})
         frames.append((frame, vals, mood))
-    tidy = _tidy(
-        pd.concat([f for f, _, _ in frames], ignore_index=True),
-        np.vstack([v for _, v, _ in frames]),
-        items,
-        "engagement",
-    )
-    lat = pd.concat([f.assign(mood=m) for f, _, m in frames], ignore_index=True)
-    return tidy, lat, pd.DataFrame(heads, columns=["survey", "wave", "department", "invited"])
+    return _assemble(frames, items, "engagement", heads)
 
 
 # ---- comments -------------------------------------------------------------------------------
