@@ -2,12 +2,39 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from support import write_params
+
+
+def pytest_configure(config):
+    """``DISTRICTSURVEY_TEST_TODAY=2027-12-01T09:30:00+00:00`` runs the tests with the clock moved
+    (``tests/test_dates.py`` does so for the date-sensitive modules)."""
+    today = os.environ.get("DISTRICTSURVEY_TEST_TODAY")
+    if today:
+        import time_machine
+
+        config._districtsurvey_clock = time_machine.travel(today, tick=True)
+        config._districtsurvey_clock.start()
+
+
+def pytest_report_header(config):
+    clock = getattr(config, "_districtsurvey_clock", None)
+    if clock is not None:
+        import datetime as dt
+
+        return f"today moved to {dt.date.today().isoformat()}"
+    return None
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_districtsurvey_clock", None)
+    if clock is not None:
+        clock.stop()
 
 
 @pytest.fixture

@@ -109,7 +109,7 @@ def test_rollout_page_in_plain_words(published, prepared_run, run, cache):
     ) in text
     assert len(re.findall(r"<li>\d+% of the people we serve agree", html)) == 3  # strengths
     assert text.count("Raise % favorable from") == 3  # the plan's goals
-    assert "20 February 2027" in text  # run date 2026-11-22 + 90 days
+    assert "20 February 2027" in text  # report_date 2026-11-22 (pinned in support.py) + 90 days
     # self-contained and printable: no script, no external resource, print CSS
     assert "<script" not in html and "http" not in html and "<link" not in html
     assert "@page" in html and "break-inside: avoid" in html
