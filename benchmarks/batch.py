@@ -47,7 +47,7 @@ def generate(folder: Path, respondents: int, departments: int, *, seed: int = 42
     import numpy as np
     import pandas as pd
 
-    from districtsurvey.instrument import load_instrument
+    from districtsurvey.contracts.instrument import load_instrument
 
     rng = np.random.default_rng(seed)
     items = list(load_instrument("support_services").items["id"])
@@ -174,9 +174,9 @@ def floor_worker(params: str, jobs: int) -> None:
     and, as the run does, the action plans and roll-out pages."""
     import multiprocessing
 
-    from districtsurvey import report, summary  # noqa: F401 - imported once, before forking
-    from districtsurvey.batch import prepare
-    from districtsurvey.publish import publish_extras
+    from districtsurvey.batch.publish import publish_extras
+    from districtsurvey.prepare.run import prepare
+    from districtsurvey.reports import report, summary  # noqa: F401 - imported once, before forking
 
     run_dir = prepare(params).resolve()
     run = json.loads((run_dir / "cache" / "run.json").read_text())
@@ -240,7 +240,7 @@ def prepare_seconds(params: Path) -> float:
         [
             sys.executable,
             "-c",
-            "import sys; from districtsurvey.batch import prepare; prepare(sys.argv[1])",
+            "import sys; from districtsurvey.prepare.run import prepare; prepare(sys.argv[1])",
             str(params),
         ]
     )

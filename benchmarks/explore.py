@@ -17,9 +17,9 @@ import time
 import numpy as np
 import pandas as pd
 
-from districtsurvey.explore import Explorer
-from districtsurvey.explore_cube import build_cube
-from districtsurvey.instrument import load_instrument
+from districtsurvey.contracts.instrument import load_instrument
+from districtsurvey.explore.app import Explorer
+from districtsurvey.explore.cube import build_cube
 
 TARGET = 0.200
 

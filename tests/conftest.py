@@ -71,7 +71,7 @@ def tiny() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def prepared_run(tmp_path_factory) -> Path:
     """The sample district prepared once per test session (cache only, no notebooks)."""
-    from districtsurvey.batch import prepare
+    from districtsurvey.prepare.run import prepare
 
     folder = tmp_path_factory.mktemp("prepared")
     return prepare(write_params(folder))
@@ -80,7 +80,7 @@ def prepared_run(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def small_batch(tmp_path_factory) -> tuple[Path, dict]:
     """A real batch (papermill, nbconvert) over two departments and the district summary."""
-    from districtsurvey.batch import run_batch
+    from districtsurvey.batch.run import run_batch
 
     folder = tmp_path_factory.mktemp("batch")
     params = write_params(folder, departments=["Transportation", "Internal Audit", "Finance"])

@@ -721,8 +721,8 @@ def districts(draw):
 )
 @given(districts())
 def test_generated_districts_reveal_nothing(district):
-    from districtsurvey.instrument import load_instrument
-    from districtsurvey.prepare import score_run
+    from districtsurvey.contracts.instrument import load_instrument
+    from districtsurvey.prepare.score import score_run
 
     survey, responses, min_n = district
     tables = score_run(responses, load_instrument(survey), min_n=min_n)

@@ -20,8 +20,8 @@ A_YEAR_AHEAD = dt.datetime(2027, 12, 1, 9, 30, tzinfo=dt.UTC)
 
 
 def test_report_date_defaults_to_the_day_of_the_run(tmp_path):
-    from districtsurvey.batch import prepare
-    from districtsurvey.publish import publish_extras
+    from districtsurvey.batch.publish import publish_extras
+    from districtsurvey.prepare.run import prepare
 
     params = write_params(tmp_path, departments=["Finance"], report_date=None)
     with time_machine.travel(A_YEAR_AHEAD, tick=False):
@@ -37,7 +37,7 @@ def test_report_date_defaults_to_the_day_of_the_run(tmp_path):
 def test_date_sensitive_checks_pass_a_year_ahead():
     """The suite's date-sensitive modules, run again with today moved a year ahead."""
     env = {**os.environ, "DISTRICTSURVEY_TEST_TODAY": A_YEAR_AHEAD.isoformat()}
-    modules = ["tests/test_publish.py"]
+    modules = ["tests/batch/test_publish.py"]
     done = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *modules],
         cwd=ROOT,

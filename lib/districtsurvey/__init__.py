@@ -1,24 +1,29 @@
-"""District Survey Workbench: stakeholder surveys to per-department reports."""
+"""District Survey Workbench: stakeholder surveys to per-department reports.
 
-from .errors import Problem, SurveyDataError
-from .instrument import Instrument, load_instrument
-from .privacy import redact_comments, redact_text, suppress_small_groups
-from .scoring import add_comparisons, score_dimensions, score_items, sort_waves
-from .validate import load_responses, validate_responses
+The package is layered as the data flows; imports only run downward (``tests/test_layers.py``):
+
+- ``contracts``: what inputs must look like (instrument, params, tidy responses, errors, waves)
+- ``importers``: survey tools' exports to tidy responses
+- ``analysis``: scores, statistics and leader figures (raw, before privacy)
+- ``privacy``: suppression, query checks and comment redaction
+- ``prepare``: a run's inputs scored and protected once into its cache
+- ``reports``: what a leader reads (department report, district summary, plans, roll-out page)
+- ``batch`` / ``explore`` / ``sample``: the coach's batch, the analyst's explorer, the sample district
+- ``cli``: the ``districtsurvey`` command
+"""
+
+from .contracts.errors import Problem, SurveyDataError
+from .contracts.instrument import Instrument, load_instrument
+from .contracts.validate import load_responses, validate_responses
+from .contracts.waves import sort_waves
 
 __all__ = [
     "Instrument",
     "Problem",
     "SurveyDataError",
-    "add_comparisons",
     "load_instrument",
     "load_responses",
-    "redact_comments",
-    "redact_text",
-    "score_dimensions",
-    "score_items",
     "sort_waves",
-    "suppress_small_groups",
     "validate_responses",
 ]
 __version__ = "0.1.0"

@@ -8,14 +8,14 @@ from typing import Annotated
 
 import typer
 
-from .errors import SurveyDataError
+from .contracts.errors import SurveyDataError
+from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
 
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
     help="District Survey Workbench: survey data to per-department reports.",
 )
-PROJECT = Path(__file__).resolve().parents[2]
 
 
 def fail(err: SurveyDataError) -> None:
@@ -76,8 +76,8 @@ def run(
     ] = False,
 ) -> None:
     """Run the batch: one report per department plus the district summary."""
-    from .batch import run_batch
-    from .params import load_params
+    from .batch.run import run_batch
+    from .contracts.params import load_params
 
     try:
         manifest = run_batch(
@@ -104,7 +104,7 @@ def demo(
 ) -> None:
     """The sample district's support-services reports -> outputs/demo/index.html."""
     run(
-        PROJECT / "params" / "demo.yml",
+        PARAMS_DIR / "demo.yml",
         jobs=jobs,
         only=None,
         quiet=quiet,
@@ -122,8 +122,8 @@ def validate(
     instrument: Annotated[str | None, typer.Option(help="instrument id or .yml")] = None,
 ) -> None:
     """Check a tidy responses file; list every problem (exit 0 clean, 1 problems)."""
-    from .instrument import load_instrument
-    from .validate import read_table, validate_responses
+    from .contracts.instrument import load_instrument
+    from .contracts.validate import read_table, validate_responses
 
     try:
         ins = load_instrument(instrument) if instrument else None
@@ -147,10 +147,10 @@ def score(
     ] = None,
 ) -> None:
     """Write the report-safe scored table (one row per group x item)."""
-    from .export import write_atomic
-    from .instrument import load_instrument
-    from .scoring import score_items
-    from .validate import load_responses
+    from .contracts.files import write_atomic
+    from .contracts.instrument import load_instrument
+    from .contracts.validate import load_responses
+    from .prepare.score import score_items
 
     try:
         ins = load_instrument(instrument)
@@ -176,10 +176,10 @@ def score(
 
 @app.command()
 def sample(
-    out: Annotated[Path, typer.Option("--out", help="folder")] = PROJECT / "data" / "sample",
+    out: Annotated[Path, typer.Option("--out", help="folder")] = SAMPLE_DIR,
 ) -> None:
     """Regenerate the deterministic sample district (data/sample/)."""
-    from .sample import generate_sample
+    from .sample.generate import generate_sample
 
     for path in generate_sample(out):
         typer.echo(str(path))

@@ -10,7 +10,10 @@ import os
 
 import pytest
 
-from districtsurvey.pdf import CHROMIUM, CHROMIUM_ARGS  # the flags this machine's Chromium needs
+from districtsurvey.batch.pdf import (  # the flags this machine's Chromium needs
+    CHROMIUM,
+    CHROMIUM_ARGS,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from districtsurvey.pdf import page_count
-from districtsurvey.publish import publish_extras
+from districtsurvey.batch.pdf import page_count
+from districtsurvey.batch.publish import publish_extras
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from ..errors import Problem, SurveyDataError
+from ..contracts.errors import Problem, SurveyDataError
 from .normalize import norm
 
 

@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import Problem, SurveyDataError
-from ..instrument import Instrument, load_instrument
-from ..validate import load_responses, validate_responses
+from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.instrument import Instrument, load_instrument
+from ..contracts.validate import load_responses, validate_responses
 from . import sources
+from .assemble import map_table
 from .layouts import LAYOUTS, RawTable, detect_layout
-from .mapping import map_table
 from .normalize import norm
 from .spss import read_spss
 

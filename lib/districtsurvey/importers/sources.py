@@ -12,7 +12,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from ..errors import Problem, SurveyDataError
+from ..contracts.errors import Problem, SurveyDataError
 
 DELIMITERS = (",", ";", "\t", "|")
 SPSS_MAGIC = (b"$FL2", b"$FL3")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from ..errors import Problem, SurveyDataError
+from ..contracts.errors import Problem, SurveyDataError
 from .layouts import RawTable
 
 

@@ -1,0 +1,278 @@
+"""Leader-grade figures over scored tables: intervals, honest change flags, key drivers, focus
+areas, follow-up of last round's focus, benchmark ranks and instrument reliability.
+
+All of it is computed once per run in ``prepare`` and stored in the cache; reports only read it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..contracts.instrument import Instrument
+from . import stats
+from .scoring import scored
+
+DRIVER_MIN_N = 100  # a department needs this many respondents for its own key-driver analysis
+
+
+def add_intervals(table: pd.DataFrame) -> pd.DataFrame:
+    """95% Wilson interval of % favorable and t interval of the mean (empty where suppressed).
+
+    >>> t = pd.DataFrame({"n": [10], "pct_favorable": [80.0], "mean": [4.0], "sd": [1.0]})
+    >>> add_intervals(t)[["fav_low", "fav_high"]].round(1).values.tolist()
+    [[49.0, 94.3]]
+    """
+    out = table.copy()
+    n = (out["n_answers"] if "n_answers" in out else out["n"]).astype(float)
+    fav = out["pct_favorable"].astype(float)
+    out["fav_low"], out["fav_high"] = stats.wilson_interval((fav * n / 100).round(), n.fillna(0))
+    out["mean_low"], out["mean_high"] = stats.mean_interval(
+        out["mean"].astype(float), out["sd"].astype(float), out["n"].astype(float)
+    )
+    return out
+
+
+def add_change_flags(table: pd.DataFrame, *, threshold: float = 5.0) -> pd.DataFrame:
+    """``change_p`` (two-proportion z-test vs the previous wave) and ``change_flag``.
+
+    A change is "up"/"down" only when p < 0.05 and at least ``threshold`` points; groups of 5-29
+    that are not flagged read "within noise".
+    """
+    out = table.copy()
+    args = [out[c].astype(float) for c in ("pct_favorable", "n", "prev_pct_favorable", "prev_n")]
+    out["change_p"] = stats.compare_proportions(*args)
+    flags = stats.flag_changes(
+        out["change_pct_favorable"].astype(float),
+        out["change_p"],
+        out["n"].astype(float),
+        threshold=threshold,
+    )
+    out["change_flag"] = flags.where(out["change_pct_favorable"].notna(), None).to_numpy()
+    return out
+
+
+def respondent_matrix(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Flipped scores, one row per respondent x department x wave, one column per item."""
+    s = scored(responses, instrument)
+    wide = s.pivot_table(
+        index=["wave", "department", "respondent_id"],
+        columns="item",
+        values="score",
+        aggfunc="first",
+        observed=True,
+    )
+    wide.columns = [str(c) for c in wide.columns]
+    return wide.astype(float)
+
+
+def key_drivers(wide: pd.DataFrame, instrument: Instrument, *, wave: str) -> pd.DataFrame:
+    """Drivers of the outcome item per department (own data when large enough, else district).
+
+    Returns ``department, item, r, n, importance, basis``.
+    """
+    if instrument.outcome is None or instrument.outcome not in wide.columns:
+        return pd.DataFrame(columns=["department", "item", "r", "n", "importance", "basis"])
+    now = wide.xs(wave, level="wave")
+    district = stats.key_drivers(now, instrument.outcome).assign(basis="district")
+    frames = []
+    for dept, part in now.groupby(level="department", observed=True):
+        own = len(part) >= DRIVER_MIN_N
+        d = (
+            stats.key_drivers(part, instrument.outcome).assign(basis="department")
+            if own
+            else district
+        )
+        frames.append(d.assign(department=dept))
+    frames.append(district.assign(department="District"))
+    return pd.concat(frames, ignore_index=True)[
+        ["department", "item", "r", "n", "importance", "basis"]
+    ]
+
+
+def choose_focus(
+    items: pd.DataFrame,
+    drivers: pd.DataFrame,
+    instrument: Instrument,
+    *,
+    max_focus: int = 3,
+    rule: str = "gap_x_importance",
+) -> pd.DataFrame:
+    """At most ``max_focus`` focus items per department of one wave (``stats.focus_areas`` rule)."""
+    outcome_label = "the overall outcome"
+    if instrument.outcome:
+        dim = instrument.items.set_index("id").loc[instrument.outcome, "dimension"]
+        label = instrument.dimension_label(dim).lower()
+        outcome_label = outcome_label if label == "overall" else label  # "overall quality"
+    frames = []
+    for dept, part in items.groupby("department", sort=True):
+        d = drivers[drivers["department"] == dept]
+        candidates = part[part["item"] != instrument.outcome]
+        f = stats.focus_areas(
+            candidates, d, max_focus=max_focus, rule=rule, outcome_label=outcome_label
+        )
+        frames.append(f.assign(department=dept, rank=range(1, len(f) + 1)))
+    cols = [
+        "department",
+        "rank",
+        "item",
+        "pct_favorable",
+        "gap",
+        "importance",
+        "priority",
+        "reason",
+    ]
+    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+
+
+def follow_up(previous_focus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
+    """How last round's focus items moved: previous and current % favorable, change and flag."""
+    cols = [
+        "department",
+        "item",
+        "pct_favorable",
+        "prev_pct_favorable",
+        "change_pct_favorable",
+        "change_flag",
+        "suppressed",
+    ]
+    now = items.reindex(columns=cols)
+    out = previous_focus[["department", "rank", "item"]].merge(
+        now, on=["department", "item"], how="left"
+    )
+    return out.sort_values(["department", "rank"]).reset_index(drop=True)
+
+
+def reliability(wide: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """Cronbach's alpha per dimension (2+ items) per wave, district level, listwise complete."""
+    rows = []
+    for dim, part in instrument.items.groupby("dimension", sort=False):
+        cols = [c for c in part["id"] if c in wide.columns]
+        if len(cols) < 2:
+            continue
+        for wave, w in wide[cols].groupby(level="wave", observed=True):
+            complete = w.dropna()
+            rows.append(
+                {
+                    "wave": wave,
+                    "dimension": dim,
+                    "items": len(cols),
+                    "n": len(complete),
+                    "alpha": stats.cronbach_alpha(complete),
+                }
+            )
+    return pd.DataFrame(rows, columns=["wave", "dimension", "items", "n", "alpha"])
+
+
+def benchmark_ranks(items: pd.DataFrame, benchmarks: pd.DataFrame, *, survey: str) -> pd.DataFrame:
+    """Percentile rank of each item's mean within an external benchmark distribution.
+
+    ``benchmarks`` has ``survey, item, percentile, mean`` (optional ``source``, ``n``); the rank
+    is interpolated between the benchmark's percentile points (clipped to its range).
+
+    >>> b = pd.DataFrame({"survey": "s", "item": "a", "percentile": [25, 50, 75],
+    ...                   "mean": [3.0, 3.5, 4.0]})
+    >>> benchmark_ranks(pd.DataFrame({"item": ["a"], "mean": [3.75]}), b, survey="s")["percentile_rank"].tolist()
+    [62.5]
+    """
+    b = benchmarks[benchmarks["survey"] == survey]
+    out = items.copy()
+    ranks = []
+    for item, mean in zip(out["item"], out["mean"], strict=True):
+        ref = b[b["item"] == item].sort_values("mean")
+        ok = len(ref) >= 2 and pd.notna(mean)
+        ranks.append(float(np.interp(mean, ref["mean"], ref["percentile"])) if ok else np.nan)
+    out["percentile_rank"] = ranks
+    return out
+
+
+def leader_tables(
+    responses: pd.DataFrame,
+    instrument: Instrument,
+    tables: dict[str, pd.DataFrame],
+    *,
+    wave: str,
+    compare_to: str | None,
+    max_focus: int = 3,
+    focus_rule: str = "gap_x_importance",
+    previous_focus: pd.DataFrame | None = None,
+    benchmarks: pd.DataFrame | None = None,
+) -> dict[str, pd.DataFrame]:
+    """Add intervals and change flags to the scored tables and derive the leader tables.
+
+    ``tables`` are the report-safe tables of ``score_run`` (suppression already applied).
+    Returns the updated and new tables: drivers, focus (this wave), previous_focus (last wave's,
+    from an earlier run when given, else chosen by the same rule on last wave's data), follow_up,
+    reliability, and benchmark ranks on the items when a benchmark file is given.
+    """
+    out = dict(tables)
+    for name in ("items", "dimensions", "district_items", "district_dimensions"):
+        out[name] = add_change_flags(add_intervals(tables[name]))
+    if "breakdowns" in tables:
+        out["breakdowns"] = add_intervals(tables["breakdowns"])
+    wide = respondent_matrix(responses, instrument)
+    out["drivers"] = key_drivers(wide, instrument, wave=wave)
+    items = out["items"]
+    district_items = out["district_items"].assign(district_pct_favorable=np.nan)
+    focus_kw = {"max_focus": max_focus, "rule": focus_rule}
+    now = items[items["wave"] == wave]
+    district_now = district_items[district_items["wave"] == wave]
+    out["focus"] = pd.concat(
+        [
+            choose_focus(now, out["drivers"], instrument, **focus_kw),
+            choose_focus(district_now, out["drivers"], instrument, **focus_kw),
+        ],
+        ignore_index=True,
+    ).assign(wave=wave)
+    if previous_focus is None and compare_to is not None:
+        before = key_drivers(wide, instrument, wave=compare_to)
+        previous_focus = choose_focus(
+            items[items["wave"] == compare_to], before, instrument, **focus_kw
+        ).assign(wave=compare_to, source="recomputed")
+    if previous_focus is not None:
+        out["previous_focus"] = previous_focus
+        out["follow_up"] = follow_up(previous_focus, now)
+    out["reliability"] = reliability(wide, instrument)
+    if benchmarks is not None:
+        ranked = benchmark_ranks(
+            now[["department", "item", "mean"]], benchmarks, survey=instrument.id
+        )
+        meta = benchmarks[benchmarks["survey"] == instrument.id]
+        source = meta["source"].iloc[0] if "source" in meta and len(meta) else "benchmark file"
+        n = meta["n"].iloc[0] if "n" in meta and len(meta) else np.nan
+        out["benchmarks"] = ranked.assign(source=source, benchmark_n=n)
+    return out
+
+
+FOCUS_FILE = "focus_areas.csv"  # written by every run, read by the next one (follow-up)
+
+
+def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) -> dict:
+    """``leader_tables`` with the run's params: reads the previous run's focus and benchmarks."""
+    previous = None
+    if params.previous_run is not None:
+        previous = pd.read_csv(params.previous_run / FOCUS_FILE).assign(
+            source=str(params.previous_run)
+        )
+        previous = previous[
+            previous["department"].isin(set(responses["department"]) | {"District"})
+        ]
+    benchmarks = pd.read_csv(params.benchmarks) if params.benchmarks else None
+    return leader_tables(
+        responses,
+        instrument,
+        tables,
+        wave=params.wave,
+        compare_to=compare_to,
+        max_focus=params.max_focus,
+        focus_rule=params.focus_rule,
+        previous_focus=previous,
+        benchmarks=benchmarks,
+    )
+
+
+def focus_file(focus: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
+    """This run's focus areas as the next run reads them (department, wave, rank, item, text)."""
+    out = focus[["department", "wave", "rank", "item", "pct_favorable", "reason"]].copy()
+    out.insert(4, "text", out["item"].map(instrument.item_text))
+    return out

@@ -1,0 +1,215 @@
+"""Warm kernels: one long-lived Jupyter kernel per worker, imports done once, reset per notebook.
+
+A fresh kernel costs seconds per notebook (start, ``import pandas, matplotlib``, shutdown) and the
+analysis well under one. A :class:`WarmKernel` pays that once, then runs notebook after notebook
+through nbclient on the same kernel. Before every notebook it restores the state a fresh kernel
+would have: an empty user namespace (``%reset -f``), no open figures, the rcParams, pandas options,
+warning filters, ``sys.path``, environment and working directory captured right after the
+imports, and the execution counter back at 1. The batch recycles the kernel after any error or
+kernel death, and after ``max_uses`` notebooks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+# jsonschema imports rfc3987_syntax (about 35 Lark parsers, >1 s) whenever it is installed, and
+# nbformat pulls jsonschema in; no Jupyter schema uses the "iri" format it serves. Hide it from
+# the batch processes unless someone already imported it.
+if "rfc3987_syntax" not in sys.modules:
+    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
+
+import nbformat  # noqa: E402
+
+#: Imported into every warm kernel before its first notebook (what the report notebooks import).
+PRELOAD = "import districtsurvey.reports.report, districtsurvey.reports.summary"
+
+_SETUP = r"""
+def _districtsurvey_warm_setup():
+    import copy, gc, os, sys, types, warnings
+    import matplotlib, matplotlib.pyplot  # activates the inline backend, as a first import does
+    import pandas
+    state = types.ModuleType("_districtsurvey_warm")
+
+    def snapshot():  # after the preload: what a fresh kernel has once the imports are done
+        # a first figure activates the inline backend (interactive mode, its post-execute hooks)
+        matplotlib.pyplot.figure()
+        matplotlib.pyplot.close("all")
+        state.rc = copy.deepcopy(dict(matplotlib.rcParams))
+        state.cwd = os.getcwd()
+        state.path = list(sys.path)
+        state.env = dict(os.environ)
+        state.filters = list(warnings.filters)
+
+    def reset():
+        ip = get_ipython()
+        collect, gc.collect = gc.collect, lambda *args: 0
+        try:  # %reset without its full gc pass (~0.1 s): the garbage goes with the next young gc
+            ip.run_line_magic("reset", "-f")
+        finally:
+            gc.collect = collect
+        matplotlib.pyplot.close("all")
+        dict.update(matplotlib.rcParams, copy.deepcopy(state.rc))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            pandas.reset_option("all")
+        os.chdir(state.cwd)
+        sys.path[:] = state.path
+        os.environ.clear()
+        os.environ.update(state.env)
+        warnings.filters[:] = state.filters
+        warnings._filters_mutated()
+        ip.execution_count = 1
+
+    state.snapshot, state.reset = snapshot, reset
+    sys.modules[state.__name__] = state
+
+_districtsurvey_warm_setup()
+del _districtsurvey_warm_setup
+"""
+_SNAPSHOT = "__import__('_districtsurvey_warm').snapshot()"
+_RESET = "__import__('_districtsurvey_warm').reset()"
+
+
+class KernelError(RuntimeError):
+    """The kernel failed outside a notebook cell (start, setup or reset)."""
+
+
+class WarmKernel:
+    """A kernel kept alive across notebooks; ``run(nb)`` executes one notebook in a clean namespace.
+
+    >>> nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")])
+    >>> WarmKernel(preload="").run(nb).cells[0].outputs[0]["data"]  # doctest: +SKIP
+    {'text/plain': '2'}
+    """
+
+    def __init__(
+        self,
+        *,
+        kernel_name: str = "python3",
+        cwd: str | Path | None = None,
+        preload: str = PRELOAD,
+        timeout: int = 600,
+        startup_timeout: int = 120,
+        max_uses: int = 0,
+    ) -> None:
+        self.kernel_name = kernel_name
+        self.cwd = str(cwd or os.getcwd())
+        self.preload = preload
+        self.timeout = timeout
+        self.startup_timeout = startup_timeout
+        self.max_uses = max_uses  # 0: never recycle for age alone
+        self.uses = 0
+        self.km = None
+        self.kc = None
+        self._loop = asyncio.new_event_loop()
+
+    def _call(self, coro):
+        """Run ``coro`` on this kernel's own event loop, also from a thread where another loop
+        is running (a Jupyter kernel, playwright's sync API): then from a helper thread."""
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            return self._loop.run_until_complete(coro)
+        with ThreadPoolExecutor(1) as helper:
+            return helper.submit(self._loop.run_until_complete, coro).result()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def start(self) -> WarmKernel:
+        """Start the kernel and run the imports (idempotent)."""
+        if self.km is None:
+            self._call(self._start())
+        return self
+
+    async def _start(self) -> None:
+        from jupyter_client.manager import AsyncKernelManager
+
+        km = AsyncKernelManager(kernel_name=self.kernel_name)
+        # the history in memory, as nbclient does: concurrent kernels never share a sqlite file
+        # and only errors on the kernel's stderr (not its TCP warning in every progress log)
+        args = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+        await km.start_kernel(cwd=self.cwd, extra_arguments=args)
+        kc = km.client()
+        kc.start_channels()
+        self.km, self.kc = km, kc
+        try:
+            await kc.wait_for_ready(timeout=self.startup_timeout)
+            await self._silent(_SETUP)
+            await self._silent(self.preload or "pass")
+            await self._silent(_SNAPSHOT)
+        except Exception:
+            await self._stop()
+            raise
+
+    async def _silent(self, code: str) -> None:
+        reply = await self.kc.execute_interactive(
+            code,
+            silent=True,
+            store_history=False,
+            timeout=self.timeout,
+            output_hook=lambda msg: None,
+        )
+        content = reply["content"]
+        if content["status"] != "ok":
+            raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
+
+    def shutdown(self) -> None:
+        """Stop the kernel (the next ``run`` starts a new one)."""
+        if self.km is not None:
+            self._call(self._stop())
+
+    async def _stop(self) -> None:
+        km, kc, self.km, self.kc = self.km, self.kc, None, None
+        self.uses = 0
+        try:
+            if kc is not None:
+                kc.stop_channels()
+            if km is not None and await km.is_alive():
+                await km.shutdown_kernel(now=True)
+        finally:
+            if km is not None:
+                await km.cleanup_resources()
+
+    def close(self) -> None:
+        if not self._loop.is_closed():
+            self.shutdown()
+            self._loop.close()
+
+    @property
+    def alive(self) -> bool:
+        return self.km is not None and self._call(self.km.is_alive())
+
+    # -- notebooks -------------------------------------------------------------------------
+    def run(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+        """Execute ``nb`` in place in a clean namespace; on any error the kernel is recycled.
+
+        Raises nbclient's ``CellExecutionError`` when a cell raises and ``DeadKernelError`` when
+        the kernel dies; ``nb`` then holds every output up to the failure.
+        """
+        if self.max_uses and self.uses >= self.max_uses:
+            self.shutdown()
+        self.start()
+        try:
+            return self._call(self._run(nb))
+        except BaseException:
+            self.shutdown()
+            raise
+
+    async def _run(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+        from nbclient import NotebookClient
+
+        await self._silent(_RESET)  # also before the first notebook: the preload bound names
+        self.uses += 1
+        client = NotebookClient(
+            nb,
+            km=self.km,
+            kernel_name=self.kernel_name,
+            timeout=self.timeout,
+            resources={"metadata": {"path": self.cwd}},
+        )
+        client.kc = self.kc
+        return await client.async_execute()

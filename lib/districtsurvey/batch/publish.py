@@ -1,0 +1,123 @@
+"""What a run hands to leaders beside the reports, made from the run cache only.
+
+Per department: the editable action plan (``action_plans/<slug>.xlsx`` and ``.csv``), the
+one-page team roll-out summary (``rollout/<slug>.html``) and, with ``pdf=True``, PDFs of the
+department report (``departments/<slug>.pdf``) and of the roll-out page (``rollout/<slug>.pdf``),
+and of the district summary (``index.pdf``).
+Every file is written atomically.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+
+from ..contracts.files import write_atomic
+from ..contracts.instrument import Instrument, load_instrument
+from ..reports.actions import action_plan
+from ..reports.rollout import build_rollout, render_rollout
+from ..reports.workbook import plan_xlsx
+
+log = logging.getLogger(__name__)
+
+
+def _read(run_dir: Path, name: str) -> pd.DataFrame:
+    path = run_dir / "cache" / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
+
+
+def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> dict:
+    """One department's current-wave rows of items, focus and respondents."""
+    out = {}
+    for key in ("items", "focus", "respondents"):
+        t = tables[key]
+        out[key] = t[(t["department"] == name) & (t["wave"] == wave)].reset_index(drop=True)
+    shown = out["items"].loc[~out["items"]["suppressed"].fillna(True).astype(bool), "item"]
+    out["focus"] = out["focus"][out["focus"]["item"].isin(shown)]  # never plan on a hidden figure
+    return out
+
+
+def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict) -> pd.DataFrame:
+    """The prefilled plan of one department (empty when no focus area can be shown)."""
+    return action_plan(
+        tables["focus"], instrument, department=department, start=dt.date.fromisoformat(run["date"])
+    )
+
+
+def publish_extras(
+    run_dir: str | Path,
+    *,
+    pdf: bool = False,
+    paper: str = "A4",
+    only: Iterable[str] | None = None,
+) -> list[Path]:
+    """Write every department's action plan and roll-out page (and PDFs); return the paths.
+
+    Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
+    summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page
+    (``paper``: ``A4`` or ``Letter``; the roll-out page fits one page of either). ``only``
+    limits it to some departments (slugs or names), as ``run --only`` does.
+    """
+    run_dir = Path(run_dir)
+    run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    instrument = load_instrument(run["instrument"])
+    tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents")}
+    wanted = None if only is None else set(only)
+    departments = [
+        d
+        for d in run["departments"]
+        if wanted is None or d["slug"] in wanted or d["name"] in wanted
+    ]
+    written: list[Path] = []
+    for dept in departments:
+        name, slug = dept["name"], dept["slug"]
+        mine = department_tables(tables, name, run["wave"])
+        plan = plan_for(mine, instrument, department=name, run=run)
+        page = build_rollout(
+            run,
+            instrument,
+            department=name,
+            items=mine["items"],
+            focus=mine["focus"],
+            respondents=mine["respondents"],
+            plan=plan,
+        )
+        note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
+        plans = run_dir / "action_plans"
+        write_atomic(plans / f"{slug}.xlsx", plan_xlsx(plan, run=run, department=name, note=note))
+        write_atomic(plans / f"{slug}.csv", plan.to_csv(index=False))
+        write_atomic(run_dir / "rollout" / f"{slug}.html", render_rollout(page))
+        written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
+        written.append(run_dir / "rollout" / f"{slug}.html")
+    if pdf:
+        written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper)
+    return written
+
+
+def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "A4") -> list[Path]:
+    """PDFs of the district summary and the department reports that exist, and of every
+    roll-out page, with one browser."""
+    from .pdf import print_all
+
+    summary = run_dir / "index.html"
+    jobs = [(summary, summary.with_suffix(".pdf"))] if summary.exists() else []
+    for slug in slugs:
+        report = run_dir / "departments" / f"{slug}.html"
+        if report.exists():
+            jobs.append((report, report.with_suffix(".pdf")))
+        else:
+            log.warning("no report to print for %s: %s is missing", slug, report)
+        jobs.append((run_dir / "rollout" / f"{slug}.html", run_dir / "rollout" / f"{slug}.pdf"))
+    written, blocked = print_all(jobs, paper=paper)
+    if blocked:
+        log.warning(
+            "blocked %d network request(s) while printing: %s",
+            len(blocked),
+            ", ".join(sorted(set(blocked))[:5]),
+        )
+    return written

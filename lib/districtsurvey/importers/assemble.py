@@ -1,0 +1,124 @@
+"""One raw table to tidy responses and comments: the mapped columns, melted, with what was dropped
+and why, and every problem collected (not raised)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..contracts.errors import Problem
+from ..contracts.instrument import Instrument
+from .layouts import RawTable
+from .mapping import MAX_LISTED, META_KEYS, Mapper
+
+
+@dataclass
+class Mapped:
+    """What the mapping produced, for the import summary."""
+
+    responses: pd.DataFrame
+    comments: pd.DataFrame
+    columns: dict[str, str]  # item -> column name (first block)
+    answers_na: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def map_table(
+    table: RawTable, instrument: Instrument, *, path: str, wave: str | None, department: str | None
+) -> Mapped:
+    """The tidy responses and comments of one raw table (problems collected, not raised)."""
+    m = Mapper(table, instrument, path)
+    dropped = dict(table.dropped)
+    keep = pd.Series(True, index=range(len(table.rows)))
+    if table.finished is not None and m.spec.get("unfinished", "keep") == "drop":
+        unfinished = pd.Series([f is False for f in table.finished])
+        keep &= ~unfinished
+        if unfinished.any():
+            dropped["unfinished response (import.unfinished: drop)"] = int(unfinished.sum())
+    meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in META_KEYS}
+    for key in ("wave", "department"):
+        if meta[key] is None and not (key == "department" and m.spec.get("departments")):
+            m.problems.append(
+                Problem(
+                    path,
+                    f"no {key}: the instrument's import section names no {key} column",
+                    hint=f"pass --{key} (or `{key}:` in params), "
+                    f"or add `{key}: COLUMN` under `import:` in the instrument",
+                )
+            )
+    blocks = m.blocks(meta["department"])
+    frames, comments, na_total = [], [], 0
+    for dept, items, qs in blocks:
+        wide = pd.DataFrame(index=range(len(table.rows)))
+        for item, col in items.items():
+            if col is not None:
+                wide[item], n_na = m.values(col, item)
+                na_total += n_na
+        if m.problems:
+            continue
+        answered = (
+            wide.notna().any(axis=1) if not wide.empty else pd.Series(False, index=wide.index)
+        )
+        base = pd.DataFrame({k: (dept if k == "department" else meta[k]) for k in META_KEYS})
+        for q, col in qs.items():
+            text = m.frame[col].fillna("").str.strip()
+            sel = keep & (text != "")
+            comments.append(base[sel].assign(question=q, text=text[sel]))
+            answered |= text != ""
+        kept = keep & answered
+        if len(blocks) > 1:
+            dropped[f"'{dept.iloc[0] if len(dept) else ''}' not rated"] = int(
+                (keep & ~answered).sum()
+            )
+        else:
+            if int((keep & ~answered).sum()):
+                dropped["no answer to any mapped item"] = int((keep & ~answered).sum())
+        long = (
+            wide[kept]
+            .join(base[kept].add_prefix("\0"))
+            .melt(id_vars=["\0" + k for k in META_KEYS], var_name="item", value_name="\0value")
+        )
+        long.columns = [c.lstrip("\0") for c in long.columns]
+        frames.append(long)
+    columns = {i: table.names[c][0] for i, c in blocks[0][1].items() if c is not None}
+    if m.problems:
+        return Mapped(pd.DataFrame(), pd.DataFrame(), columns, na_total, dropped, m.problems)
+    responses = pd.concat(frames, ignore_index=True)
+    responses.insert(1, "survey", instrument.id)
+    for key in ("respondent_id", "wave", "department"):
+        blank = responses[key].isna() | (responses[key].astype(str).str.strip() == "")
+        if blank.any():
+            m.problems.append(
+                Problem(
+                    path,
+                    f"{int(blank.sum())} answers have a blank {key}",
+                    column=key,
+                    hint=f"fill the {key} column or pass --{key}",
+                )
+            )
+    ids = pd.DataFrame({"id": meta["respondent_id"], "wave": meta["wave"], "line": table.line})[
+        keep
+    ]
+    dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
+    for rid, rows in list(dup.groupby("id")["line"])[:MAX_LISTED]:
+        m.problems.append(
+            Problem(
+                path,
+                f"duplicate respondent id '{rid}' on rows {', '.join(map(str, rows))}",
+                row=int(rows.iloc[0]),
+                column="respondent_id",
+                hint="each respondent once per wave",
+            )
+        )
+    order = ["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"]
+    responses = responses[order].astype({c: "string" for c in order[:-1]})
+    responses["value"] = responses["value"].astype("Int8")
+    cols = ["respondent_id", "survey", "wave", "department", "question", "text"]
+    comm = (
+        pd.concat(comments, ignore_index=True).assign(survey=instrument.id)[cols]
+        if comments
+        else pd.DataFrame(columns=cols)
+    )
+    return Mapped(responses, comm, columns, na_total, dropped, m.problems)

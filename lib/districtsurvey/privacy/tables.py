@@ -1,0 +1,279 @@
+"""Suppression applied to whole tables: every table of a run together (``protect_tables``), or one
+display table on its own (``protect``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from .suppress import DISTRICT, Margin, check_min_n, complementary_cells, mask_rows
+
+
+def _profiles(table: pd.DataFrame) -> list[tuple]:
+    """Per row: answers, favorable, unfavorable answers, sum and sum of squares of scores."""
+    if table.empty:
+        return []
+    n = table["n"].astype(float).fillna(0)
+    if "n_answers" in table.columns:
+        n = table["n_answers"].astype(float).fillna(n)
+    mean = table["mean"].astype(float).fillna(0) if "mean" in table else n * 0
+    sd = table["sd"].astype(float).fillna(0) if "sd" in table else n * 0
+    fav = (
+        table["pct_favorable"].astype(float).fillna(0) * n / 100 if "pct_favorable" in table else n
+    )
+    unf = (
+        table["pct_unfavorable"].astype(float).fillna(0) * n / 100
+        if "pct_unfavorable" in table
+        else n * 0
+    )
+    squares = (n - 1).clip(lower=0) * sd**2 + n * mean**2
+    return list(zip(n, fav, unf, n * mean, squares, strict=True))
+
+
+def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
+    missing, so that a listed hidden row does not tell that anyone answered."""
+    present = [t for k, t in tables.items() if k in ("items", "dimensions", "respondents")]
+    if not present:
+        return tables
+    both = pd.concat([t[["department", "wave"]] for t in present])
+    depts = sorted(set(both["department"]) - {DISTRICT})
+    waves = sorted(set(both["wave"]))
+
+    def pad(table, keys, values, fill=None):
+        grid = pd.MultiIndex.from_product(values, names=keys).to_frame(index=False)
+        out = grid.merge(table, on=keys, how="left", sort=False)
+        out["n"] = out["n"].astype("Float64").fillna(0)
+        for col, mapping in (fill or {}).items():
+            out[col] = out[col].fillna(out[keys[-1]].map(mapping))
+        return out
+
+    out = dict(tables)
+    if "items" in tables and not tables["items"].empty:
+        t = tables["items"]
+        out["items"] = pad(
+            t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"]))]
+        )
+    kind = {}
+    if "dimensions" in tables and not tables["dimensions"].empty:
+        t = tables["dimensions"]
+        kind = dict(zip(t["dimension"], t["kind"], strict=True)) if "kind" in t else {}
+        fill = {"kind": kind} if "kind" in t else None
+        out["dimensions"] = pad(
+            t,
+            ["department", "wave", "dimension"],
+            [depts, waves, sorted(set(t["dimension"]))],
+            fill,
+        )
+    if "breakdowns" in tables and not tables["breakdowns"].empty:
+        t = tables["breakdowns"]
+        parts = []
+        for by, part in t.groupby("by", sort=False):
+            keys = ["department", "wave", "group", "dimension"]
+            values = [depts, waves, sorted(set(part["group"])), sorted(set(part["dimension"]))]
+            fill = {"kind": kind} if "kind" in part and kind else None
+            parts.append(pad(part.drop(columns="by"), keys, values, fill).assign(by=by))
+        out["breakdowns"] = pd.concat(parts, ignore_index=True)[t.columns]
+    if "respondents" in tables and not tables["respondents"].empty:
+        t = tables["respondents"]
+        district = t[t["department"] == DISTRICT]
+        out["respondents"] = pd.concat(
+            [pad(t[t["department"] != DISTRICT], ["department", "wave"], [depts, waves]), district],
+            ignore_index=True,
+        )
+    return out
+
+
+def protect_tables(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    min_n: int = 5,
+    item_dimension: Mapping[str, str],
+    indices: Mapping[str, Sequence[str]] | None = None,
+    respondents_additive: bool = False,
+) -> dict[str, pd.DataFrame]:
+    """Primary and complementary suppression over every table of a run, consistently.
+
+    ``tables`` are unsuppressed: ``items`` / ``district_items`` (department, wave, item, n ...),
+    ``dimensions`` / ``district_dimensions`` (department, wave, dimension, n ...), ``breakdowns``
+    (department, wave, by, group, dimension, n ...) and ``respondents`` (department incl. the
+    District, wave, n ...). Margins: departments -> district (items and dimensions; respondents
+    too when each respondent belongs to one department, ``respondents_additive``); rater groups ->
+    department per dimension (respondents without a group are a hidden rest); items -> dimension
+    and index within every department. A hidden respondent count hides that department's figures
+    for the wave; a hidden department x dimension hides its rater groups. Missing combinations
+    are added as empty hidden rows, so a listed "fewer than" row does not tell that anyone
+    answered. Returns the same tables with ``suppressed`` set and the figures emptied.
+    """
+    check_min_n(min_n)
+    t = _complete({k: v.reset_index(drop=True) for k, v in tables.items()})
+    empty = pd.DataFrame(columns=["department", "wave", "item", "dimension", "n", "by", "group"])
+    items = pd.concat(
+        [t.get("items", empty), t.get("district_items", empty).assign(department=DISTRICT)]
+    )
+    dims = pd.concat(
+        [
+            t.get("dimensions", empty),
+            t.get("district_dimensions", empty).assign(department=DISTRICT),
+        ]
+    )
+    bd, resp = t.get("breakdowns", empty), t.get("respondents", empty)
+    n = {}
+    for name, table, keys in (
+        ("item", items, ["department", "wave", "item"]),
+        ("dim", dims, ["department", "wave", "dimension"]),
+        ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
+        ("resp", resp, ["department", "wave"]),
+    ):
+        for row in table[[*keys, "n"]].itertuples(index=False):
+            n[(name, *row[:-1])] = 0 if pd.isna(row[-1]) else int(row[-1])
+    profile = {}
+    for name, table, keys in (
+        ("item", items, ["department", "wave", "item"]),
+        ("dim", dims, ["department", "wave", "dimension"]),
+        ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
+    ):
+        for cell, p in zip(table[keys].itertuples(index=False), _profiles(table), strict=True):
+            profile[(name, *cell)] = p
+    dept_size = {(d, w): v for (name, d, w, *_), v in n.items() if name == "resp"}
+    size = {c: dept_size.get((c[1], c[2]), n[c]) for c in n if c[0] in ("item", "dim")}
+    group_size = {}
+    for c, v in n.items():
+        if c[0] == "bd":
+            g = c[:5]
+            group_size[g] = max(group_size.get(g, 0), v)
+    size.update({c: group_size[c[:5]] for c in n if c[0] == "bd"})
+
+    margins: list[Margin] = []
+    # departments -> district
+    for name, table, on in (("item", items, "item"), ("dim", dims, "dimension")):
+        for (wave, what), part in table.groupby(["wave", on], sort=True):
+            depts = [d for d in part["department"] if d != DISTRICT]
+            total = (name, DISTRICT, wave, what)
+            margins.append(
+                Margin(total if total in n else None, tuple((name, d, wave, what) for d in depts))
+            )
+    if respondents_additive and not resp.empty:
+        for wave, part in resp.groupby("wave", sort=True):
+            depts = [d for d in part["department"] if d != DISTRICT]
+            total = ("resp", DISTRICT, wave)
+            margins.append(
+                Margin(total if total in n else None, tuple(("resp", d, wave) for d in depts))
+            )
+    # rater groups -> department (per dimension)
+    if not bd.empty:
+        for (dept, wave, by, what), part in bd.groupby(
+            ["department", "wave", "by", "dimension"], sort=True
+        ):
+            total = ("dim", dept, wave, what)
+            parts = tuple(("bd", dept, wave, by, g, what) for g in part["group"])
+            rest = max(0, n.get(total, 0) - sum(n[p] for p in parts))
+            rest_profile = ()
+            if rest and total in profile:
+                rest_profile = tuple(
+                    a - sum(x)
+                    for a, x in zip(
+                        profile[total], zip(*(profile[p] for p in parts), strict=True), strict=True
+                    )
+                )
+            margins.append(Margin(total if total in n else None, parts, rest, rest_profile))
+    # items -> dimension / index within each department and the district
+    groups = {}
+    for item, dim in item_dimension.items():
+        groups.setdefault(dim, []).append(item)
+    for index_id, members in (indices or {}).items():
+        groups[index_id] = list(members)
+    links = {}  # a hidden count hides the unit's figures; a hidden dimension its rater groups;
+    # a hidden item its dimension (else the dimension's answers, with every item bounded by the
+    # unit's respondents, can pin the hidden items)
+    for (dept, wave), part in items.groupby(["department", "wave"], sort=True):
+        present = set(part["item"])
+        for what, members in groups.items():
+            parts = tuple(("item", dept, wave, i) for i in members if i in present)
+            total = ("dim", dept, wave, what)
+            if parts and total in n:
+                margins.append(Margin(total, parts))
+                for p in parts:
+                    if dept != DISTRICT:
+                        links.setdefault(p, []).append(total)
+    for c in n:
+        if c[0] != "resp" and c[1] != DISTRICT:
+            links.setdefault(("resp", c[1], c[2]), []).append(c)
+        if c[0] == "bd":
+            links.setdefault(("dim", c[1], c[2], c[5]), []).append(c)
+
+    primary = {c for c, v in n.items() if v < min_n}
+    hidden = complementary_cells(
+        n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
+    )
+
+    def hide(table, name, keys):
+        ids = [(name, *row) for row in table[keys].itertuples(index=False)]
+        return mask_rows(table, pd.Series([i in hidden for i in ids], index=table.index))
+
+    out = dict(t)
+    for key, name, keys, dept in (
+        ("items", "item", ["department", "wave", "item"], None),
+        ("district_items", "item", ["department", "wave", "item"], DISTRICT),
+        ("dimensions", "dim", ["department", "wave", "dimension"], None),
+        ("district_dimensions", "dim", ["department", "wave", "dimension"], DISTRICT),
+        ("breakdowns", "bd", ["department", "wave", "by", "group", "dimension"], None),
+        ("respondents", "resp", ["department", "wave"], None),
+    ):
+        if key not in t:
+            continue
+        table = t[key]
+        if dept is not None:
+            had = "department" in table.columns
+            table = table.assign(department=DISTRICT)
+            masked = hide(table, name, keys)
+            out[key] = masked if had else masked.drop(columns="department")
+        else:
+            out[key] = hide(table, name, keys)
+    return out
+
+
+def protect(
+    table: pd.DataFrame,
+    *,
+    keys: Sequence[str],
+    margins: Sequence[str] = ("department",),
+    min_n: int = 5,
+    n_column: str = "n",
+    totals: Mapping[str, pd.DataFrame] | None = None,
+) -> pd.DataFrame:
+    """A display table made safe on its own: primary plus complementary suppression.
+
+    ``keys`` identify a row (e.g. ``["department", "item"]``). For each column in ``margins`` the
+    rows that differ only in that column are assumed to add up to a total the viewer can see
+    elsewhere (the district, the department); ``totals[column]`` may give those totals' n (rows
+    keyed by the other keys) so respondents outside every row count as a hidden rest. This is what
+    the explorer calls before showing anything.
+
+    >>> t = pd.DataFrame({"department": ["HR", "IT", "Legal"], "n": [40, 3, 12]})
+    >>> protect(t, keys=["department"])["suppressed"].tolist()
+    [False, True, True]
+    """
+    check_min_n(min_n)
+    t = table.reset_index(drop=True)
+    ids = [tuple(r) for r in t[list(keys)].itertuples(index=False)]
+    n = {i: (0 if pd.isna(v) else int(v)) for i, v in zip(ids, t[n_column], strict=True)}
+    ms = []
+    for col in margins:
+        others = [k for k in keys if k != col]
+        pos = keys.index(col)
+        total_n = {}
+        if totals and col in totals:
+            tt = totals[col]
+            total_n = {
+                tuple(r[:-1]): r[-1] for r in tt[[*others, n_column]].itertuples(index=False)
+            }
+        groups = {}
+        for i in ids:
+            groups.setdefault(tuple(x for j, x in enumerate(i) if j != pos), []).append(i)
+        for g, parts in groups.items():
+            rest = max(0, int(total_n.get(g, 0) or 0) - sum(n[p] for p in parts)) if total_n else 0
+            ms.append(Margin(("total", col, g), tuple(parts), rest))
+    hidden = complementary_cells(n, {i for i, v in n.items() if v < min_n}, ms, min_n=min_n)
+    return mask_rows(t, pd.Series([i in hidden for i in ids], index=t.index))

@@ -1,0 +1,45 @@
+"""What the department report notebook calls: ``load`` a department of a prepared run, then one
+function per section, each returning a display object (a table, a chart with alt text, or words).
+
+Every table comes from the run cache, where suppression was already applied; these helpers only
+select and format. ``load("", "")`` prepares the demo run first, so Run All works on a fresh clone.
+"""
+
+from .department import FLAG_WORDS, Report, load
+from .glance import action_plan, at_a_glance, focus_table, follow_up
+from .narrative import comments, methods, strengths
+from .sections import (
+    benchmarks,
+    breakdown_table,
+    dimension_caption,
+    dimension_table,
+    item_table,
+    item_trend_table,
+    plot_dimensions,
+    plot_likert,
+    plot_trends,
+    trend_table,
+)
+
+__all__ = [
+    "FLAG_WORDS",
+    "Report",
+    "action_plan",
+    "at_a_glance",
+    "benchmarks",
+    "breakdown_table",
+    "comments",
+    "dimension_caption",
+    "dimension_table",
+    "focus_table",
+    "follow_up",
+    "item_table",
+    "item_trend_table",
+    "load",
+    "methods",
+    "plot_dimensions",
+    "plot_likert",
+    "plot_trends",
+    "strengths",
+    "trend_table",
+]

@@ -1,0 +1,203 @@
+"""The one-page team roll-out summary: what we heard, what we will do, when we will check.
+
+A leader prints it for a staff meeting. It reads only the run cache (report-safe tables), shows
+no figure the full report would suppress, and is plain HTML: no script, no network, print CSS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..analysis import stats
+from ..contracts.instrument import Instrument
+from .html import environment
+
+# Item wording turned into a clause about the people who answered. A service survey
+# ("this department ...") is answered by the people the department serves; any other instrument
+# by the team itself (engagement).
+_SERVED = [
+    (r"\bthis department\b", "our department", re.I),
+    (r"\bI am\b", "they are", 0),
+    (r"\bI\b", "they", 0),
+    (r"\bmyself\b", "themselves", re.I),
+    (r"\bme\b", "them", re.I),
+    (r"\bmy\b", "their", re.I),
+]
+_TEAM = [
+    (r"\bI am\b", "we are", 0),
+    (r"\bI\b", "we", 0),
+    (r"\bmyself\b", "ourselves", re.I),
+    (r"\bme\b", "us", re.I),
+    (r"\bmy\b", "our", re.I),
+]
+
+
+def serves_others(instrument: Instrument) -> bool:
+    """True when respondents rate a department they used (support services), not their own team."""
+    return bool(instrument.items["text"].str.contains("this department", case=False).any())
+
+
+def plain_clause(text: str, *, served: bool) -> str:
+    """An item's statement as a clause about the respondents, for "N% agree that ...".
+
+    >>> plain_clause("Staff in this department treat me with courtesy and respect.", served=True)
+    'staff in our department treat them with courtesy and respect'
+    >>> plain_clause("My supervisor gives me useful feedback on my work.", served=False)
+    'our supervisor gives us useful feedback on our work'
+    """
+    out = text.strip().rstrip(".")
+    for pattern, repl, flags in _SERVED if served else _TEAM:
+        out = re.sub(pattern, repl, out, flags=flags)
+    return out[:1].lower() + out[1:]
+
+
+def plain_result(pct: float, text: str, *, served: bool, reverse: bool = False) -> str:
+    """One result in plain words. Favorable on a reverse-worded item means disagreeing with it.
+
+    >>> plain_result(83.4, "Staff in this department treat me with respect.", served=True)
+    '83% of the people we serve agree that staff in our department treat them with respect'
+    >>> plain_result(70, "My workload is unreasonable.", served=False, reverse=True)
+    '70% of us disagree that our workload is unreasonable'
+    """
+    who = "of the people we serve" if served else "of us"
+    verb = "disagree" if reverse else "agree"
+    return f"{pct:.0f}% {who} {verb} that {plain_clause(text, served=served)}"
+
+
+def long_date(value: str | dt.date) -> str:
+    """``2027-02-20`` -> ``20 February 2027``.
+
+    >>> long_date("2027-02-20")
+    '20 February 2027'
+    """
+    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{d.day} {d:%B %Y}"
+
+
+@dataclass
+class Rollout:
+    """Everything the roll-out page shows for one department (already plain words)."""
+
+    department: str
+    title: str
+    wave: str
+    date: str
+    shown: bool
+    served: bool = True  # respondents are the people the department serves (else the team)
+    not_shown_reason: str = ""
+    respondents: str = ""
+    strengths: list[str] = field(default_factory=list)
+    focus: list[dict] = field(default_factory=list)  # area, text, reason
+    # area, statement, goal, tactics, indicator, owner
+    plan: list[dict] = field(default_factory=list)
+    check: str = ""
+    check_detail: str = ""
+
+
+def build_rollout(
+    run: dict,
+    instrument: Instrument,
+    *,
+    department: str,
+    items: pd.DataFrame,
+    focus: pd.DataFrame,
+    respondents: pd.DataFrame,
+    plan: pd.DataFrame,
+) -> Rollout:
+    """The roll-out content of one department from its report-safe slice of the current wave.
+
+    ``items``, ``focus``, ``respondents`` are that department's rows for the run's wave; ``plan``
+    comes from ``actions.action_plan`` over the same focus rows. Suppressed rows are dropped
+    before anything is worded; a department with no item shown gets a page without figures.
+    """
+    min_n = int(run["min_n"])
+    served = serves_others(instrument)
+    meta = instrument.items.set_index("id")
+    hidden = items["suppressed"].fillna(True).astype(bool) | items["pct_favorable"].isna()
+    shown_items = items[~hidden]
+    resp = respondents[~respondents["suppressed"].fillna(True).astype(bool)]
+    page = Rollout(
+        department=department,
+        title=run.get("title", ""),
+        wave=run["wave"],
+        date=long_date(run["date"]),
+        shown=not shown_items.empty,
+        served=served,
+    )
+    page.check, page.check_detail = _when(run, plan)
+    if not page.shown:
+        page.not_shown_reason = (
+            f"fewer than {min_n} people answered"
+            if resp.empty
+            else "showing them could let someone work out how individual people answered"
+        )
+        return page
+    if len(resp):
+        row = resp.iloc[0]
+        rate = row.get("response_rate")
+        page.respondents = f"{int(row['n']):,} people answered" + (
+            "" if pd.isna(rate) else f" ({rate:.0f}% of those invited)"
+        )
+    focus = focus[focus["item"].isin(shown_items["item"])].sort_values("rank")
+    best = stats.strengths(shown_items[~shown_items["item"].isin(focus["item"])], top=3)
+    page.strengths = [
+        plain_result(
+            r.pct_favorable,
+            meta.loc[r.item, "text"],
+            served=served,
+            reverse=bool(meta.loc[r.item, "reverse"]),
+        )
+        for r in best.itertuples()
+    ]
+    page.focus = [
+        {
+            "area": instrument.dimension_label(meta.loc[r.item, "dimension"]),
+            "text": plain_result(
+                r.pct_favorable,
+                meta.loc[r.item, "text"],
+                served=served,
+                reverse=bool(meta.loc[r.item, "reverse"]),
+            ),
+            "reason": str(r.reason),
+        }
+        for r in focus.itertuples()
+    ]
+    page.plan = [
+        {
+            "area": r.area,
+            "statement": plain_clause(r.statement, served=served),
+            "goal": r.goal,
+            "tactics": r.tactics,
+            "indicator": r.leading_indicator,
+            "owner": r.owner,
+        }
+        for r in plan.itertuples()
+    ]
+    return page
+
+
+def _when(run: dict, plan: pd.DataFrame) -> tuple[str, str]:
+    """The next survey when the run names one, else the plan's 90-day check date."""
+    check_date = plan["check_date"].iloc[0] if len(plan) else None
+    if check_date is None:
+        start = dt.date.fromisoformat(run["date"])
+        check_date = (start + dt.timedelta(days=90)).isoformat()
+    ninety = (
+        f"We will look at our progress measures on {long_date(check_date)}, 90 days after "
+        "this summary."
+    )
+    if run.get("next_survey"):
+        return f"At the next survey: {run['next_survey']}.", ninety
+    return f"On {long_date(check_date)}, 90 days after this summary.", (
+        "We will look at our progress measures then, and at the next survey see whether the "
+        "results have moved."
+    )
+
+
+def render_rollout(page: Rollout) -> str:
+    """The page as a self-contained HTML document (inline CSS, no script)."""
+    return environment("rollout").get_template("rollout.html.j2").render(page=page)

@@ -1,0 +1,50 @@
+"""The department report's display helpers, in-process over the prepared sample district."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+from IPython.display import Markdown
+
+from districtsurvey.reports import report
+from districtsurvey.reports.display import Chart
+
+CHARTS = (report.plot_dimensions, report.plot_trends, report.plot_likert)
+
+
+@pytest.fixture(scope="module")
+def shown(prepared_run):
+    return report.load(prepared_run, "transportation")
+
+
+@pytest.fixture(scope="module")
+def hidden(prepared_run):
+    r = report.load(prepared_run, "internal-audit")  # too few respondents in every wave
+    assert r.shown_items.empty and r.history["pct_favorable"].isna().all()
+    return r
+
+
+@pytest.mark.parametrize("plot", CHARTS)
+def test_charts_carry_alt_text_and_a_caption(shown, plot):
+    chart = plot(shown)
+    assert isinstance(chart, Chart)
+    assert chart.alt.strip() and chart.caption.strip()
+    assert chart.png.startswith(b"\x89PNG") and chart.width_in
+
+
+@pytest.mark.parametrize("plot", CHARTS)
+def test_a_hidden_department_gets_words_not_empty_charts(hidden, plot):
+    out = plot(hidden)
+    assert isinstance(out, Markdown)
+    assert "not shown: fewer than 5 respondents" in out.data
+
+
+def test_a_hidden_department_gets_words_not_an_empty_benchmark_table(hidden):
+    ranks = pd.DataFrame(
+        {"item": hidden.items["item"], "mean": 3.5, "percentile_rank": 50.0}
+    ).assign(department=hidden.department, source="A test benchmark", benchmark_n=10)
+    out = report.benchmarks(dataclasses.replace(hidden, benchmarks=ranks))
+    assert isinstance(out, Markdown)
+    assert "not shown: fewer than 5 respondents" in out.data
