@@ -4,7 +4,6 @@ speed lives in ``make bench``."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import re
@@ -43,15 +42,12 @@ def outputs(nb) -> list[dict]:
     return [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
 
 
-def pngs(nb) -> list[bytes]:
-    """Every figure of a notebook: inline PNG outputs and PNGs embedded in HTML outputs."""
+def figures(nb) -> list[str]:
+    """Every figure of a notebook: the inline SVG charts in its HTML outputs."""
     found = []
     for o in outputs(nb):
-        data = o.get("data", {})
-        if "image/png" in data:
-            found.append(data["image/png"])
-        found += re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", data.get("text/html", ""))
-    return [base64.b64decode(p) for p in found]
+        found += re.findall(r"<svg .*?</svg>", o.get("data", {}).get("text/html", ""), re.S)
+    return found
 
 
 VOLATILE = re.compile(r"T_[0-9a-f]{5}|at 0x[0-9a-f]+")  # Styler's random table ids, addresses
@@ -242,8 +238,8 @@ def test_warm_kernel_output_matches_a_fresh_kernel(prepared_run, tmp_path):
 
     warm_nb = nbformat.read(jobs[-1].ipynb, as_version=4)
     fresh_nb = nbformat.read(fresh.ipynb, as_version=4)
-    assert len(pngs(warm_nb)) >= 2
-    assert pngs(warm_nb) == pngs(fresh_nb)  # byte-identical figures
+    assert len(figures(warm_nb)) >= 2
+    assert figures(warm_nb) == figures(fresh_nb)  # byte-identical figures
     assert texts(warm_nb) == texts(fresh_nb)
     for nb in (warm_nb, fresh_nb):  # report notebooks create no widgets
         assert "widgets" not in nb.metadata
@@ -341,5 +337,5 @@ def test_dask_executor_runs_the_batch_on_a_local_cluster(tmp_path):
     run_dir = tmp_path / "run"
     for slug in ("transportation", "finance"):
         html = (run_dir / "departments" / f"{slug}.html").read_text()
-        assert "data:image/png;base64" in html
+        assert '<figure class="ds-chart">' in html and "<svg " in html
     assert (run_dir / "index.html").exists()

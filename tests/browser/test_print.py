@@ -55,9 +55,10 @@ def test_charts_print_at_their_drawn_size_and_within_a_page(printed, offline_pag
     page.set_viewport_size({"width": CONTENT_PX, "height": 1000})  # an A4 page's content width
     page.goto((run_dir / report).as_uri())
     page.emulate_media(media="print")
-    charts = page.locator("figure.ds-chart img").evaluate_all(
-        "imgs => imgs.map(i => [+i.getAttribute('width'), i.getBoundingClientRect().width,"
-        " i.getBoundingClientRect().height])"
+    # an SVG's width attribute is in points (72 to the inch); CSS draws 96 px to the inch
+    charts = page.locator("figure.ds-chart svg").evaluate_all(
+        "svgs => svgs.map(s => [parseFloat(s.getAttribute('width')) * 96 / 72,"
+        " s.getBoundingClientRect().width, s.getBoundingClientRect().height])"
     )
     assert len(charts) >= (3 if report.startswith("departments") else 1)
     for drawn, width, height in charts:

@@ -10,7 +10,7 @@ def test_index_and_department_report_in_chromium(small_batch, offline_page, tmp_
     page = offline_page.page
     page.goto((run_dir / "index.html").as_uri())
     assert page.get_by_role("heading", name="Departments at a glance").is_visible()
-    assert page.locator("img").count() >= 1
+    assert page.locator("figure.ds-chart svg").count() >= 1
     page.get_by_role("link", name="Transportation").click()
     page.wait_for_load_state()
     assert page.url.endswith("departments/transportation.html")
@@ -28,9 +28,12 @@ def test_index_and_department_report_in_chromium(small_batch, offline_page, tmp_
         "Every statement",
     ):
         assert page.get_by_role("heading", name=name).is_visible()
-    imgs = page.locator("img")
-    assert imgs.count() >= 2
-    assert all(imgs.nth(i).evaluate("i => i.naturalWidth > 100") for i in range(imgs.count()))
+    charts = page.locator("figure.ds-chart svg")
+    assert charts.count() >= 2
+    assert all(
+        charts.nth(i).evaluate("s => s.getBoundingClientRect().width > 100")
+        for i in range(charts.count())
+    )
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert offline_page.blocked == [], f"network requests were made: {offline_page.blocked}"
 

@@ -6,10 +6,10 @@ import dataclasses
 
 import pandas as pd
 import pytest
-from IPython.display import Markdown
 
 from districtsurvey.reports import report
 from districtsurvey.reports.display import Chart
+from districtsurvey.reports.html import Html
 
 CHARTS = (report.plot_dimensions, report.plot_trends, report.plot_likert)
 
@@ -31,14 +31,15 @@ def test_charts_carry_alt_text_and_a_caption(shown, plot):
     chart = plot(shown)
     assert isinstance(chart, Chart)
     assert chart.alt.strip() and chart.caption.strip()
-    assert chart.png.startswith(b"\x89PNG") and chart.width_in
+    assert chart.svg.startswith("<svg ") and chart.width_in
+    assert chart.data is not None and len(chart.data)  # the data it plots, as a table
 
 
 @pytest.mark.parametrize("plot", CHARTS)
 def test_a_hidden_department_gets_words_not_empty_charts(hidden, plot):
     out = plot(hidden)
-    assert isinstance(out, Markdown)
-    assert "not shown: fewer than 5 respondents" in out.data
+    assert isinstance(out, Html)
+    assert "not shown: fewer than 5 respondents" in str(out)
 
 
 def test_a_hidden_department_gets_words_not_an_empty_benchmark_table(hidden):
@@ -46,5 +47,5 @@ def test_a_hidden_department_gets_words_not_an_empty_benchmark_table(hidden):
         {"item": hidden.items["item"], "mean": 3.5, "percentile_rank": 50.0}
     ).assign(department=hidden.department, source="A test benchmark", benchmark_n=10)
     out = report.benchmarks(dataclasses.replace(hidden, benchmarks=ranks))
-    assert isinstance(out, Markdown)
-    assert "not shown: fewer than 5 respondents" in out.data
+    assert isinstance(out, Html)
+    assert "not shown: fewer than 5 respondents" in str(out)

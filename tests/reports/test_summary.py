@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import io
 import math
+import re
 
 import numpy as np
 import pandas as pd
-from PIL import Image
 
 from districtsurvey.reports import plots, summary
-from districtsurvey.reports.display import DPI, Chart, Charts
+from districtsurvey.reports.display import Chart, Charts
 
 PRINTED_WIDTH_IN = (210 - 2 * 12) / 25.4  # an A4 page less the print margins
 PAGE_CHART_IN = 235 / 25.4  # the tallest chart the print stylesheet lets through
@@ -39,6 +38,10 @@ def test_a_full_heatmap_part_prints_within_a_page():
         columns=[f"Area {j}" for j in range(8)],
     )
     chart = Chart.from_axes(plots.plot_heatmap(m), alt="test")
-    width, height = Image.open(io.BytesIO(chart.png)).size
-    printed = height / DPI * min(1.0, PRINTED_WIDTH_IN / (width / DPI))
+    # the SVG's size in points (72 to the inch), as matplotlib wrote it
+    width, height = (
+        float(v) / 72
+        for v in re.search(r'width="([\d.]+)pt" height="([\d.]+)pt"', chart.svg).groups()
+    )
+    printed = height * min(1.0, PRINTED_WIDTH_IN / width)
     assert printed <= PAGE_CHART_IN

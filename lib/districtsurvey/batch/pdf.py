@@ -1,7 +1,8 @@
 """HTML to PDF with headless Chromium (playwright), one browser for a whole run, network blocked.
 
 Reports are self-contained, so every request other than ``file:`` and ``data:`` is aborted and
-recorded in ``Printer.blocked``. The browser is Debian's ``/usr/bin/chromium`` unless
+recorded in ``Printer.blocked``; reports run no script, so JavaScript is off while printing (a
+dialog a page tried to open would be recorded in ``Printer.dialogs``). The browser is Debian's ``/usr/bin/chromium`` unless
 ``DISTRICTSURVEY_CHROMIUM`` names another (playwright's own browser download is not needed).
 """
 
@@ -33,10 +34,12 @@ class Printer:
     ...     printer.print(Path("report.html"), Path("report.pdf"))
     """
 
-    def __init__(self, *, chromium: Path = CHROMIUM, paper: str = "A4"):
+    def __init__(self, *, chromium: Path = CHROMIUM, paper: str = "A4", javascript: bool = False):
         self.chromium = Path(chromium)
         self.paper = paper
+        self.javascript = javascript
         self.blocked: list[str] = []
+        self.dialogs: list[str] = []
         self._playwright = self._browser = self._context = None
 
     def __enter__(self) -> Printer:
@@ -59,7 +62,7 @@ class Printer:
             self._browser = self._playwright.chromium.launch(
                 executable_path=str(self.chromium), args=CHROMIUM_ARGS
             )
-            self._context = self._browser.new_context()
+            self._context = self._browser.new_context(java_script_enabled=self.javascript)
             self._context.route("**/*", self._route)
         except BaseException:
             self.close()
@@ -80,6 +83,7 @@ class Printer:
     def print(self, html: Path, pdf: Path) -> Path:
         """Print ``html`` (print media, backgrounds on) to ``pdf``, written atomically."""
         page = self._context.new_page()
+        page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
         try:
             page.goto(Path(html).resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
@@ -106,7 +110,11 @@ class Printer:
 
 
 def print_all(
-    jobs: list[tuple[Path, Path]], *, paper: str = "A4", chromium: Path = CHROMIUM
+    jobs: list[tuple[Path, Path]],
+    *,
+    paper: str = "A4",
+    chromium: Path = CHROMIUM,
+    javascript: bool = False,
 ) -> tuple[list[Path], list[str]]:
     """Print each ``(html, pdf)`` pair with one browser; returns the PDFs and blocked requests.
 
@@ -115,8 +123,9 @@ def print_all(
     """
 
     def work():
-        with Printer(paper=paper, chromium=chromium) as printer:
-            return [printer.print(html, pdf) for html, pdf in jobs], printer.blocked
+        with Printer(paper=paper, chromium=chromium, javascript=javascript) as printer:
+            printed = [printer.print(html, pdf) for html, pdf in jobs]
+            return printed, printer.blocked + [f"dialog: {m}" for m in printer.dialogs]
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="districtsurvey-pdf") as pool:
         return pool.submit(work).result()

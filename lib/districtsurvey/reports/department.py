@@ -110,8 +110,9 @@ def _change_words(row) -> str:
     )
 
 
-def _statement(row) -> str:
-    return f"{row['label']} — **{pct(row['pct_favorable'])}**"
+def _statement(row) -> dict:
+    """A statement and its % favorable, for a template list item."""
+    return {"label": row["label"], "pct": pct(row["pct_favorable"])}
 
 
 def _not_shown(r: Report, what: str = "") -> str:

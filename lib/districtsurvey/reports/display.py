@@ -1,21 +1,35 @@
 """Display helpers shared by the report and summary notebooks: number formats, tables, and charts
-that carry alt text and a plain-language caption into the exported HTML."""
+that carry alt text, a plain-language caption and their data into the exported HTML.
+
+Tables and charts are rendered through ``html`` (autoescaped templates): a department name or a
+statement from the data can never become markup.
+"""
 
 from __future__ import annotations
 
-import base64
-import html
+import hashlib
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
-from pandas.io.formats.style import Styler
 
-DPI = 100  # pixels per inch of the PNGs
-CSS_DPI = 96  # CSS pixels per inch: what a browser prints as one inch
+from .html import Markup, render
+
 KEEP_ROWS = 12  # a printed table this short is not split between pages
+#: SVG with its text kept as text (selectable, crisp in print and on phones, smaller and faster to
+#: write than a PNG); a fixed hash salt per chart keeps the output byte-identical between runs
+SVG_RC = {
+    "svg.fonttype": "none",
+    "svg.image_inline": True,
+    "font.sans-serif": [
+        "DejaVu Sans",
+        "Arial",
+        "Helvetica",
+    ],  # what a reader's browser falls back to
+}
 
 
 def pct(v) -> str:
@@ -62,67 +76,107 @@ def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
     }
 
 
+@dataclass
+class Table:
+    """A plain table with the report's CSS class, escaped cell by cell; ``links`` (text -> relative
+    href) follow the caption; ``screen_only`` tables are left out of print. Wide tables scroll
+    sideways inside a labelled region (a phone shows a scroll cue)."""
+
+    data: pd.DataFrame
+    caption: str = ""
+    links: dict[str, str] = field(default_factory=dict)
+    screen_only: bool = False
+    label: str = ""
+
+    @property
+    def css(self) -> str:
+        css = "ds-table ds-screen-only" if self.screen_only else "ds-table"
+        return css + (" ds-keep" if len(self.data) <= KEEP_ROWS else "")
+
+    def _repr_html_(self) -> str:
+        rows = [["" if pd.isna(v) else str(v) for v in row] for row in self.data.itertuples(False)]
+        return str(
+            render(
+                "table.html.j2",
+                table=self,
+                columns=[str(c) for c in self.data.columns],
+                rows=rows,
+                label=self.label or self.caption or "Table",
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"Table({len(self.data)} rows: {', '.join(map(str, self.data.columns))})"
+
+
 def table(
     df: pd.DataFrame,
     *,
     caption: str = "",
     links: dict[str, str] | None = None,
     screen_only: bool = False,
-) -> Styler:
-    """A plain, index-free table with the report's CSS class; ``links`` (text -> relative href)
-    are appended to the caption; ``screen_only`` tables are left out of print (details that the
-    full report online keeps, so one department prints on a few pages). A table of up to
-    ``KEEP_ROWS`` rows is not split between printed pages.
+    label: str = "",
+) -> Table:
+    """A plain, index-free table (see :class:`Table`). A table of up to ``KEEP_ROWS`` rows is not
+    split between printed pages.
 
-    >>> 'class="ds-table ds-keep"' in table(pd.DataFrame({"a": [1, 2]})).to_html()
-    True
+    >>> html = table(pd.DataFrame({"Department": ["<b>HR</b>", "IT"]}))._repr_html_()
+    >>> 'class="ds-table ds-keep"' in html, "&lt;b&gt;HR&lt;/b&gt;" in html
+    (True, True)
     """
-    css = "ds-table ds-screen-only" if screen_only else "ds-table"  # print CSS hides the latter
-    css += " ds-keep" if len(df) <= KEEP_ROWS else ""  # printed on one page
-    s = df.style.hide(axis="index").set_table_attributes(f'class="{css}"')
-    parts = [html.escape(caption)] if caption else []
-    parts += [
-        f'<a href="{html.escape(href, quote=True)}">{html.escape(text)}</a>'
-        for text, href in (links or {}).items()
-    ]
-    return s.set_caption(" ".join(parts)) if parts else s
+    return Table(df, caption, dict(links or {}), screen_only, label)
+
+
+_SVG_HEAD = re.compile(r"\A.*?(?=<svg\b)", re.S)  # XML declaration, DOCTYPE, comments
+_SVG_META = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
+_SVG_NS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')  # HTML knows both namespaces of inline SVG
+
+
+def svg_markup(fig: Figure, *, salt: str) -> str:
+    """``fig`` as an inline ``<svg>`` element: text as text, no metadata, deterministic ids."""
+    buf = io.StringIO()
+    with plt.rc_context({**SVG_RC, "svg.hashsalt": salt}):
+        fig.savefig(buf, format="svg", metadata={"Date": None})
+    svg = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue(), count=1), count=1)
+    return _SVG_NS.sub("", svg, count=2)
 
 
 @dataclass
 class Chart:
-    """A rendered figure with alt text and a caption; displays as an HTML <figure>.
+    """A rendered figure with alt text, a caption and the data it plots; displays as a ``<figure>``.
 
-    Rendering happens once, at a fixed size and dpi (no tight bounding box, which draws twice).
-    The image is shown at the figure's size in CSS inches, so printed text is the size it was
-    drawn at (a 9 pt label prints at 9 pt) unless the page is narrower than the figure.
+    The SVG is drawn once at a fixed size (no tight bounding box, which draws twice) and shown at the
+    figure's size, so printed text is the size it was drawn at (a 9 pt label prints at 9 pt) unless
+    the page is narrower than the figure. ``data`` is shown under the chart as a small table in a
+    "Chart data" disclosure (screen readers and auditors read it; print leaves it out).
 
     >>> ax = plt.subplots(figsize=(5, 2))[1]
-    >>> 'width="480"' in Chart.from_axes(ax, alt="An empty chart")._repr_html_()
-    True
+    >>> html = Chart.from_axes(ax, alt="An <empty> chart")._repr_html_()
+    >>> html.startswith('<figure class="ds-chart">'), 'aria-label="An &lt;empty&gt; chart"' in html
+    (True, True)
     """
 
-    png: bytes
+    svg: str
     alt: str
     caption: str = ""
     width_in: float | None = None
+    data: pd.DataFrame | None = None
 
     @classmethod
-    def from_axes(cls, ax, *, alt: str, caption: str = "") -> Chart:
+    def from_axes(
+        cls, ax, *, alt: str, caption: str = "", data: pd.DataFrame | None = None
+    ) -> Chart:
         fig: Figure = ax.figure
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=DPI)
+        salt = hashlib.sha256(alt.encode("utf-8")).hexdigest()[:12]
+        svg = svg_markup(fig, salt=salt)
         plt.close(fig)
-        return cls(buf.getvalue(), alt, caption, float(fig.get_size_inches()[0]))
+        return cls(svg, alt, caption, float(fig.get_size_inches()[0]), data)
 
     def _repr_html_(self) -> str:
-        data = base64.b64encode(self.png).decode("ascii")
-        cap = f"<figcaption>{html.escape(self.caption)}</figcaption>" if self.caption else ""
-        width = f' width="{round(self.width_in * CSS_DPI)}"' if self.width_in else ""
-        return (
-            f'<figure class="ds-chart"><img src="data:image/png;base64,{data}"{width} '
-            f'alt="{html.escape(self.alt, quote=True)}" style="max-width:100%;height:auto">'
-            f"{cap}</figure>"
-        )
+        data = None if self.data is None else table(self.data, label=f"Data of: {self.alt[:80]}")
+        head = Markup('<svg role="img" aria-label="{}" ').format(self.alt)
+        svg = Markup(self.svg.replace("<svg ", str(head), 1))  # the SVG matplotlib wrote
+        return str(render("chart.html.j2", chart=self, svg=svg, data=data))
 
     def __repr__(self) -> str:
         return f"Chart({self.alt!r})"

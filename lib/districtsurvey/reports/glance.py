@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
-from IPython.display import Markdown
-from pandas.io.formats.style import Styler
 
 from . import actions
 from .department import (
@@ -18,52 +16,44 @@ from .department import (
     _outcome,
     _statement,
 )
-from .display import count, pct, pts, table
+from .display import Table, count, pct, pts, table
+from .html import Html, render
 
 
-def at_a_glance(r: Report) -> Markdown:
+def at_a_glance(r: Report) -> Html:
     """The first screen: respondents and response rate, overall score and change, top strengths,
     the focus areas, and how last round's focus items moved."""
     now = _now(r)
     n = now["n"] if now is not None else pd.NA
     rate = now["response_rate"] if now is not None else float("nan")
-    lines = [
-        f"# {r.department}",
-        f"**{r.instrument.title}, {r.wave}** · respondents: **{count(n, r.min_n)}**"
-        + ("" if pd.isna(rate) else f" · response rate: **{pct(rate)}**"),
-    ]
+    page = {
+        "department": r.department,
+        "survey": f"{r.instrument.title}, {r.wave}",
+        "n": count(n, r.min_n),
+        "rate": "" if pd.isna(rate) else pct(rate),
+    }
     if r.shown_items.empty:
-        lines.append(
+        page["not_shown"] = (
             f"Results are not shown: fewer than {r.min_n} respondents answered, or the results are "
             "hidden so that a smaller group cannot be worked out from them."
         )
-        return Markdown("\n\n".join(lines))
+        return render("glance.html.j2", **page)
     overall = _outcome(r)
     if overall is not None:
-        change = _change_words(overall)
-        lines.append(
-            f"**Overall: {pct(overall['pct_favorable'])} favorable** (district "
-            f"{pct(overall['district_pct_favorable'])})" + (f"; {change}." if change else ".")
-        )
+        page["overall"] = {
+            "pct": pct(overall["pct_favorable"]),
+            "district": pct(overall["district_pct_favorable"]),
+            "change": _change_words(overall),
+        }
     best = r.shown_items.nlargest(3, "pct_favorable")
-    lines.append(
-        "**Top strengths**\n\n" + "\n".join(f"- {_statement(b)}" for b in best.to_dict("records"))
-    )
+    page["strengths"] = [_statement(b) for b in best.to_dict("records")]
     focus = r.focus.merge(r.items[["item", "label"]], on="item")
-    chosen = [
-        f"{f['rank']}. {f['label']} — **{pct(f['pct_favorable'])}**; {f['reason']}"
-        for f in focus.to_dict("records")
-    ]
-    lines.append(
-        f"**Focus areas** (at most {r.run['max_focus']})\n\n"
-        + ("\n".join(chosen) or "None stands out.")
-    )
+    page["focus"] = [{**_statement(f), "reason": f["reason"]} for f in focus.to_dict("records")]
+    page["max_focus"] = r.run["max_focus"]
     if not r.follow_up.empty:
-        lines.append(
-            f"**Last round's focus** ({r.run.get('compare_to')})\n\n"
-            + "\n".join(f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records"))
-        )
-    return Markdown("\n\n".join(lines))
+        page["compare_to"] = r.run.get("compare_to")
+        page["follow"] = [_follow_line(r, f) for f in r.follow_up.to_dict("records")]
+    return render("glance.html.j2", **page)
 
 
 def _follow_line(r: Report, f: dict) -> str:
@@ -79,10 +69,10 @@ def _follow_line(r: Report, f: dict) -> str:
     )
 
 
-def focus_table(r: Report) -> Styler | Markdown:
+def focus_table(r: Report) -> Table | Html:
     """The focus areas with the reason each was chosen (the run's focus rule)."""
     if r.focus.empty:
-        return Markdown(
+        return Html.text(
             "No focus area is chosen: too few answers, or nothing stands below the district."
         )
     f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
@@ -100,13 +90,13 @@ def focus_table(r: Report) -> Styler | Markdown:
     )
 
 
-def action_plan(r: Report) -> Styler | Markdown:
+def action_plan(r: Report) -> Table | Html:
     """The prefilled 90-day plan per focus area (editable copies are written beside the report)."""
     plan = actions.action_plan(
         r.focus, r.instrument, department=r.department, start=dt.date.fromisoformat(r.run["date"])
     )
     if plan.empty:
-        return Markdown("No action plan: no focus area this round.")
+        return Html.text("No action plan: no focus area this round.")
     return table(
         plan[
             ["rank", "statement", "goal", "tactics", "owner", "leading_indicator", "check_date"]
@@ -120,10 +110,12 @@ def action_plan(r: Report) -> Styler | Markdown:
     )
 
 
-def follow_up(r: Report) -> Markdown:
+def follow_up(r: Report) -> Html:
     """How last round's focus items moved (carried over automatically from the previous run)."""
     if r.follow_up.empty:
-        return Markdown("No earlier focus areas to follow up.")
-    lines = [f"Focus areas chosen for {r.run.get('compare_to')}:", ""]
-    lines += [f"- {_follow_line(r, f)}" for f in r.follow_up.to_dict("records")]
-    return Markdown("\n".join(lines))
+        return Html.text("No earlier focus areas to follow up.")
+    return render(
+        "list.html.j2",
+        lead=f"Focus areas chosen for {r.run.get('compare_to')}:",
+        items=[_follow_line(r, f) for f in r.follow_up.to_dict("records")],
+    )

@@ -15,6 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.text import Text
 
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
+# Labels come from data (department names, statements): a "$" in them is text, never mathtext.
+plt.rcParams["text.parse_math"] = False
 
 
 def _axes(

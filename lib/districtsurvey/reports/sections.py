@@ -4,12 +4,11 @@ trends, every statement, benchmarks and breakdowns."""
 from __future__ import annotations
 
 import pandas as pd
-from IPython.display import Markdown
-from pandas.io.formats.style import Styler
 
 from . import plots
 from .department import FLAG_WORDS, Report, _not_shown
-from .display import Chart, count, interval, pct, pts, score_columns, table
+from .display import Chart, Table, count, interval, pct, pts, score_columns, table
+from .html import Html
 
 
 def dimension_caption(r: Report) -> str:
@@ -24,20 +23,27 @@ def dimension_caption(r: Report) -> str:
     )
 
 
-def plot_dimensions(r: Report) -> Chart | Markdown:
+def plot_dimensions(r: Report) -> Chart | Html:
     """% favorable per dimension with the district as a marker (words when all are hidden)."""
     if r.dimensions["suppressed"].all():
-        return Markdown(_not_shown(r, "Areas are"))
+        return Html.text(_not_shown(r, "Areas are"))
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
     plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
         for row in r.dimensions.to_dict("records")
     )
-    return Chart.from_axes(ax, alt=alt, caption=dimension_caption(r))
+    data = pd.DataFrame(
+        {
+            "Area": r.dimensions["label"],
+            "% favorable": r.dimensions["pct_favorable"].map(pct),
+            "District": r.dimensions["district_pct_favorable"].map(pct),
+        }
+    )
+    return Chart.from_axes(ax, alt=alt, caption=dimension_caption(r), data=data)
 
 
-def dimension_table(r: Report) -> Styler:
+def dimension_table(r: Report) -> Table:
     """Dimension scores with 95% intervals, against the district and the previous wave."""
     d = r.dimensions
     return table(
@@ -52,11 +58,11 @@ def dimension_table(r: Report) -> Styler:
     )
 
 
-def plot_trends(r: Report) -> Chart | Markdown:
+def plot_trends(r: Report) -> Chart | Html:
     """% favorable per dimension over every wave, with 95% intervals (words when all hidden)."""
     h = r.history[r.history["kind"] == "dimension"]
     if h["pct_favorable"].isna().all():
-        return Markdown(_not_shown(r, "Trends are"))
+        return Html.text(_not_shown(r, "Trends are"))
     ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
     plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
@@ -71,6 +77,7 @@ def plot_trends(r: Report) -> Chart | Markdown:
         ax,
         alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
         caption=caption,
+        data=_across_waves(r, h, r.dimensions, "Area").drop(columns="Latest change"),
     )
 
 
@@ -86,7 +93,7 @@ def _across_waves(r: Report, history: pd.DataFrame, now: pd.DataFrame, name: str
     return out
 
 
-def trend_table(r: Report) -> Styler:
+def trend_table(r: Report) -> Table:
     """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
     return table(
         _across_waves(r, r.history, r.dimensions, "Area"),
@@ -95,15 +102,15 @@ def trend_table(r: Report) -> Styler:
     )
 
 
-def item_trend_table(r: Report) -> Styler:
+def item_trend_table(r: Report) -> Table:
     """Every statement across all waves (% favorable) with the change flag of the latest wave."""
     return table(_across_waves(r, r.item_history, r.items, "Statement"), screen_only=True)
 
 
-def plot_likert(r: Report) -> Chart | Markdown:
+def plot_likert(r: Report) -> Chart | Html:
     """Diverging Likert chart of every item (words when all are hidden)."""
     if r.shown_items.empty:
-        return Markdown(_not_shown(r, "Statements are"))
+        return Html.text(_not_shown(r, "Statements are"))
     ax = plots.plot_likert(r.items, min_n=r.min_n)
     plots.title(ax, f"{r.department}: how respondents answered, {r.wave}")
     shown = r.shown_items
@@ -120,10 +127,18 @@ def plot_likert(r: Report) -> Chart | Markdown:
         f"{row['label']} {pct(row['pct_favorable'])} favorable"
         for row in r.items.to_dict("records")
     )
-    return Chart.from_axes(ax, alt=alt, caption=caption)
+    data = pd.DataFrame(
+        {
+            "Statement": r.items["label"],
+            "% unfavorable": r.items["pct_unfavorable"].map(pct),
+            "% neutral": r.items["pct_neutral"].map(pct),
+            "% favorable": r.items["pct_favorable"].map(pct),
+        }
+    )
+    return Chart.from_axes(ax, alt=alt, caption=caption, data=data)
 
 
-def item_table(r: Report) -> Styler:
+def item_table(r: Report) -> Table:
     """Every item: n, mean, % favorable with interval, neutral, unfavorable, district, change."""
     t = r.items
     return table(
@@ -145,15 +160,15 @@ def item_table(r: Report) -> Styler:
     )
 
 
-def benchmarks(r: Report) -> Styler | Markdown:
+def benchmarks(r: Report) -> Table | Html:
     """Percentile rank of each item against the external benchmark, when one was given."""
     b = r.benchmarks
     if b.empty:
-        return Markdown("No benchmark file was given for this run.")
+        return Html.text("No benchmark file was given for this run.")
     b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
     b = b[~b["suppressed"]]
     if b.empty:
-        return Markdown(_not_shown(r, "Benchmark ranks are"))
+        return Html.text(_not_shown(r, "Benchmark ranks are"))
     n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
     return table(
         pd.DataFrame(
@@ -170,14 +185,14 @@ def benchmarks(r: Report) -> Styler | Markdown:
     )
 
 
-def breakdown_table(r: Report, *, by: str | int = 0) -> Styler | Markdown:
+def breakdown_table(r: Report, *, by: str | int = 0) -> Table | Html:
     """% favorable by a breakdown (a column name, or its position in the instrument's
     ``breakdowns``: role first for support services, site first for engagement) and area."""
     b = r.breakdowns
     if isinstance(by, int):
         by = r.instrument.breakdowns[by] if by < len(r.instrument.breakdowns) else None
     if b.empty or by is None or by not in set(b["by"]):
-        return Markdown("No breakdown in this run.")
+        return Html.text("No breakdown in this run.")
     b = b[(b["by"] == by) & (b["kind"] == "dimension")]
     b = b.assign(label=b["dimension"].map(r.instrument.dimension_label))
     wide = b.pivot_table(
@@ -192,7 +207,7 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Styler | Markdown:
         f"fewer than {r.min_n} respondents, or hidden so that a smaller group cannot be worked out"
     )
     if not (~hidden).any():
-        return Markdown(f"No {by} can be shown: {why}.")
+        return Html.text(f"No {by} can be shown: {why}.")
     shown = wide[~hidden].map(pct)
     shown.insert(0, "Respondents", [count(v, r.min_n) for v in n[~hidden]])
     rest = f" {int(hidden.sum())} other {by} groups are not shown." if hidden.any() else ""

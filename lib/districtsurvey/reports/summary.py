@@ -7,13 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Markdown
-from pandas.io.formats.style import Styler
 
 from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
 from . import plots
-from .display import Chart, Charts, count, pct, pts, score_columns, table
+from .display import Chart, Charts, Table, count, pct, pts, score_columns, table
+from .html import Html, render
 
 HEATMAP_ROWS = 28  # departments per heatmap part: one printed page each
 
@@ -57,30 +56,26 @@ def load_district(run_dir: str | Path = "") -> District:
     )
 
 
-def headline(d: District) -> Markdown:
+def headline(d: District) -> Html:
     total = d.respondents[d.respondents["department"] == "District"]
     n = total["n"].iloc[0] if len(total) else pd.NA
     rate = total["response_rate"].iloc[0] if len(total) else float("nan")
     overall = d.district[d.district["dimension"] == d.outcome_dimension]
-    lines = [
-        f"# {d.run['title']}",
-        f"**{len(d.run['departments'])} departments** · **{count(n, d.min_n)} respondents**"
-        + ("" if pd.isna(rate) else f" · response rate **{pct(rate)}**")
+    facts = (
+        f"{len(d.run['departments'])} departments · {count(n, d.min_n)} respondents"
+        + ("" if pd.isna(rate) else f" · response rate {pct(rate)}")
         + f" · wave {d.run['wave']}"
-        + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else ""),
-    ]
+        + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else "")
+    )
+    line = ""
     if len(overall):
         o = overall.iloc[0]
-        lines.append(
-            f"District overall: **{pct(o['pct_favorable'])} favorable**"
-            + (
-                ""
-                if pd.isna(o["change_pct_favorable"])
-                else f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}"
-            )
-            + "."
+        line = f"District overall: {pct(o['pct_favorable'])} favorable" + (
+            ""
+            if pd.isna(o["change_pct_favorable"])
+            else f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}"
         )
-    return Markdown("\n\n".join(lines))
+    return render("headline.html.j2", title=d.run["title"], facts=facts, overall=line)
 
 
 def heatmap_matrix(d: District) -> pd.DataFrame:
@@ -121,6 +116,7 @@ def plot_heatmap(d: District) -> Chart | Charts:
                 alt=f"{where}Heatmap of % favorable for {len(part)} departments by "
                 f"{m.shape[1]} areas. {caption}",
                 caption=where + caption,
+                data=part.map(pct).rename_axis("Department").reset_index(),
             )
         )
     return charts[0] if parts == 1 else Charts(charts)
@@ -138,7 +134,7 @@ def ranking_table(d: District) -> pd.DataFrame:
     return t.sort_values("pct_favorable", ascending=False, na_position="last")
 
 
-def ranking(d: District) -> Styler:
+def ranking(d: District) -> Table:
     """Ranked departments; 'excellence'/'needs support' only when the 95% interval clears the district."""
     t = ranking_table(d)
     return table(
@@ -154,29 +150,33 @@ def ranking(d: District) -> Styler:
     )
 
 
-def excellence_and_support(d: District) -> Markdown:
+def excellence_and_support(d: District) -> Html:
     t = ranking_table(d)
     best = t[t["verdict"].str.startswith("excellence")]["department"].tolist()
     need = t[t["verdict"].str.startswith("needs")]["department"].tolist()
-    return Markdown(
-        f"**Departments of excellence** (95% interval above the district): "
-        f"{', '.join(best) or 'none'}.\n\n**Departments needing support** (95% interval "
-        f"below the district): {', '.join(need) or 'none'}."
+    return render(
+        "verdicts.html.j2",
+        groups=[
+            ("Departments of excellence", "95% interval above the district", best),
+            ("Departments needing support", "95% interval below the district", need),
+        ],
     )
 
 
-def district_focus(d: District) -> Markdown:
+def district_focus(d: District) -> Html:
     """The district's system-wide focus areas (at most three)."""
     if d.focus.empty:
-        return Markdown("No system-wide focus area stands out.")
-    lines = [
-        f"{f['rank']}. {d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
-        for f in d.focus.to_dict("records")
-    ]
-    return Markdown("\n".join(lines))
+        return Html.text("No system-wide focus area stands out.")
+    return render(
+        "numbered.html.j2",
+        items=[
+            f"{d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
+            for f in d.focus.to_dict("records")
+        ],
+    )
 
 
-def reliability(d: District) -> Styler:
+def reliability(d: District) -> Table:
     """Cronbach's alpha per dimension and wave (instrument reliability; 0.7+ is usually adequate)."""
     r = d.reliability.assign(area=d.reliability["dimension"].map(d.instrument.dimension_label))
     wide = r.pivot_table(index="area", columns="wave", values="alpha", sort=False)
@@ -190,7 +190,7 @@ def reliability(d: District) -> Styler:
     )
 
 
-def response_rates(d: District) -> Styler:
+def response_rates(d: District) -> Table:
     t = d.respondents.sort_values("department", key=lambda s: s.eq("District"))
     return table(
         pd.DataFrame(
@@ -204,11 +204,6 @@ def response_rates(d: District) -> Styler:
     )
 
 
-def department_links(d: District) -> Markdown:
+def department_links(d: District) -> Html:
     """Links to every department report and roll-out page (relative: the folder can be moved)."""
-    return Markdown(
-        "\n".join(
-            f"- [{x['name']}](departments/{x['slug']}.html) · [team roll-out page](rollout/{x['slug']}.html)"
-            for x in d.run["departments"]
-        )
-    )
+    return render("links.html.j2", departments=d.run["departments"])
