@@ -2,16 +2,52 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
 
 from .contracts.errors import SurveyDataError
 from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
 
+
+class Guarded(TyperGroup):
+    """Every command: a user's mistake or a fault of the machine is one message and exit 1, never
+    a traceback; Ctrl-C is one line and exit 130. ``DISTRICTSURVEY_DEBUG=1`` shows tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except SurveyDataError as err:
+            fail(err)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except OSError as err:  # disk full, read-only folder, permission, file vanished
+            if os.environ.get("DISTRICTSURVEY_DEBUG"):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            typer.echo(f"error: {where}{err.strerror or err}", err=True)
+            raise typer.Exit(1) from None
+        except Exception as err:
+            if os.environ.get("DISTRICTSURVEY_DEBUG"):
+                raise
+            typer.echo(
+                f"error: unexpected {type(err).__name__}: {str(err)[:500]} (this is a bug: please "
+                "report it; DISTRICTSURVEY_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
 app = typer.Typer(
+    cls=Guarded,
     add_completion=False,
     no_args_is_help=True,
     help="District Survey Workbench: survey data to per-department reports.",
@@ -74,9 +110,17 @@ def run(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="seconds a report may take (default: report_timeout, 300)"),
+    ] = None,
 ) -> None:
-    """Run the batch: one report per department plus the district summary."""
-    from .batch.run import run_batch
+    """Run the batch: one report per department plus the district summary.
+
+    Ctrl-C, SIGTERM or a closed terminal stop it cleanly (workers and kernels too): one line,
+    exit 130 / 143 / 129; `--resume` then runs only the reports that are missing or failed.
+    """
+    from .batch.run import Interrupted, run_batch
     from .contracts.params import load_params
 
     try:
@@ -90,10 +134,14 @@ def run(
             scheduler=scheduler,
             kernel=kernel,
             pdf=pdf,
+            timeout=timeout,
         )
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
         fail(err)
+    except Interrupted as stop:
+        typer.echo(str(stop), err=True)
+        raise typer.Exit(stop.exit_code) from None
     _report_batch(manifest, run_dir)
 
 
@@ -113,6 +161,7 @@ def demo(
         scheduler=None,
         kernel="warm",
         pdf=False,
+        timeout=None,
     )
 
 
@@ -221,9 +270,15 @@ def explore(
     port: Annotated[int, typer.Option(help="port for JupyterLab")] = 8888,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL only")] = False,
 ) -> None:
-    """JupyterLab opened on notebooks/explore.ipynb (the analyst explorer)."""
-    import os
+    """JupyterLab opened on notebooks/explore.ipynb (the analyst explorer).
+
+    The server stops with this command: on Ctrl-C, SIGTERM or a closed terminal (SIGHUP) it is
+    asked to stop (then killed after 10 s), and on Linux it is told to stop if this process is
+    killed outright.
+    """
     import subprocess
+
+    from .batch.stopping import Stopped, deaf, signum_of, stop_signals
 
     cmd = [
         sys.executable,
@@ -235,4 +290,36 @@ def explore(
     ]
     cmd += ["--no-browser"] if no_browser else []
     cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    raise typer.Exit(subprocess.call(cmd, cwd=PROJECT))
+    with stop_signals():
+        server = subprocess.Popen(cmd, cwd=PROJECT, preexec_fn=_die_with_parent)
+        try:
+            code = server.wait()
+        except (KeyboardInterrupt, Stopped) as exc:
+            with deaf():
+                _stop(server)
+            raise typer.Exit(128 + signum_of(exc)) from None
+    raise typer.Exit(code)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when this process dies (Linux prctl)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop(server) -> None:
+    """Ask a child server to stop (SIGTERM: JupyterLab shuts its kernels down), then kill it."""
+    import subprocess
+
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

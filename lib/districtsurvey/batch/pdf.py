@@ -8,6 +8,7 @@ recorded in ``Printer.blocked``. The browser is Debian's ``/usr/bin/chromium`` u
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -106,20 +107,35 @@ class Printer:
 
 
 def print_all(
-    jobs: list[tuple[Path, Path]], *, paper: str = "A4", chromium: Path = CHROMIUM
+    jobs: list[tuple[Path, Path]],
+    *,
+    paper: str = "A4",
+    chromium: Path = CHROMIUM,
+    stop: threading.Event | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Print each ``(html, pdf)`` pair with one browser; returns the PDFs and blocked requests.
 
     Runs in its own thread: playwright's sync API refuses to start where an asyncio loop is
-    already running (a Jupyter kernel, or another playwright in the same thread).
+    already running (a Jupyter kernel, or another playwright in the same thread). When the
+    caller is interrupted (Ctrl-C), the page being printed is finished and the browser closed.
     """
+    stop = stop or threading.Event()
 
     def work():
         with Printer(paper=paper, chromium=chromium) as printer:
-            return [printer.print(html, pdf) for html, pdf in jobs], printer.blocked
+            written = []
+            for html, pdf in jobs:
+                if stop.is_set():
+                    break
+                written.append(printer.print(html, pdf))
+            return written, printer.blocked
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="districtsurvey-pdf") as pool:
-        return pool.submit(work).result()
+        try:
+            return pool.submit(work).result()
+        except BaseException:
+            stop.set()  # the pool's exit waits for the browser to close
+            raise
 
 
 def page_count(pdf: bytes | Path) -> int:
