@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ class Guarded(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
+        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
             raise
         except SurveyDataError as err:
             fail(err)
@@ -33,7 +34,8 @@ class Guarded(TyperGroup):
             if os.environ.get("DISTRICTSURVEY_DEBUG"):
                 raise
             where = f"{err.filename}: " if err.filename else ""
-            typer.echo(f"error: {where}{err.strerror or err}", err=True)
+            hint = _HINTS.get(err.errno, "")
+            typer.echo(f"error: {where}{err.strerror or err}{hint}", err=True)
             raise typer.Exit(1) from None
         except Exception as err:
             if os.environ.get("DISTRICTSURVEY_DEBUG"):
@@ -45,6 +47,17 @@ class Guarded(TyperGroup):
             )
             raise typer.Exit(1) from None
 
+
+_NO_ROOM = " (no room to write: files written before are intact; free some space, then run again)"
+_READ_ONLY = " (this folder cannot be written to: choose another, or make it writable)"
+_HINTS = {
+    errno.ENOSPC: _NO_ROOM,
+    errno.EFBIG: _NO_ROOM,
+    errno.EDQUOT: _NO_ROOM,
+    errno.EROFS: _READ_ONLY,
+    errno.EACCES: _READ_ONLY,
+    errno.EPERM: _READ_ONLY,
+}
 
 app = typer.Typer(
     cls=Guarded,
@@ -66,9 +79,8 @@ def _report_batch(manifest: dict, run_dir: Path) -> None:
     typer.echo(f"{ok}/{len(manifest['reports'])} reports in {manifest['seconds']:.1f}s")
     for r in manifest["reports"]:
         if r["status"] != "ok":
-            typer.echo(
-                f"failed: {r['name']}: {r['error']} (notebook kept: {r['notebook']})", err=True
-            )
+            kept = f" (notebook kept: {r['notebook']})" if r.get("notebook") else ""
+            typer.echo(f"failed: {r['name']}: {r['error']}{kept}", err=True)
     index = run_dir / "index.html"
     if index.exists():
         typer.echo(str(index))

@@ -18,6 +18,7 @@ import os
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -114,15 +115,18 @@ class FreshExecutor:
         tmp = temporary_name(job.ipynb, suffix=".ipynb")
         tmp.parent.mkdir(parents=True, exist_ok=True)
         try:  # papermill's limit is per cell; the local workers also stop the whole report
-            nb = pm.execute_notebook(
-                str(job.notebook),
-                str(tmp),
-                parameters=job.parameters,
-                progress_bar=False,
-                cwd=str(NOTEBOOKS),
-                kernel_name="python3",
-                execution_timeout=job.timeout,
-            )
+            # in a thread of its own: nbclient then leaves SIGINT and SIGTERM to the batch
+            with ThreadPoolExecutor(1) as helper:
+                nb = helper.submit(
+                    pm.execute_notebook,
+                    str(job.notebook),
+                    str(tmp),
+                    parameters=job.parameters,
+                    progress_bar=False,
+                    cwd=str(NOTEBOOKS),
+                    kernel_name="python3",
+                    execution_timeout=job.timeout,
+                ).result()
         except CellTimeoutError as exc:
             raise ReportTimeout(job.timeout or 0) from exc
         finally:

@@ -123,6 +123,12 @@ class WarmKernel:
         self.km = None
         self.kc = None
         self._loop = asyncio.new_event_loop()
+        # nbclient hooks SIGINT and SIGTERM on the loop while a notebook runs (to shut the kernel
+        # down itself) and then resets them to the default: in a batch, signals are the batch's
+        # to handle (stop every worker and kernel, write the manifest). It skips the hooks when
+        # the loop refuses them, as a loop outside the main thread does.
+        self._loop.add_signal_handler = _refuse_signals  # type: ignore[method-assign]
+        self._loop.remove_signal_handler = _refuse_signals  # type: ignore[method-assign]
 
     def _call(self, coro):
         """Run ``coro`` on this kernel's own event loop, also from a thread where another loop
@@ -260,6 +266,10 @@ class WarmKernel:
         )
         client.kc = self.kc
         return await client.async_execute()
+
+
+def _refuse_signals(*args, **kwargs):
+    raise RuntimeError("signals are handled by the batch")
 
 
 def _left(deadline: float) -> float:

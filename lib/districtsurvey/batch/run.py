@@ -283,7 +283,7 @@ def _batch(
     workers = min(jobs, len(only) + 1) if only else jobs  # no kernel without a report to run
     if local and earlier is None:  # forked now: kernels start while the run is prepared
         held.pool = start_pool(kernel, workers)
-    if not prepared:
+    if earlier is None and not prepared:
         prepare_run(params, params_path=params_path, only=only)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     planned = plan(
@@ -296,9 +296,9 @@ def _batch(
     )
     kept = {r["slug"]: r for r in (earlier or {}).get("reports", []) if done(r)}
     todo = [j for j in planned if j.slug not in kept]
-    for job in todo:  # a report about to be made again is not left from an earlier run
-        job.html.unlink(missing_ok=True)
-        job.html.with_suffix(".pdf").unlink(missing_ok=True)
+    for job in todo:  # a report (or log) about to be made again is not left from an earlier run
+        for stale in (job.html, job.html.with_suffix(".pdf"), job.ipynb):
+            stale.unlink(missing_ok=True)
     order = ["index", *(d["slug"] for d in run["departments"])]
     shown = {j.slug for j in planned} | set(kept)
     jobs_by_slug = {j.slug: j for j in planned}
