@@ -103,8 +103,9 @@ def read_table(path: str | Path) -> pd.DataFrame:
                 [
                     Problem(
                         str(path),
-                        f"column '{name}' appears {len(where)} times in the header "
-                        f"(columns {', '.join(map(str, where))})",
+                        f"column '{name}' appears "
+                        f"{'twice' if len(where) == 2 else f'{len(where)} times'} in the header "
+                        f"(columns {', '.join(map(str, where[:-1]))} and {where[-1]})",
                         column=name,
                         hint="keep one column of each name; rename or delete the others",
                     )

@@ -10,6 +10,7 @@ import pandas as pd
 
 from ..contracts.errors import Problem
 from ..contracts.instrument import Instrument
+from ..contracts.validate import MAX_LISTED as LISTED
 from ..contracts.validate import listed, more
 from .layouts import RawTable
 from .mapping import MAX_LISTED, META_KEYS, Mapper
@@ -105,7 +106,7 @@ def map_table(
     ]
     dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
     groups = dup.groupby("id", sort=False)["line"]
-    for rid, rows in islice(groups, MAX_LISTED):  # capped: one id may be on 3 million rows
+    for rid, rows in islice(groups, LISTED):  # capped: one id may be on 3 million rows
         m.problems.append(
             Problem(
                 path,
@@ -115,8 +116,8 @@ def map_table(
                 hint="each respondent once per wave",
             )
         )
-    if groups.ngroups > MAX_LISTED:
-        extra = more(groups.ngroups - MAX_LISTED)
+    if groups.ngroups > LISTED:
+        extra = more(groups.ngroups - LISTED)
         m.problems.append(
             Problem(path, f"{extra} duplicate respondent ids", column="respondent_id")
         )
