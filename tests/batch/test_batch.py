@@ -174,6 +174,9 @@ def test_failures_are_isolated_recorded_and_resumed(tmp_path, capsys):
     assert "planned failure in finance" in errors["finance"]
     assert "ValueError" in errors["finance"]
     assert "died" in errors["internal-audit"].lower()
+    attempts = {r["slug"]: r["attempts"] for r in manifest["reports"]}
+    assert attempts["internal-audit"] == 2  # a dead kernel: once more on a fresh one, then failed
+    assert attempts["finance"] == 1  # an error in a cell is not tried again
     assert manifest["failed"] == ["internal-audit", "finance"]
     # the failed notebooks are kept as the log, without a report
     kept = nbformat.read(run_dir / "notebooks" / "finance.ipynb", as_version=4)

@@ -247,7 +247,9 @@ def _start(
 
 @pytest.mark.notebook
 @pytest.mark.slow
-@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize(
+    "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
+)
 def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, district, sig):
     proc, run_dir, tag, params = _start(tmp_path, district, sig.name)
     try:
@@ -257,7 +259,7 @@ def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, distri
         code = proc.wait(60)
     finally:
         proc.kill()
-    assert code == 128 + sig  # 130 for Ctrl-C, 143 for SIGTERM
+    assert code == 128 + sig  # 130 for Ctrl-C, 143 for SIGTERM, 129 for SIGHUP
     m = assert_truthful(run_dir)
     done = sum(r["status"] == "ok" for r in m["reports"])
     assert done >= 2 and m["complete"] is False and m["stopped"] == sig.name

@@ -11,7 +11,6 @@ stops its workers and kernels and leaves a truthful manifest (``stopping.py``).
 
 from __future__ import annotations
 
-import ast
 import json
 import os
 import threading
@@ -20,16 +19,16 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.errors import SurveyDataError
 from ..contracts.files import sweep_debris
 from ..contracts.params import RunParams, load_params
 from ..contracts.paths import NOTEBOOKS
 from ..prepare.cache import cache_checksums, cache_problem
 from ..prepare.inputs import resolve_only
 from ..prepare.run import prepare, prepare_run
-from . import executors
 from .executors import Job
 from .manifest import Manifest, done, fingerprint, previous, versions
+from .preflight import check_options, check_output, check_parameters
 from .progress import Progress
 from .publish import publish_extras
 from .stopping import Interrupted, Stopped, deaf, signum_of, stop_signals
@@ -37,60 +36,8 @@ from .workers import run_dask, run_local, start_pool
 
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "district_summary.ipynb"
-PARAMETERS = {"run_dir", "department"}
-OUTPUT_FOLDERS = ("cache", "notebooks", "departments", "action_plans", "rollout")
 
 __all__ = ["Interrupted", "Job", "check_parameters", "plan", "prepare", "run_batch", "versions"]
-
-
-def check_parameters(notebook: Path, names: set[str] = PARAMETERS) -> None:
-    """papermill only warns on unknown parameters: refuse a notebook that does not declare ours."""
-    cells = json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]
-    declared: set[str] = set()
-    for cell in cells:
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
-            for node in ast.walk(ast.parse("".join(cell["source"]))):
-                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                    declared.add(node.id)
-            break
-    if not names <= declared:
-        raise SurveyDataError(
-            Problem(
-                str(notebook),
-                f"parameters cell lacks {sorted(names - declared)}",
-                hint="tag a cell 'parameters' declaring run_dir and department",
-            )
-        )
-
-
-def check_output(run_dir: Path, *, where: str) -> None:
-    """Refuse, before any work, an output folder that is a file or cannot be written to (a
-    read-only file system, no permission, an immutable folder): each is a message, not a
-    traceback halfway through the run. Writes and removes one small file per folder."""
-    hint = "set `output:` in the params file to a folder you can write to"
-    existing = run_dir
-    while not existing.exists() and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        what = (
-            "the output folder" if existing == run_dir else f"a part of the output path {run_dir}"
-        )
-        raise SurveyDataError(Problem(where, f"output: {what} {existing} is a file", hint=hint))
-    folders = [existing] + [run_dir / sub for sub in OUTPUT_FOLDERS if (run_dir / sub).is_dir()]
-    for folder in folders:
-        probe = folder / f".write-check.{os.getpid()}.tmp"
-        try:
-            fd = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            try:
-                os.write(fd, b"x")
-            finally:
-                os.close(fd)
-                probe.unlink()
-        except OSError as exc:
-            reason = exc.strerror or str(exc)
-            raise SurveyDataError(
-                Problem(where, f"output: cannot write to {folder} ({reason})", hint=hint)
-            ) from None
 
 
 def plan(
@@ -130,32 +77,6 @@ def plan(
         for d in departments
     ]
     return jobs
-
-
-def _check_options(executor: str, scheduler: str | None, kernel: str, jobs, timeout) -> None:
-    problems = []
-    if executor not in ("local", "dask"):
-        problems.append(
-            Problem("--executor", f"unknown executor '{executor}'", hint="local or dask")
-        )
-    if executor == "dask" and not scheduler:
-        problems.append(
-            Problem(
-                "--scheduler",
-                "--executor dask needs --scheduler ADDRESS",
-                hint="e.g. tcp://10.0.0.5:8786",
-            )
-        )
-    if kernel not in executors.EXECUTORS:
-        problems.append(
-            Problem("--kernel", f"unknown kernel mode '{kernel}'", hint="warm or fresh")
-        )
-    if jobs is not None and jobs < 1:
-        problems.append(Problem("--jobs", f"must be 1 or more, not {jobs}", hint="e.g. --jobs 2"))
-    if timeout is not None and not timeout > 0:
-        problems.append(Problem("--timeout", f"must be more than 0 seconds, not {timeout}"))
-    if problems:
-        raise SurveyDataError(problems)
 
 
 class _Resources:
@@ -204,7 +125,7 @@ def run_batch(
     worker and kernel and writing the manifest.
     """
     started = time.perf_counter()
-    _check_options(executor, scheduler, kernel, jobs, timeout)
+    check_options(executor, scheduler, kernel, jobs, timeout)
     params: RunParams = load_params(params_path)
     notebooks = (Path(department_notebook), Path(summary_notebook))
     for nb in notebooks:
@@ -220,6 +141,7 @@ def run_batch(
         "report_timeout": timeout or params.report_timeout,
         "pdf": pdf,
     }
+    progress = Progress(quiet=quiet, log=log)
     with stop_signals():
         try:
             return _batch(
@@ -231,15 +153,19 @@ def run_batch(
                 resume=resume,
                 settings=settings,
                 held=held,
-                progress=Progress(quiet=quiet, log=log),
+                progress=progress,
                 started=started,
             )
         except (KeyboardInterrupt, Stopped) as exc:
             with deaf():
+                progress.finish()  # a live status line is cleared for the one line to come
                 held.close()
                 manifest = held.manifest
                 if manifest is not None:
-                    manifest.write(stopped=str(exc) or "SIGINT")
+                    try:
+                        manifest.write(stopped=str(exc) or "SIGINT")
+                    except OSError:  # no room even for it: the last one written stays, true
+                        pass
             total = None if manifest is None else manifest.total
             done_ = 0 if manifest is None else manifest.done
             raise Interrupted(signum_of(exc), done=done_, total=total) from None

@@ -13,7 +13,7 @@ from ..contracts.instrument import Instrument
 from ..contracts.validate import MAX_LISTED as LISTED
 from ..contracts.validate import listed, more
 from .layouts import RawTable
-from .mapping import MAX_LISTED, META_KEYS, Mapper
+from .mapping import META_KEYS, Mapper
 
 
 @dataclass
