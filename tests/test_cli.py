@@ -272,3 +272,10 @@ def _tagged(tag: str) -> list[str]:
         except OSError:
             continue
     return found
+
+
+def test_usage_errors_stay_usage_errors(tmp_path):
+    """A missing option value is typer's usage message (exit 2), not an 'unexpected' error."""
+    res = runner.invoke(app, ["run", str(write_params(tmp_path)), "--only"])
+    assert res.exit_code == 2
+    assert "requires an argument" in res.output and "unexpected" not in res.output

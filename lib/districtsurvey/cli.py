@@ -11,9 +11,19 @@ from typing import Annotated
 import click
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from .contracts.errors import SurveyDataError
 from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
+
+_USAGE = (
+    typer.Exit,
+    typer.Abort,
+    TyperException,  # typer's own copy of click's exceptions (usage errors)
+    click.exceptions.Exit,
+    click.ClickException,
+    click.Abort,
+)
 
 
 class Guarded(TyperGroup):
@@ -23,7 +33,7 @@ class Guarded(TyperGroup):
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, click.exceptions.Exit, click.ClickException, click.Abort):
+        except _USAGE:  # usage errors, --help, exit codes: typer's own handling
             raise
         except SurveyDataError as err:
             fail(err)
