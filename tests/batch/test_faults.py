@@ -136,32 +136,34 @@ first = not seen.exists()
 seen.write_text(f"{os.getppid()} {os.getpid()}")  # this kernel's worker process and itself
 if department == "payroll":  # a report written before its worker dies must not stay on disk
     Path(run_dir, "departments", "payroll.html").write_text("half a report")
-if department == "payroll" or (department == "finance" and first):
+if department == "payroll" or (department in ("finance", "internal-audit") and first):
     time.sleep(300)  # killed before it wakes
 print("report of", department)
 """
 
 
 @pytest.mark.notebook
-def test_a_killed_worker_costs_one_retry_and_at_most_its_report(tmp_path, district):
+def test_a_killed_worker_or_kernel_costs_one_retry_and_at_most_its_report(tmp_path, district):
     params = small(tmp_path, district, departments=FOUR)
     dept = notebook(tmp_path / "dept.ipynb", KILLABLE)
     summary = notebook(tmp_path / "summary.ipynb", "print('summary')")
     run_dir = tmp_path / "run"
-    killed: dict[str, list[int]] = {"finance": [], "payroll": []}
+    killed: dict[str, list[int]] = {"finance": [], "payroll": [], "internal-audit": []}
     kernels: list[int] = []
+    plan = {"finance": 1, "payroll": 2, "internal-audit": 1}  # kills per department
 
-    def killer():  # kill -9 the worker of finance once, the worker of payroll every time
-        end = time.monotonic() + 240
-        while time.monotonic() < end and (len(killed["finance"]) < 1 or len(killed["payroll"]) < 2):
-            for slug, times in (("finance", 1), ("payroll", 2)):
+    def killer():  # kill -9 the worker of finance once and of payroll every time (twice), and
+        end = time.monotonic() + 240  # the kernel (not its worker) of internal-audit once
+        while time.monotonic() < end and any(len(killed[s]) < n for s, n in plan.items()):
+            for slug, times in plan.items():
                 seen = run_dir / f"seen-{slug}"
                 if seen.exists() and len(killed[slug]) < times:
                     worker, kernel = map(int, seen.read_text().split())
-                    if worker not in killed[slug]:
+                    victim = kernel if slug == "internal-audit" else worker
+                    if victim not in killed[slug]:
                         time.sleep(0.3)  # the cell is asleep by now
-                        os.kill(worker, signal.SIGKILL)
-                        killed[slug].append(worker)
+                        os.kill(victim, signal.SIGKILL)
+                        killed[slug].append(victim)
                         kernels.append(kernel)
             time.sleep(0.1)
 
@@ -169,15 +171,16 @@ def test_a_killed_worker_costs_one_retry_and_at_most_its_report(tmp_path, distri
     thread.start()
     m = run_batch(params, jobs=2, quiet=True, department_notebook=dept, summary_notebook=summary)
     thread.join(10)
-    assert len(killed["finance"]) == 1 and len(killed["payroll"]) == 2
+    assert {slug: len(pids) for slug, pids in killed.items()} == plan
     status = {r["slug"]: (r["status"], r["attempts"]) for r in m["reports"]}
-    # finance: lost once, then done on a fresh worker; payroll lost twice: failed; others untouched
+    # finance: lost once, then done on a fresh worker; payroll lost twice: failed; internal-audit:
+    # its kernel killed, done again on a fresh kernel; the others untouched
     assert status == {
         "index": ("ok", 1),
         "transportation": ("ok", 1),
         "finance": ("ok", 2),
         "payroll": ("failed", 2),
-        "internal-audit": ("ok", 1),
+        "internal-audit": ("ok", 2),
     }
     by_slug = {r["slug"]: r for r in m["reports"]}
     assert by_slug["finance"]["worker"] not in killed["finance"]  # a fresh worker did it
@@ -188,6 +191,24 @@ def test_a_killed_worker_costs_one_retry_and_at_most_its_report(tmp_path, distri
     assert "report of finance" in (run_dir / "departments" / "finance.html").read_text()
     for pid in kernels:  # the killed workers' kernels did not outlive them
         wait_until(lambda pid=pid: not _running(pid), 10, f"kernel {pid} to end")
+
+
+@pytest.mark.notebook
+def test_a_kernel_killed_between_notebooks_is_replaced(tmp_path):
+    from districtsurvey.batch.kernels import WarmKernel
+
+    kernel = WarmKernel(cwd=tmp_path, preload="")
+    try:
+        first = kernel.run(new_notebook(cells=[new_code_cell("6 * 7")]))
+        dead = kernel.pid
+        os.kill(dead, signal.SIGKILL)  # idle, as the out-of-memory killer may pick it
+        wait_until(lambda: not _running(dead), 10, "the kernel to die")
+        second = kernel.run(new_notebook(cells=[new_code_cell("6 * 9")]))
+        assert kernel.pid != dead
+    finally:
+        kernel.close()
+    assert first.cells[0].outputs[0]["data"]["text/plain"] == "42"
+    assert second.cells[0].outputs[0]["data"]["text/plain"] == "54"
 
 
 def _running(pid: int) -> bool:

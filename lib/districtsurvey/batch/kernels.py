@@ -234,8 +234,10 @@ class WarmKernel:
         """
         from nbclient.exceptions import CellTimeoutError
 
-        if self.max_uses and self.uses >= self.max_uses:
-            self.shutdown()
+        if (self.max_uses and self.uses >= self.max_uses) or (
+            self.km is not None and not self.alive
+        ):
+            self.shutdown()  # worn out, or died while idle (the out-of-memory killer): a new one
         self.start()
         try:
             return self._call(self._run(nb, limit))

@@ -169,7 +169,7 @@ class Workers:
                 return
             if message[0] == "kernel":
                 worker.kernels[message[1]] = message[2]
-            elif message[0] == "done":
+            elif message[0] == "done" and worker.job is not None:
                 record, job = message[1], worker.job
                 worker.job = None
                 lost = record.pop("lost", False)
