@@ -124,13 +124,11 @@ class Workers:
         """Run ``todo``; yield one record per job as it finishes (``attempts`` counts tries)."""
         queue = deque(todo)
         tries: dict[str, int] = {}
-        retry: dict[int, Job] = {}  # a fresh worker's pid -> the job it was started for
-        while queue or retry or any(w.job is not None for w in self.workers):
+        spawns = 2 * (self.n + len(todo)) + 2  # more new workers than that: they cannot start
+        while queue or any(w.job is not None for w in self.workers):
             for worker in self.workers:
-                if worker.job is None and worker.process.is_alive():
-                    job = retry.pop(worker.pid, None) or (queue.popleft() if queue else None)
-                    if job is not None:
-                        self._send(worker, job, tries)
+                if worker.job is None and worker.process.is_alive() and queue:
+                    self._send(worker, queue.popleft(), tries)
             waiting = [w.conn for w in self.workers] + [w.process.sentinel for w in self.workers]
             ready = set(wait(waiting, timeout=1.0))
             for worker in list(self.workers):
@@ -140,13 +138,19 @@ class Workers:
                     yield self._give_up(worker, tries)
                 if not worker.process.is_alive() or worker.conn.closed:
                     job = self._bury(worker)
-                    if job is not None and tries[job.slug] < TRIES:
-                        retry[self._spawn().pid] = job  # once more, on a fresh worker
+                    if job is not None and tries[job.slug] < TRIES and spawns > 0:
+                        spawns -= 1
+                        self._send(self._spawn(), job, tries)  # once more, on a fresh worker
                     elif job is not None:
                         yield _lost(job, worker, tries[job.slug])
             live = sum(w.process.is_alive() for w in self.workers)
             busy = sum(w.job is not None for w in self.workers)
-            for _ in range(min(self.n, len(queue) + busy + len(retry)) - live):
+            missing = min(self.n, len(queue) + busy) - live
+            if missing > 0 and spawns <= 0:  # workers die as they start: give the rest up
+                while queue:
+                    yield _unstarted(queue.popleft())
+            for _ in range(max(0, min(missing, spawns))):
+                spawns -= 1
                 self._spawn()  # a worker died or was stopped and work is left: replace it
 
     def _send(self, worker: _Worker, job: Job, tries: dict[str, int]) -> None:
@@ -253,6 +257,20 @@ def _lost(job: Job, worker: _Worker, attempts: int) -> dict:
         "html": None,
         "notebook": str(job.ipynb) if _written_since(job, worker.since) else None,
         "attempts": attempts,
+    }
+
+
+def _unstarted(job: Job) -> dict:
+    return {
+        "slug": job.slug,
+        "name": job.name,
+        "status": "failed",
+        "error": "not run: new worker processes kept dying as they started",
+        "seconds": 0.0,
+        "worker": None,
+        "html": None,
+        "notebook": None,
+        "attempts": 0,
     }
 
 
