@@ -2,16 +2,75 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
+from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from .contracts.errors import SurveyDataError
 from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
 
+_USAGE = (
+    typer.Exit,
+    typer.Abort,
+    TyperException,  # typer's own copy of click's exceptions (usage errors)
+    click.exceptions.Exit,
+    click.ClickException,
+    click.Abort,
+)
+
+
+class Guarded(TyperGroup):
+    """Every command: a user's mistake or a fault of the machine is one message and exit 1, never
+    a traceback; Ctrl-C is one line and exit 130. ``DISTRICTSURVEY_DEBUG=1`` shows tracebacks."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except _USAGE:  # usage errors, --help, exit codes: typer's own handling
+            raise
+        except SurveyDataError as err:
+            fail(err)
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except OSError as err:  # disk full, read-only folder, permission, file vanished
+            if os.environ.get("DISTRICTSURVEY_DEBUG"):
+                raise
+            where = f"{err.filename}: " if err.filename else ""
+            hint = _HINTS.get(err.errno, "")
+            typer.echo(f"error: {where}{err.strerror or err}{hint}", err=True)
+            raise typer.Exit(1) from None
+        except Exception as err:
+            if os.environ.get("DISTRICTSURVEY_DEBUG"):
+                raise
+            typer.echo(
+                f"error: unexpected {type(err).__name__}: {str(err)[:500]} (this is a bug: please "
+                "report it; DISTRICTSURVEY_DEBUG=1 shows the traceback)",
+                err=True,
+            )
+            raise typer.Exit(1) from None
+
+
+_NO_ROOM = " (no room to write: files written before are intact; free some space, then run again)"
+_READ_ONLY = " (this folder cannot be written to: choose another, or make it writable)"
+_HINTS = {
+    errno.ENOSPC: _NO_ROOM,
+    errno.EFBIG: _NO_ROOM,
+    errno.EDQUOT: _NO_ROOM,
+    errno.EROFS: _READ_ONLY,
+    errno.EACCES: _READ_ONLY,
+    errno.EPERM: _READ_ONLY,
+}
+
 app = typer.Typer(
+    cls=Guarded,
     add_completion=False,
     no_args_is_help=True,
     help="District Survey Workbench: survey data to per-department reports.",
@@ -30,9 +89,8 @@ def _report_batch(manifest: dict, run_dir: Path) -> None:
     typer.echo(f"{ok}/{len(manifest['reports'])} reports in {manifest['seconds']:.1f}s")
     for r in manifest["reports"]:
         if r["status"] != "ok":
-            typer.echo(
-                f"failed: {r['name']}: {r['error']} (notebook kept: {r['notebook']})", err=True
-            )
+            kept = f" (notebook kept: {r['notebook']})" if r.get("notebook") else ""
+            typer.echo(f"failed: {r['name']}: {r['error']}{kept}", err=True)
     index = run_dir / "index.html"
     if index.exists():
         typer.echo(str(index))
@@ -74,9 +132,17 @@ def run(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")
     ] = False,
+    timeout: Annotated[
+        float | None,
+        typer.Option("--timeout", help="seconds a report may take (default: report_timeout, 300)"),
+    ] = None,
 ) -> None:
-    """Run the batch: one report per department plus the district summary."""
-    from .batch.run import run_batch
+    """Run the batch: one report per department plus the district summary.
+
+    Ctrl-C, SIGTERM or a closed terminal stop it cleanly (workers and kernels too): one line,
+    exit 130 / 143 / 129; `--resume` then runs only the reports that are missing or failed.
+    """
+    from .batch.run import Interrupted, run_batch
     from .contracts.params import load_params
 
     try:
@@ -90,10 +156,14 @@ def run(
             scheduler=scheduler,
             kernel=kernel,
             pdf=pdf,
+            timeout=timeout,
         )
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
         fail(err)
+    except Interrupted as stop:
+        typer.echo(str(stop), err=True)
+        raise typer.Exit(stop.exit_code) from None
     _report_batch(manifest, run_dir)
 
 
@@ -113,6 +183,7 @@ def demo(
         scheduler=None,
         kernel="warm",
         pdf=False,
+        timeout=None,
     )
 
 
@@ -221,9 +292,15 @@ def explore(
     port: Annotated[int, typer.Option(help="port for JupyterLab")] = 8888,
     no_browser: Annotated[bool, typer.Option("--no-browser", help="print the URL only")] = False,
 ) -> None:
-    """JupyterLab opened on notebooks/explore.ipynb (the analyst explorer)."""
-    import os
+    """JupyterLab opened on notebooks/explore.ipynb (the analyst explorer).
+
+    The server stops with this command: on Ctrl-C, SIGTERM or a closed terminal (SIGHUP) it is
+    asked to stop (then killed after 10 s), and on Linux it is told to stop if this process is
+    killed outright.
+    """
     import subprocess
+
+    from .batch.stopping import Stopped, deaf, signum_of, stop_signals
 
     cmd = [
         sys.executable,
@@ -235,4 +312,36 @@ def explore(
     ]
     cmd += ["--no-browser"] if no_browser else []
     cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
-    raise typer.Exit(subprocess.call(cmd, cwd=PROJECT))
+    with stop_signals():
+        server = subprocess.Popen(cmd, cwd=PROJECT, preexec_fn=_die_with_parent)
+        try:
+            code = server.wait()
+        except (KeyboardInterrupt, Stopped) as exc:
+            with deaf():
+                _stop(server)
+            raise typer.Exit(128 + signum_of(exc)) from None
+    raise typer.Exit(code)
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when this process dies (Linux prctl)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _stop(server) -> None:
+    """Ask a child server to stop (SIGTERM: JupyterLab shuts its kernels down), then kill it."""
+    import subprocess
+
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

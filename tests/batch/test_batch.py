@@ -15,6 +15,7 @@ import typer
 from nbformat.v4 import new_code_cell, new_notebook
 
 from districtsurvey.batch import executors
+from districtsurvey.batch import manifest as batch_manifest
 from districtsurvey.batch import run as batch
 from districtsurvey.batch.kernels import WarmKernel
 from districtsurvey.batch.progress import Progress
@@ -169,6 +170,9 @@ def test_failures_are_isolated_recorded_and_resumed(tmp_path, capsys):
     assert "planned failure in finance" in errors["finance"]
     assert "ValueError" in errors["finance"]
     assert "died" in errors["internal-audit"].lower()
+    attempts = {r["slug"]: r["attempts"] for r in manifest["reports"]}
+    assert attempts["internal-audit"] == 2  # a dead kernel: once more on a fresh one, then failed
+    assert attempts["finance"] == 1  # an error in a cell is not tried again
     assert manifest["failed"] == ["internal-audit", "finance"]
     # the failed notebooks are kept as the log, without a report
     kept = nbformat.read(run_dir / "notebooks" / "finance.ipynb", as_version=4)
@@ -214,14 +218,14 @@ def test_resume_reruns_everything_when_inputs_change(tmp_path):
     (run_dir / "cache").mkdir(parents=True)
     (run_dir / "cache" / "run.json").write_text("{}")
     write_atomic(run_dir / "manifest.json", json.dumps({**current, "reports": []}))
-    assert batch._previous(run_dir, current) is not None
+    assert batch_manifest.previous(run_dir, current) is not None
     assert all(len(i["sha256"]) == 64 for i in current["inputs"])
     for key, change in [
         ("inputs", [{"path": "x.csv", "sha256": "0" * 64}]),
         ("params", {**current["params"], "min_n": 7}),
         ("notebooks", {"department_report.ipynb": "0" * 64}),
     ]:
-        assert batch._previous(run_dir, {**current, key: change}) is None, key
+        assert batch_manifest.previous(run_dir, {**current, key: change}) is None, key
 
 
 @pytest.mark.notebook
@@ -278,7 +282,7 @@ def test_parameters_and_only_are_checked(tmp_path):
     batch.check_parameters(batch.DEPARTMENT_NOTEBOOK)
     run = {"departments": [{"name": "Finance", "slug": "finance"}]}
     assert [j.slug for j in batch.plan(tmp_path, run, ["FINANCE"])] == ["index", "finance"]
-    with pytest.raises(SurveyDataError, match="payrol"):
+    with pytest.raises(SurveyDataError, match="unknown department.*Payrol"):
         batch.plan(tmp_path, run, ["Payrol"])
     with pytest.raises(SurveyDataError, match="scheduler"):
         batch.run_batch(write_params(tmp_path), executor="dask")

@@ -66,3 +66,41 @@ def test_sample_loads_clean():
     for survey in ("support_services", "engagement"):
         df = load_responses(SAMPLE / f"{survey}.parquet", instrument=load_instrument(survey))
         assert str(df["value"].dtype) == "Int8"
+
+
+def test_a_column_named_twice_is_refused_not_renamed(tmp_path, tiny):
+    """pandas reads a second ``value`` column as ``value.1``: the header itself is checked."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    csv = tmp_path / "twice.csv"
+    header = "respondent_id,survey,wave,department,value,role,site,item,value"
+    csv.write_text(header + "\nr1,support_services,2026-fall,Finance,4,,,ss_timely_response,5\n")
+    with pytest.raises(SurveyDataError) as err:
+        load_responses(csv)
+    assert str(err.value) == (
+        f"{csv}, column value: column 'value' appears twice in the header (columns 5 and 9) "
+        "(keep one column of each name; rename or delete the others)"
+    )
+    table = pa.Table.from_arrays(
+        [pa.array(["r1"]), pa.array(["4"]), pa.array(["5"])],
+        names=["respondent_id", "value", "value"],
+    )
+    parquet = tmp_path / "twice.parquet"
+    pq.write_table(table, parquet)
+    with pytest.raises(SurveyDataError, match="column 'value' appears twice"):
+        load_responses(parquet)
+
+
+def test_every_list_of_problems_is_capped(tiny, ins):
+    many = pd.concat([tiny] * 3, ignore_index=True).astype({"value": "string"})
+    many["respondent_id"] = [f"r{i}" for i in range(len(many))]  # 36 rows, no duplicates
+    many["item"] = [f"ss_unknown_{i}" for i in range(len(many))]  # 36 unknown items
+    many["value"] = "7"  # 36 out of range
+    problems = [str(p) for p in validate_responses(many, instrument=ins, path="x.csv")]
+    out_of_range = [p for p in problems if "out of range" in p]
+    unknown = [p for p in problems if "unknown item '" in p]
+    assert len(out_of_range) == 10 and len(unknown) == 10  # the first 10 of each kind
+    # 36 - 10 listed = 26 more of each
+    assert "x.csv, column value: … and 26 more rows like this" in problems
+    assert "x.csv, column item: … and 26 more unknown items" in problems

@@ -18,16 +18,17 @@ import os
 import threading
 import time
 import traceback
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .kernels import WarmKernel  # first: hides rfc3987_syntax before nbformat is imported
+from .kernels import ReportTimeout, WarmKernel  # first: hides rfc3987_syntax from nbformat
 
 # isort: split
 import nbformat
 
-from ..contracts.files import write_atomic
+from ..contracts.files import temporary_name, write_atomic
 from ..contracts.paths import NOTEBOOKS
 from .export import to_html
 
@@ -42,6 +43,7 @@ class Job:
     ipynb: Path
     html: Path
     parameters: dict = field(default_factory=dict)
+    timeout: float | None = None  # seconds for the whole notebook (params report_timeout)
 
 
 @cache
@@ -67,7 +69,7 @@ class WarmExecutor:
     def __init__(self, *, cwd: Path = NOTEBOOKS, max_uses: int = 0) -> None:
         from multiprocessing.util import Finalize
 
-        self.kernel = WarmKernel(cwd=cwd, max_uses=max_uses)
+        self.kernel = _Reported(cwd=cwd, max_uses=max_uses)
         atexit.register(self.kernel.close)
         Finalize(self, self.kernel.close, exitpriority=10)  # pool workers end without atexit
         _WARM.append(self)
@@ -81,10 +83,23 @@ class WarmExecutor:
     def execute(self, job: Job) -> None:
         nb = parameterized(job)
         try:
-            self.kernel.run(nb)
+            self.kernel.run(nb, limit=job.timeout)
         finally:  # the notebook is kept either way: on failure it is the department's log
             write_atomic(job.ipynb, nbformat.writes(nb))
         to_html(nb, job.html, title=job.name)
+
+
+class _Reported(WarmKernel):
+    """A warm kernel that tells :data:`on_kernel` (the worker's supervisor) its pid on start."""
+
+    async def _start(self) -> None:
+        await super()._start()
+        if on_kernel is not None:
+            on_kernel(self.pid, self.connection_file)
+
+
+#: Called with (pid, connection file) when a warm kernel starts; a local worker sets it.
+on_kernel = None
 
 
 class FreshExecutor:
@@ -95,18 +110,25 @@ class FreshExecutor:
 
     def execute(self, job: Job) -> None:
         import papermill as pm
+        from nbclient.exceptions import CellTimeoutError
 
-        tmp = job.ipynb.with_name(f".{job.ipynb.stem}.{os.getpid()}.tmp.ipynb")
+        tmp = temporary_name(job.ipynb, suffix=".ipynb")
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            nb = pm.execute_notebook(
-                str(job.notebook),
-                str(tmp),
-                parameters=job.parameters,
-                progress_bar=False,
-                cwd=str(NOTEBOOKS),
-                kernel_name="python3",
-            )
+        try:  # papermill's limit is per cell; the local workers also stop the whole report
+            # in a thread of its own: nbclient then leaves SIGINT and SIGTERM to the batch
+            with ThreadPoolExecutor(1) as helper:
+                nb = helper.submit(
+                    pm.execute_notebook,
+                    str(job.notebook),
+                    str(tmp),
+                    parameters=job.parameters,
+                    progress_bar=False,
+                    cwd=str(NOTEBOOKS),
+                    kernel_name="python3",
+                    execution_timeout=job.timeout,
+                ).result()
+        except CellTimeoutError as exc:
+            raise ReportTimeout(job.timeout or 0) from exc
         finally:
             if tmp.exists():
                 os.replace(tmp, job.ipynb)
@@ -116,6 +138,12 @@ class FreshExecutor:
 EXECUTORS = {"warm": WarmExecutor, "fresh": FreshExecutor}
 _LOCAL = threading.local()  # one executor (one warm kernel) per worker thread: Dask runs several
 _WARM: list[WarmExecutor] = []  # every warm executor of this process, for stop_kernels()
+
+
+def kill_kernels() -> None:
+    """Kill this process's warm kernels at once (a worker's SIGTERM handler)."""
+    for ex in _WARM:
+        ex.kernel.kill()
 
 
 def stop_kernels() -> int:
@@ -173,13 +201,23 @@ def short_error(exc: BaseException) -> str:
 
 
 def run_job(name: str, job: Job) -> dict:
-    """Execute one job with this process's executor ``name``; never raises, returns its record."""
+    """Execute one job with this process's executor ``name``; never raises, returns its record.
+
+    ``lost`` is true when the kernel died (the out-of-memory killer's usual victim): the batch
+    tries such a job once more.
+    """
+    from nbclient.exceptions import DeadKernelError
+
     start = time.perf_counter()
+    lost = False
     try:
         executor(name).execute(job)
         status, error = "ok", None
     except Exception as exc:  # recorded per department; the batch goes on
         status, error = "failed", short_error(exc)
+        if isinstance(exc, ReportTimeout):
+            error = str(exc)
+        lost = isinstance(exc, DeadKernelError)
         job.html.unlink(missing_ok=True)  # no stale report from an earlier run
     return {
         "slug": job.slug,
@@ -190,4 +228,5 @@ def run_job(name: str, job: Job) -> dict:
         "worker": os.getpid(),
         "html": str(job.html) if status == "ok" else None,
         "notebook": str(job.ipynb) if job.ipynb.exists() else None,
+        "lost": lost,
     }

@@ -12,8 +12,11 @@ kernel death, and after ``max_uses`` notebooks.
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
+import signal
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,6 +82,19 @@ class KernelError(RuntimeError):
     """The kernel failed outside a notebook cell (start, setup or reset)."""
 
 
+class ReportTimeout(TimeoutError):
+    """A notebook ran past its time limit; the kernel was stopped."""
+
+    def __init__(self, seconds: float) -> None:
+        super().__init__(f"timed out after {seconds:g} s (report_timeout)")
+        self.seconds = seconds
+
+
+_QUIET = logging.getLogger("districtsurvey.nbclient")  # nbclient logs each timeout and dead kernel
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+
+
 class WarmKernel:
     """A kernel kept alive across notebooks; ``run(nb)`` executes one notebook in a clean namespace.
 
@@ -107,6 +123,12 @@ class WarmKernel:
         self.km = None
         self.kc = None
         self._loop = asyncio.new_event_loop()
+        # nbclient hooks SIGINT and SIGTERM on the loop while a notebook runs (to shut the kernel
+        # down itself) and then resets them to the default: in a batch, signals are the batch's
+        # to handle (stop every worker and kernel, write the manifest). It skips the hooks when
+        # the loop refuses them, as a loop outside the main thread does.
+        self._loop.add_signal_handler = _refuse_signals  # type: ignore[method-assign]
+        self._loop.remove_signal_handler = _refuse_signals  # type: ignore[method-assign]
 
     def _call(self, coro):
         """Run ``coro`` on this kernel's own event loop, also from a thread where another loop
@@ -183,33 +205,95 @@ class WarmKernel:
     def alive(self) -> bool:
         return self.km is not None and self._call(self.km.is_alive())
 
+    @property
+    def pid(self) -> int | None:
+        """The kernel's process id (None when not started)."""
+        provisioner = getattr(self.km, "provisioner", None)
+        process = getattr(provisioner, "process", None)
+        return getattr(process, "pid", None)
+
+    @property
+    def connection_file(self) -> str | None:
+        return getattr(self.km, "connection_file", None) or None
+
+    def kill(self) -> None:
+        """Stop the kernel at once, from anywhere (a signal handler): SIGKILL its process and
+        remove its connection file; no event loop, no message to the kernel."""
+        kill_kernel(self.pid, self.connection_file)
+        self.km = self.kc = None
+
     # -- notebooks -------------------------------------------------------------------------
-    def run(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    def run(
+        self, nb: nbformat.NotebookNode, *, limit: float | None = None
+    ) -> nbformat.NotebookNode:
         """Execute ``nb`` in place in a clean namespace; on any error the kernel is recycled.
 
-        Raises nbclient's ``CellExecutionError`` when a cell raises and ``DeadKernelError`` when
-        the kernel dies; ``nb`` then holds every output up to the failure.
+        Raises nbclient's ``CellExecutionError`` when a cell raises, ``DeadKernelError`` when
+        the kernel dies and :class:`ReportTimeout` when the whole notebook takes longer than
+        ``limit`` seconds; ``nb`` then holds every output up to the failure.
         """
-        if self.max_uses and self.uses >= self.max_uses:
-            self.shutdown()
+        from nbclient.exceptions import CellTimeoutError
+
+        if (self.max_uses and self.uses >= self.max_uses) or (
+            self.km is not None and not self.alive
+        ):
+            self.shutdown()  # worn out, or died while idle (the out-of-memory killer): a new one
         self.start()
         try:
-            return self._call(self._run(nb))
+            return self._call(self._run(nb, limit))
+        except CellTimeoutError as exc:
+            self.shutdown()
+            if limit is None:
+                raise
+            raise ReportTimeout(limit) from exc
         except BaseException:
             self.shutdown()
             raise
 
-    async def _run(self, nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    async def _run(self, nb: nbformat.NotebookNode, limit: float | None) -> nbformat.NotebookNode:
         from nbclient import NotebookClient
 
         await self._silent(_RESET)  # also before the first notebook: the preload bound names
         self.uses += 1
+        deadline = None if limit is None else time.monotonic() + limit
         client = NotebookClient(
             nb,
             km=self.km,
             kernel_name=self.kernel_name,
             timeout=self.timeout,
+            # one limit for the whole notebook: each cell gets the time left
+            timeout_func=None if deadline is None else lambda cell: _left(deadline),
             resources={"metadata": {"path": self.cwd}},
+            log=_QUIET,
         )
         client.kc = self.kc
         return await client.async_execute()
+
+
+def _refuse_signals(*args, **kwargs):
+    raise RuntimeError("signals are handled by the batch")
+
+
+def _left(deadline: float) -> float:
+    return max(0.01, deadline - time.monotonic())
+
+
+def kill_kernel(pid: int | None, connection_file: str | None) -> None:
+    """SIGKILL the kernel ``pid`` when it is still the kernel of ``connection_file`` (a pid can be
+    reused), and remove the connection file."""
+    if pid and connection_file:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                mine = connection_file.encode() in f.read()
+        except OSError:  # gone already, or no /proc: trust the pid we were given
+            mine = not os.path.exists("/proc")
+        if mine:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except OSError:
+                pass
+    if connection_file:
+        try:
+            os.unlink(connection_file)
+        except OSError:
+            pass

@@ -9,6 +9,7 @@ dialog a page tried to open would be recorded in ``Printer.dialogs``). The brows
 from __future__ import annotations
 
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -115,20 +116,31 @@ def print_all(
     paper: str = "A4",
     chromium: Path = CHROMIUM,
     javascript: bool = False,
+    stop: threading.Event | None = None,
 ) -> tuple[list[Path], list[str]]:
     """Print each ``(html, pdf)`` pair with one browser; returns the PDFs and blocked requests.
 
     Runs in its own thread: playwright's sync API refuses to start where an asyncio loop is
-    already running (a Jupyter kernel, or another playwright in the same thread).
+    already running (a Jupyter kernel, or another playwright in the same thread). When the
+    caller is interrupted (Ctrl-C), the page being printed is finished and the browser closed.
     """
+    stop = stop or threading.Event()
 
     def work():
         with Printer(paper=paper, chromium=chromium, javascript=javascript) as printer:
-            printed = [printer.print(html, pdf) for html, pdf in jobs]
-            return printed, printer.blocked + [f"dialog: {m}" for m in printer.dialogs]
+            written = []
+            for html, pdf in jobs:
+                if stop.is_set():
+                    break
+                written.append(printer.print(html, pdf))
+            return written, printer.blocked + [f"dialog: {m}" for m in printer.dialogs]
 
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="districtsurvey-pdf") as pool:
-        return pool.submit(work).result()
+        try:
+            return pool.submit(work).result()
+        except BaseException:
+            stop.set()  # the pool's exit waits for the browser to close
+            raise
 
 
 def page_count(pdf: bytes | Path) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,13 +56,15 @@ def publish_extras(
     pdf: bool = False,
     paper: str = "A4",
     only: Iterable[str] | None = None,
+    stop: threading.Event | None = None,
 ) -> list[Path]:
     """Write every department's action plan and roll-out page (and PDFs); return the paths.
 
     Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
     summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page
     (``paper``: ``A4`` or ``Letter``; the roll-out page fits one page of either). ``only``
-    limits it to some departments (slugs or names), as ``run --only`` does.
+    limits it to some departments (slugs or names), as ``run --only`` does. ``stop`` (set when
+    the batch is stopped) ends it between two departments.
     """
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
@@ -75,6 +78,8 @@ def publish_extras(
     ]
     written: list[Path] = []
     for dept in departments:
+        if stop is not None and stop.is_set():
+            return written
         name, slug = dept["name"], dept["slug"]
         mine = department_tables(tables, name, run["wave"])
         plan = plan_for(mine, instrument, department=name, run=run)
@@ -95,11 +100,13 @@ def publish_extras(
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
         written.append(run_dir / "rollout" / f"{slug}.html")
     if pdf:
-        written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper)
+        written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper, stop=stop)
     return written
 
 
-def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "A4") -> list[Path]:
+def print_pdfs(
+    run_dir: Path, slugs: list[str], *, paper: str = "A4", stop: threading.Event | None = None
+) -> list[Path]:
     """PDFs of the district summary and the department reports that exist, and of every
     roll-out page, with one browser."""
     from .pdf import print_all
@@ -113,7 +120,7 @@ def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "A4") -> list[Pa
         else:
             log.warning("no report to print for %s: %s is missing", slug, report)
         jobs.append((run_dir / "rollout" / f"{slug}.html", run_dir / "rollout" / f"{slug}.pdf"))
-    written, blocked = print_all(jobs, paper=paper)
+    written, blocked = print_all(jobs, paper=paper, stop=stop)
     if blocked:
         log.warning(
             "blocked %d network request(s) while printing: %s",

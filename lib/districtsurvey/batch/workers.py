@@ -5,52 +5,28 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from . import executors
 from .executors import Job, run_job
+from .supervisor import Workers
 
 
 def run_local(
-    todo: list[Job], *, kernel: str, jobs: int, pool: ProcessPoolExecutor | None = None
+    todo: list[Job], *, kernel: str, jobs: int, pool: Workers | None = None
 ) -> Iterator[dict]:
     """Jobs on local worker processes, each with its own (warm) kernel; yields records as done."""
     own = pool is None
-    pool = pool or start_pool(kernel, min(jobs, len(todo)))
+    pool = pool or Workers(kernel, min(jobs, len(todo)))
     try:
-        pending = {pool.submit(run_job, kernel, job): job for job in todo}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in finished:
-                job = pending.pop(fut)
-                try:
-                    yield fut.result()
-                except Exception as exc:  # the worker process itself died
-                    yield _lost(job, exc)
+        yield from pool.run(todo)
     finally:
         if own:
-            pool.shutdown(cancel_futures=True)
+            pool.close()
 
 
-def start_pool(kernel: str, workers: int) -> ProcessPoolExecutor:
-    """Worker processes forked now; each starts its kernel while the parent prepares the run."""
-    import multiprocessing
-    import threading
-
-    if threading.active_count() == 1:  # forking is safe: workers inherit the imports below
-        context = multiprocessing.get_context("fork")
-        executors.preimport(kernel)
-    else:  # other threads (a Dask client, a test runner's): fork from a clean server instead
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["districtsurvey.batch.executors"])
-    pool = ProcessPoolExecutor(
-        max_workers=max(1, workers),
-        initializer=executors.warm_up,
-        initargs=(kernel,),
-        mp_context=context,
-    )
-    pool.submit(int)  # forks the workers (and runs their initializer) right away
-    return pool
+def start_pool(kernel: str, workers: int) -> Workers:
+    """Worker processes started now; each starts its kernel while the parent prepares the run."""
+    return Workers(kernel, workers)
 
 
 def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
@@ -59,21 +35,29 @@ def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
 
     with Client(scheduler, timeout="60s") as client:
         futures = {
-            client.submit(
-                run_job,
-                kernel,
-                job,
-                pure=False,
-                key=f"districtsurvey-{job.slug}-{os.urandom(4).hex()}",
-            ): job
-            for job in todo
+            client.submit(run_job, kernel, job, pure=False, key=_key(job)): job for job in todo
         }
         try:
-            for fut in as_completed(futures):
+            tried: set[str] = set()
+            pending = as_completed(futures)
+            for fut in pending:
+                job = futures[fut]
                 try:
-                    yield fut.result()
-                except Exception as exc:  # KilledWorker and friends
-                    yield _lost(futures[fut], exc)
+                    record = fut.result()
+                except Exception as exc:  # KilledWorker and friends (Dask retried already)
+                    yield _lost(job, exc)
+                    continue
+                if record.pop("lost", False) and job.slug not in tried:
+                    tried.add(job.slug)  # the kernel died: once more
+                    again = client.submit(run_job, kernel, job, pure=False, key=_key(job))
+                    futures[again] = job
+                    pending.add(again)
+                    continue
+                record["attempts"] = 1 + (job.slug in tried)
+                yield record
+        except BaseException:
+            client.cancel(list(futures))
+            raise
         finally:
             try:
                 client.run(executors.stop_kernels)  # workers stay up; their kernels need not
@@ -81,7 +65,12 @@ def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
                 pass
 
 
+def _key(job: Job) -> str:
+    return f"districtsurvey-{job.slug}-{os.urandom(4).hex()}"
+
+
 def _lost(job: Job, exc: BaseException) -> dict:
+    job.html.unlink(missing_ok=True)  # never a report on disk for a job recorded as failed
     return {
         "slug": job.slug,
         "name": job.name,
@@ -91,4 +80,5 @@ def _lost(job: Job, exc: BaseException) -> dict:
         "worker": None,
         "html": None,
         "notebook": str(job.ipynb) if job.ipynb.exists() else None,
+        "attempts": 1,
     }

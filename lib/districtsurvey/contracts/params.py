@@ -47,6 +47,8 @@ class RunParams(BaseModel):
     headcounts: Path | None = None
     benchmarks: Path | None = None
     output: Path | None = None
+    #: seconds one report may take in the batch before it is stopped and recorded as failed
+    report_timeout: float = Field(300, gt=0)
 
     @field_validator("data", "comments", mode="before")
     @classmethod

@@ -44,7 +44,51 @@ HEADCOUNTS = (
     Column("department"),
     Column("invited", hint="number of people invited, a whole number >= 0"),
 )
-MAX_LISTED = 20  # per kind of problem; the count of the rest is reported
+MAX_LISTED = 10  # per kind of problem; the count of the rest is reported
+
+
+def more(count: int) -> str:
+    """The line that stands for the problems not listed.
+
+    >>> more(2_999_990)
+    '… and 2,999,990 more'
+    """
+    return f"… and {count:,} more"
+
+
+def listed(values, *, limit: int = MAX_LISTED) -> str:
+    """The first ``limit`` values, comma-separated, then how many more there are.
+
+    >>> listed(range(2, 3_000_002))
+    '2, 3, 4, 5, 6, 7, 8, 9, 10, 11 … and 2,999,990 more'
+    >>> listed(["a", "b"])
+    'a, b'
+    """
+    values = list(values)
+    text = ", ".join(map(str, values[:limit]))
+    return f"{text} {more(len(values) - limit)}" if len(values) > limit else text
+
+
+def duplicated_header(names: list[str]) -> list[tuple[str, list[int]]]:
+    """Column names that appear more than once, with their 1-based positions.
+
+    >>> duplicated_header(["respondent_id", "value", "item", "value"])
+    [('value', [2, 4])]
+    """
+    seen: dict[str, list[int]] = {}
+    for i, name in enumerate(names, start=1):
+        seen.setdefault(str(name).strip(), []).append(i)
+    return [(name, where) for name, where in seen.items() if len(where) > 1]
+
+
+def _header(path: Path) -> list[str]:
+    """The column names as written in the file (pandas renames a repeated ``value`` to ``value.1``)."""
+    if path.suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return list(pq.read_schema(path).names)
+    head = pd.read_csv(path, header=None, nrows=1, dtype=str, keep_default_na=False)
+    return [] if head.empty else list(head.iloc[0])
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
@@ -53,9 +97,26 @@ def read_table(path: str | Path) -> pd.DataFrame:
     if not path.exists():
         raise SurveyDataError(Problem(str(path), "file not found", hint="check the path"))
     try:
+        twice = duplicated_header(_header(path))
+        if twice:
+            raise SurveyDataError(
+                [
+                    Problem(
+                        str(path),
+                        f"column '{name}' appears "
+                        f"{'twice' if len(where) == 2 else f'{len(where)} times'} in the header "
+                        f"(columns {', '.join(map(str, where[:-1]))} and {where[-1]})",
+                        column=name,
+                        hint="keep one column of each name; rename or delete the others",
+                    )
+                    for name, where in twice[:MAX_LISTED]
+                ]
+            )
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
         return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+    except SurveyDataError:
+        raise
     except UnicodeDecodeError as exc:
         hint = "save it as UTF-8, or use `districtsurvey import` which detects encodings"
         raise SurveyDataError(
@@ -73,9 +134,7 @@ def _rows(mask: pd.Series, offset: int) -> list[int]:
 def _listed(path: str, message: str, rows: list[int], total: int, column: str, hint: str):
     problems = [Problem(path, message, row=r, column=column, hint=hint) for r in rows]
     if total > len(rows):
-        problems.append(
-            Problem(path, f"... and {total - len(rows)} more rows like this", column=column)
-        )
+        problems.append(Problem(path, f"{more(total - len(rows))} rows like this", column=column))
     return problems
 
 
@@ -135,11 +194,12 @@ def validate_responses(
         )
     if int(bad.sum()) > MAX_LISTED:
         problems.append(
-            Problem(path, f"... and {int(bad.sum()) - MAX_LISTED} more", column="value")
+            Problem(path, f"{more(int(bad.sum()) - MAX_LISTED)} rows like this", column="value")
         )
     if instrument is not None:
         unknown = ~df["item"].isin(instrument.item_ids)
-        for item in df.loc[unknown, "item"].drop_duplicates()[:MAX_LISTED]:
+        unknown_items = df.loc[unknown, "item"].drop_duplicates()
+        for item in unknown_items[:MAX_LISTED]:
             row = int(df.index[df["item"] == item][0]) + 2
             problems.append(
                 Problem(
@@ -150,6 +210,9 @@ def validate_responses(
                     hint=f"not in instrument {instrument.id}",
                 )
             )
+        if len(unknown_items) > MAX_LISTED:
+            extra = more(len(unknown_items) - MAX_LISTED)
+            problems.append(Problem(path, f"{extra} unknown items", column="item"))
         wrong = df["survey"] != instrument.id
         if wrong.any():
             problems.append(

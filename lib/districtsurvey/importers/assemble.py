@@ -4,13 +4,16 @@ and why, and every problem collected (not raised)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import islice
 
 import pandas as pd
 
 from ..contracts.errors import Problem
 from ..contracts.instrument import Instrument
+from ..contracts.validate import MAX_LISTED as LISTED
+from ..contracts.validate import listed, more
 from .layouts import RawTable
-from .mapping import MAX_LISTED, META_KEYS, Mapper
+from .mapping import META_KEYS, Mapper
 
 
 @dataclass
@@ -102,15 +105,21 @@ def map_table(
         keep
     ]
     dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
-    for rid, rows in list(dup.groupby("id")["line"])[:MAX_LISTED]:
+    groups = dup.groupby("id", sort=False)["line"]
+    for rid, rows in islice(groups, LISTED):  # capped: one id may be on 3 million rows
         m.problems.append(
             Problem(
                 path,
-                f"duplicate respondent id '{rid}' on rows {', '.join(map(str, rows))}",
+                f"duplicate respondent id '{rid}' on rows {listed(rows)}",
                 row=int(rows.iloc[0]),
                 column="respondent_id",
                 hint="each respondent once per wave",
             )
+        )
+    if groups.ngroups > LISTED:
+        extra = more(groups.ngroups - LISTED)
+        m.problems.append(
+            Problem(path, f"{extra} duplicate respondent ids", column="respondent_id")
         )
     order = ["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"]
     responses = responses[order].astype({c: "string" for c in order[:-1]})

@@ -1,4 +1,5 @@
-"""A prepared run's cache read back: ``run.json`` and report-safe tables, one slice at a time."""
+"""A prepared run's cache read back: ``run.json`` and report-safe tables, one slice at a time; and
+whether a cache is whole (every file as its checksum says)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..contracts.files import sha256_file
 from ..contracts.paths import OUTPUTS, PARAMS_DIR
 
 
@@ -32,3 +34,36 @@ def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
     if not path.exists():
         return pd.DataFrame()
     return pd.read_parquet(path, filters=[(k, "==", v) for k, v in filters.items()] or None)
+
+
+def cache_checksums(run_dir: str | Path) -> dict[str, str]:
+    """sha256 of every file of a prepared cache: ``run.json`` and the tables it lists."""
+    cache = Path(run_dir) / "cache"
+    run = read_run(run_dir)
+    return {"run.json": sha256_file(cache / "run.json"), **run.get("cache", {})}
+
+
+def cache_problem(run_dir: str | Path, recorded: dict[str, str] | None) -> str | None:
+    """Why the cache of ``run_dir`` cannot be trusted, or None when every file recorded (name ->
+    sha256, as in ``manifest.json``) is there, readable and unchanged.
+
+    >>> cache_problem("/nonexistent", None)
+    'no checksums were recorded for it'
+    """
+    if not recorded:
+        return "no checksums were recorded for it"
+    cache = Path(run_dir) / "cache"
+    for name, digest in recorded.items():
+        path = cache / name
+        try:
+            if sha256_file(path) != digest:
+                return f"{path} has changed or is damaged"
+        except OSError as exc:
+            return f"{path} cannot be read ({exc.strerror or exc})"
+    try:
+        listed = read_run(run_dir).get("cache")
+    except (OSError, ValueError) as exc:
+        return f"{cache / 'run.json'} cannot be read ({exc})"
+    if listed is None or set(listed) | {"run.json"} != set(recorded):
+        return f"{cache} does not hold the tables recorded for it"
+    return None

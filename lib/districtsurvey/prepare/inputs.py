@@ -12,17 +12,85 @@ import pandas as pd
 from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument
 from ..contracts.params import RawExport, RunParams
-from ..contracts.validate import load_responses
+from ..contracts.validate import listed, load_responses
 from ..contracts.waves import sort_waves
+
+#: Longest slug a department gets: its files (``<slug>.html``, ``.<slug>.xlsx.<pid>.tmp``) stay
+#: far below the 255-byte name limit of common file systems.
+MAX_SLUG = 60
+
+
+def _tag(name: str) -> str:
+    return hashlib.sha256(str(name).encode("utf-8")).hexdigest()[:8]
 
 
 def slugify(name: str) -> str:
-    """File-safe slug of a department name.
+    """File-safe slug of a department name, at most ``MAX_SLUG`` characters (a longer one is cut
+    and ends with a short hash of the whole name, so two long names never share a slug).
 
     >>> slugify("Facilities & Maintenance")
     'facilities-maintenance'
+    >>> len(slugify("Office of " + "Very " * 60 + "Long Names"))
+    60
     """
-    return re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-") or "unnamed"
+    slug = re.sub(r"[^a-z0-9]+", "-", str(name).lower()).strip("-") or "unnamed"
+    if len(slug) > MAX_SLUG:
+        slug = f"{slug[: MAX_SLUG - 9].rstrip('-')}-{_tag(name)}"
+    return slug
+
+
+def unique_slugs(names: list[str]) -> list[str]:
+    """One slug per name, all different: names whose slugs would clash (``Food & Nutrition``,
+    ``Food / Nutrition``; ``HR`` and ``hr``) each get a short hash of the name, whatever their
+    order; every other name keeps its ordinary slug.
+
+    >>> unique_slugs(["Finance", "Food & Nutrition", "Food / Nutrition"])
+    ['finance', 'food-nutrition-a9243a73', 'food-nutrition-78b02589']
+    """
+    base = [slugify(n) for n in names]
+    clash = {s for s in base if base.count(s) > 1}
+    out = [
+        f"{s[: MAX_SLUG - 9].rstrip('-')}-{_tag(n)}" if s in clash else s
+        for n, s in zip(names, base, strict=True)
+    ]
+    if len(set(out)) < len(out):  # a name that is literally another's slug-and-hash
+        out = [
+            f"{s}-{hashlib.sha256(str(n).encode()).hexdigest()[:16]}"
+            for n, s in zip(names, out, strict=True)
+        ]
+    return out
+
+
+def resolve_only(only: list[str], departments: list[dict], *, where: str = "--only") -> list[str]:
+    """The slugs ``run --only`` names: each value a department name, or a slug (any case).
+
+    >>> deps = [{"name": "Finance", "slug": "finance"}, {"name": "Payroll", "slug": "payroll"}]
+    >>> resolve_only(["FINANCE", "Payroll"], deps)
+    ['finance', 'payroll']
+    """
+    by_name = {d["name"]: d["slug"] for d in departments}
+    by_slug = {d["slug"]: d["slug"] for d in departments}
+    chosen, unknown = [], []
+    for value in only:
+        slug = by_name.get(value) or by_slug.get(value) or by_slug.get(slugify(value))
+        if slug is None:
+            unknown.append(value)
+        elif slug not in chosen:
+            chosen.append(slug)
+    if unknown:
+        known = sorted(by_name)
+        close = difflib.get_close_matches(unknown[0], known, n=3)
+        hint = (
+            f"did you mean {', '.join(close)}?"
+            if close
+            else f"departments of this run: {listed(known)}"
+        )
+        raise SurveyDataError(
+            Problem(
+                where, f"unknown department(s) {', '.join(repr(u) for u in unknown)}", hint=hint
+            )
+        )
+    return chosen
 
 
 def sha256(path: Path) -> str:

@@ -13,20 +13,33 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
+from ..contracts.files import atomic_path, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import sort_waves, wave_key
 from ..privacy.redact import redact_comments
-from .inputs import check_selection, read_inputs, sha256, slugify
+from .inputs import check_selection, read_inputs, resolve_only, sha256, unique_slugs
 from .score import score_run
 
 
-def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
-    """Validate the inputs once and write the run's cache; returns the run folder."""
+def prepare_run(
+    params: RunParams, *, params_path: str = "<params>", only: list[str] | None = None
+) -> Path:
+    """Validate the inputs once and write the run's cache; returns the run folder.
+
+    Nothing is written before the inputs, the departments and ``only`` (``run --only``: names or
+    slugs) are checked. Every file is written atomically, ``run.json`` last, with the sha256 of
+    each cache table in it (``cache``), so a reader can tell a whole cache from a damaged one.
+    """
     instrument = load_instrument(params.instrument)
     responses = read_inputs(params, instrument)
     departments = check_selection(responses, params, params_path)
+    slugs = unique_slugs(departments)
+    if only:
+        resolve_only(
+            only, [{"name": d, "slug": s} for d, s in zip(departments, slugs, strict=True)]
+        )
     waves = sort_waves(responses["wave"].dropna().unique())
     waves = [w for w in waves if wave_key(w) <= wave_key(params.wave)]
     responses = responses[responses["wave"].isin(waves)]
@@ -48,8 +61,14 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
     run_dir = params.output_dir
     cache = run_dir / "cache"
     cache.mkdir(parents=True, exist_ok=True)
+    checksums = {}
     for name, table in tables.items():
-        table.to_parquet(cache / f"{name}.parquet", index=False)
+        with atomic_path(cache / f"{name}.parquet") as tmp:
+            table.to_parquet(tmp, index=False)
+            checksums[f"{name}.parquet"] = sha256_file(tmp)
+    for stale in cache.glob("*.parquet"):  # a table an earlier run had and this one has not
+        if stale.name not in checksums:
+            stale.unlink()
     run = {
         "name": params.name,
         "title": params.title or f"{instrument.title}, {params.wave}",
@@ -64,12 +83,13 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
         "focus_rule": params.focus_rule,
         "date": (params.report_date or dt.date.today()).isoformat(),
         "next_survey": params.next_survey,
-        "departments": [{"name": d, "slug": slugify(d)} for d in departments],
+        "departments": [{"name": d, "slug": s} for d, s in zip(departments, slugs, strict=True)],
         "inputs": [{"path": str(p), "sha256": sha256(p)} for p in params.files()],
         "params": json.loads(params.model_dump_json()),
+        "cache": checksums,
     }
-    (cache / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
-    focus_file(tables["focus"], instrument).to_csv(run_dir / FOCUS_FILE, index=False)
+    write_atomic(run_dir / FOCUS_FILE, focus_file(tables["focus"], instrument).to_csv(index=False))
+    write_atomic(cache / "run.json", json.dumps(run, indent=2))  # last: the cache is complete
     return run_dir
 
 
