@@ -9,8 +9,9 @@ import pandas as pd
 
 from ..contracts.errors import Problem
 from ..contracts.instrument import Instrument
+from .choices import map_choices
 from .layouts import RawTable
-from .mapping import MAX_LISTED, META_KEYS, Mapper
+from .mapping import MAX_LISTED, Mapper, meta_keys
 
 
 @dataclass
@@ -23,6 +24,23 @@ class Mapped:
     answers_na: int = 0
     dropped: dict[str, int] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    choices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    blank_groups: dict[str, tuple[int, str]] = field(default_factory=dict)  # column -> (n, label)
+
+
+def _fill_blank_groups(meta: dict, instrument: Instrument, keep: pd.Series) -> dict:
+    """A blank group value becomes its own group (``groups.<column>.missing``); a blank department
+    stays blank (an error below) unless the instrument names it."""
+    counts = {}
+    for key in instrument.group_columns:
+        label = instrument.missing_label(key)
+        if meta.get(key) is None or label is None:
+            continue
+        blank = meta[key].isna() | (meta[key].astype(str).str.strip() == "")
+        if blank.any():
+            meta[key] = meta[key].mask(blank, label)
+            counts[key] = (int((blank & keep).sum()), label)
+    return counts
 
 
 def map_table(
@@ -37,7 +55,9 @@ def map_table(
         keep &= ~unfinished
         if unfinished.any():
             dropped["unfinished response (import.unfinished: drop)"] = int(unfinished.sum())
-    meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in META_KEYS}
+    keys = meta_keys(instrument)
+    meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in keys}
+    blank_groups = _fill_blank_groups(meta, instrument, keep)
     for key in ("wave", "department"):
         if meta[key] is None and not (key == "department" and m.spec.get("departments")):
             m.problems.append(
@@ -50,6 +70,9 @@ def map_table(
             )
     blocks = m.blocks(meta["department"])
     frames, comments, na_total = [], [], 0
+    chosen = pd.DataFrame()
+    if instrument.choices and not m.problems:  # asked once per respondent, not per department
+        chosen = map_choices(m, pd.DataFrame({k: meta[k] for k in keys}), keep)
     for dept, items, qs in blocks:
         wide = pd.DataFrame(index=range(len(table.rows)))
         for item, col in items.items():
@@ -61,7 +84,7 @@ def map_table(
         answered = (
             wide.notna().any(axis=1) if not wide.empty else pd.Series(False, index=wide.index)
         )
-        base = pd.DataFrame({k: (dept if k == "department" else meta[k]) for k in META_KEYS})
+        base = pd.DataFrame({k: (dept if k == "department" else meta[k]) for k in keys})
         for q, col in qs.items():
             text = m.frame[col].fillna("").str.strip()
             sel = keep & (text != "")
@@ -78,7 +101,7 @@ def map_table(
         long = (
             wide[kept]
             .join(base[kept].add_prefix("\0"))
-            .melt(id_vars=["\0" + k for k in META_KEYS], var_name="item", value_name="\0value")
+            .melt(id_vars=["\0" + k for k in keys], var_name="item", value_name="\0value")
         )
         long.columns = [c.lstrip("\0") for c in long.columns]
         frames.append(long)
@@ -90,12 +113,12 @@ def map_table(
     for key in ("respondent_id", "wave", "department"):
         blank = responses[key].isna() | (responses[key].astype(str).str.strip() == "")
         if blank.any():
+            hint = f"fill the {key} column or pass --{key}"
+            if key == "department":
+                hint += ', or count them as a group: groups: {department: {missing: "Not given"}}'
             m.problems.append(
                 Problem(
-                    path,
-                    f"{int(blank.sum())} answers have a blank {key}",
-                    column=key,
-                    hint=f"fill the {key} column or pass --{key}",
+                    path, f"{int(blank.sum())} answers have a blank {key}", column=key, hint=hint
                 )
             )
     ids = pd.DataFrame({"id": meta["respondent_id"], "wave": meta["wave"], "line": table.line})[
@@ -103,22 +126,34 @@ def map_table(
     ]
     dup = ids[ids.duplicated(["id", "wave"], keep=False) & ids["id"].notna()]
     for rid, rows in list(dup.groupby("id")["line"])[:MAX_LISTED]:
+        listed = ", ".join(map(str, rows[:10])) + (
+            f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+        )
         m.problems.append(
             Problem(
                 path,
-                f"duplicate respondent id '{rid}' on rows {', '.join(map(str, rows))}",
+                f"duplicate respondent id '{rid}' on rows {listed}",
                 row=int(rows.iloc[0]),
                 column="respondent_id",
-                hint="each respondent once per wave",
+                hint="each respondent once per wave; when an id is only unique together with "
+                "another column, join them: import: {respondent_id: {columns: [Wave, ID]}}",
             )
         )
-    order = ["respondent_id", "survey", "wave", "department", "role", "site", "item", "value"]
+    if len(dup.groupby("id")) > MAX_LISTED:
+        n_more = dup["id"].nunique() - MAX_LISTED
+        m.problems.append(Problem(path, f"... and {n_more} more duplicate respondent ids"))
+    order = ["respondent_id", "survey", *keys[1:], "item", "value"]
     responses = responses[order].astype({c: "string" for c in order[:-1]})
     responses["value"] = responses["value"].astype("Int8")
+    if len(chosen):
+        chosen = chosen.assign(survey=instrument.id)
+        first = ["respondent_id", "survey", *keys[1:]]
+        chosen = chosen[first + [c for c in chosen.columns if c not in first]]
+        chosen = chosen.astype({c: "string" for c in [*first, "question", "kind", "option"]})
     cols = ["respondent_id", "survey", "wave", "department", "question", "text"]
     comm = (
         pd.concat(comments, ignore_index=True).assign(survey=instrument.id)[cols]
         if comments
         else pd.DataFrame(columns=cols)
     )
-    return Mapped(responses, comm, columns, na_total, dropped, m.problems)
+    return Mapped(responses, comm, columns, na_total, dropped, m.problems, chosen, blank_groups)

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..contracts.errors import Problem, SurveyDataError
+from .detect import IMPORT_ID, detect_layout
 from .normalize import norm
+
+__all__ = ["LAYOUTS", "RawTable", "detect_layout"]
 
 
 @dataclass
@@ -35,80 +38,6 @@ class RawTable:
         """Columns that any of whose names equals ``name`` (normalised)."""
         key = norm(name)
         return [i for i, names in enumerate(self.names) if key in {norm(n) for n in names}]
-
-
-QUALTRICS_META = {
-    "responseid",
-    "startdate",
-    "enddate",
-    "status",
-    "ipaddress",
-    "progress",
-    "finished",
-    "duration (in seconds)",
-    "recordeddate",
-    "responseset",
-    "externalreference",
-    "externaldatareference",
-    "distributionchannel",
-    "userlanguage",
-    "locationlatitude",
-}
-LIME_META = {
-    "submitdate",
-    "lastpage",
-    "startlanguage",
-    "seed",
-    "date submitted",
-    "last page",
-    "start language",
-    "datum abgeschickt",
-    "letzte seite",
-    "start-sprache",
-    "zufallsgeneratorstartwert",
-}
-TIMESTAMPS = {
-    "timestamp",
-    "zeitstempel",
-    "marca temporal",
-    "horodateur",
-    "informazioni cronologiche",
-    "carimbo de data/hora",
-    "tijdstempel",
-}
-IMPORT_ID = re.compile(r"""\{\s*['"]ImportId['"]\s*:\s*['"]([^'"]*)['"]""", re.IGNORECASE)
-
-
-def detect_layout(rows: list[list[str]]) -> str:
-    """The survey tool whose header rows these are; ``csv`` for a plain wide table.
-
-    >>> detect_layout([["Timestamp", "How are you?"], ["8/21/2019 13:10:31", "Fine"]])
-    'googleforms'
-    >>> detect_layout([["id", "q1"], ["1", "5"]])
-    'csv'
-    """
-    head = [{norm(c) for c in r} for r in rows[:3]] + [set(), set(), set()]
-    if len(rows) >= 3 and any(IMPORT_ID.match(c.strip()) for c in rows[2]):
-        return "qualtrics"
-    if len(head[0] & QUALTRICS_META) >= 3 or (
-        rows[0][:2] == ["V1", "V2"] and "responseid" in head[1]
-    ):
-        return "qualtrics"
-    if rows[0][:2] == ["V1", "V2"] and len(rows) > 1 and rows[1][0].startswith("R_"):
-        return "qualtrics"  # legacy export with the text row removed
-    if {"respondent id", "collector id"} <= head[0]:
-        return "surveymonkey"
-    if rows[0] and norm(rows[0][0]) in TIMESTAMPS:
-        return "googleforms"
-    if (
-        len(head[0] & LIME_META) >= 2
-        or len(head[0] & {"antwort id", "response id", "id"})
-        and len(head[0] & LIME_META)
-    ):
-        return "limesurvey"
-    if {"respondent_id", "item", "value"} <= head[0]:
-        return "tidy"
-    return "csv"
 
 
 def _table(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from IPython.display import Markdown
 
+from ..analysis.scoring import describe_scales
 from .department import Report, _not_shown, _statement
 from .display import pts
 
@@ -64,20 +65,13 @@ def comments(r: Report, *, per_question: int = 8) -> Markdown:
 
 def methods(r: Report) -> Markdown:
     """How every number was made: scale, favorable, N/A, privacy rules, focus rule, tests, sources."""
-    s = r.instrument.scale
-    label = ", ".join
     inputs = "\n".join(
         f"- `{Path(i['path']).name}` — sha256 `{i['sha256']}`" for i in r.run["inputs"]
     )
     return Markdown(
         "\n\n".join(
             [
-                f"**Scale.** {s.points}-point agreement scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
-                f"**Favorable** = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
-                f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
-                f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
-                "reverse-worded statements are flipped before scoring. "
-                f"**N/A** ({label(s.na_labels) or 'none'}) and blanks are not scores.",
+                describe_scales(r.instrument),
                 f"**Privacy.** Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
                 "Complementary suppression: where a hidden group could be worked out from what the run "
                 "publishes (a total minus the other departments, rater groups or statements), the "
