@@ -50,7 +50,10 @@ class ChoiceReader:
         )
 
     def cells(self, col: int) -> pd.Series:
-        return self.m.frame[col].fillna("").str.strip()
+        """The cells of a column; SPSS user-missing values are blank."""
+        out = self.m.frame[col].fillna("").str.strip()
+        gone = [r for r, c in self.m.t.na_cells if c == col]
+        return out.mask(out.index.isin(gone), "") if gone else out
 
     def read(self, c: Choice) -> pd.DataFrame | None:
         """``value`` per row x option (rows of respondents who answered), or None on problems."""
@@ -87,7 +90,8 @@ class ChoiceReader:
         return ranks.astype("Int16").where(answered)
 
     def one_cell(self, c: Choice, col: int) -> pd.DataFrame | None:
-        cells = self.cells(col)
+        spss = self.m.t.value_labels.get(col, {})  # SPSS codes read as their value labels
+        cells = self.cells(col).map(lambda v: spss.get(v, v))
         labels = {norm(k): v for k, v in c.labels.items()}
         na = self.m.readers[next(iter(self.m.readers))].na
         options = list(c.options) or sorted(
@@ -103,9 +107,9 @@ class ChoiceReader:
                 hit = [o for o in options if norm(o) == norm(cell)]
                 rest = "" if hit else cell
             else:
-                hit, rest = _split(cell, options, norm(c.separator))
+                hit, rest = _split(cell, options, c.separator)
             if rest:
-                errors.setdefault(rest, self.m.t.line[r])
+                errors.setdefault(cell, self.m.t.line[r])
             picked.append(set(hit))
         for text, row in list(errors.items())[:5]:
             self.problem(c, f"'{text}' is not one of its options", col, row)

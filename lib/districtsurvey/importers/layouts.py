@@ -33,11 +33,18 @@ class RawTable:
     na_cells: set[tuple[int, int]] = field(default_factory=set)  # SPSS user-missing (row, col)
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows
     note: str = ""
+    _index: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     def find(self, name: str) -> list[int]:
         """Columns that any of whose names equals ``name`` (normalised)."""
-        key = norm(name)
-        return [i for i, names in enumerate(self.names) if key in {norm(n) for n in names}]
+        if self._index is None or self._indexed != len(self.names):
+            index: dict[str, list[int]] = {}
+            for i, names in enumerate(self.names):
+                for key in {norm(n) for n in names}:
+                    index.setdefault(key, []).append(i)
+            self._index, self._indexed = index, len(self.names)
+        return list(self._index.get(norm(name), []))
 
 
 def _table(
