@@ -98,9 +98,10 @@ class ChoiceReader:
             {labels.get(norm(v), v) for v in cells if v and norm(v) not in na}
         )
         picked, errors = [], {}
+        own = {norm(o) for o in options}  # an option ("Prefer not to say") is never N/A here
         for r, cell in enumerate(cells):
             cell = labels.get(norm(cell), cell)
-            if not cell or norm(cell) in na:
+            if not cell or (norm(cell) in na and norm(cell) not in own):
                 picked.append(None)
                 continue
             if c.kind == "single":
@@ -142,3 +143,38 @@ def map_choices(m: Mapper, base: pd.DataFrame, keep: pd.Series) -> pd.DataFrame:
     out = pd.concat(frames, ignore_index=True)[cols]
     out["value"] = out["value"].astype("Int16")
     return out
+
+
+def summarise_choices(
+    choices: pd.DataFrame, *, by: list[str] | tuple[str, ...] = ()
+) -> pd.DataFrame:
+    """Per question x option (and ``by`` groups): respondents who answered the question ``n``;
+    for multi / single ``chosen`` and ``pct`` (of ``n``); for rankings ``mean_rank`` and
+    ``pct_first`` (ranked first, % of ``n``). Raw counts: what may be shown is for privacy to say.
+
+    >>> t = pd.DataFrame({"respondent_id": ["a", "a", "b", "b"], "question": "q", "kind": "multi",
+    ...     "option": ["x", "y", "x", "y"], "value": [1, 0, 1, 1]})
+    >>> summarise_choices(t)[["option", "n", "chosen", "pct"]].values.tolist()
+    [['x', 2, 2, 100.0], ['y', 2, 1, 50.0]]
+    """
+    keys = [*by, "question", "kind", "option"]
+    df = choices.assign(value=choices["value"].astype("Float64"))
+    answered = df.groupby([*by, "question"], observed=True)["respondent_id"].nunique()
+    g = df.groupby(keys, observed=True, sort=False)["value"]
+    out = pd.DataFrame(
+        {
+            "chosen": g.apply(lambda v: int((v == 1).sum())),
+            "mean_rank": g.mean(),
+            "first": g.apply(lambda v: int((v == 1).sum())),
+        }
+    ).reset_index()
+    out["n"] = [
+        answered[tuple(r)] if by else answered[r[-1]]
+        for r in out[[*by, "question"]].itertuples(index=False)
+    ]
+    ranking = out["kind"] == "ranking"
+    out["pct"] = (100 * out["chosen"] / out["n"]).where(~ranking)
+    out["pct_first"] = (100 * out["first"] / out["n"]).where(ranking)
+    out["mean_rank"] = out["mean_rank"].where(ranking)
+    out["chosen"] = out["chosen"].where(~ranking)
+    return out[[*keys, "n", "chosen", "pct", "mean_rank", "pct_first"]]

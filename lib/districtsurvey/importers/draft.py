@@ -218,13 +218,13 @@ def _votes(cols: list[Col]) -> dict[str, int]:
     votes: dict[str, int] = {}
     for c in cols:
         if c.kind == "item":
-            for name in known_scale_of(c.values, set()):
+            for name in known_scale_of(c.values):
                 votes[name] = votes.get(name, 0) + 1
     return votes
 
 
 def _item_scale(c: Col, votes: dict[str, int]) -> tuple[str, list[str] | None]:
-    fits = known_scale_of(c.values, set())
+    fits = known_scale_of(c.values)
     if fits:
         name = max(fits, key=lambda n: (votes.get(n, 0), -list(known_scales()).index(n)))
         c.points = len(known_scales()[name])

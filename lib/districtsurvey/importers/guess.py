@@ -93,7 +93,8 @@ def columns(table: RawTable) -> tuple[list[Col], list[str]]:
         if found is None:
             notes.append(f"column {i + 1} '{names[0]}': its name is not unique in the file")
             continue
-        text = next((n for n in names[1:] if not n.startswith(("QID", "{"))), names[0])
+        aliases = [n for n in names[1:] if not n.startswith(("QID", "{"))]
+        text = names[0] if " " in names[0] or not aliases else aliases[0]
         shown = [labels.get(v, v) for v in values]
         out.append(Col(i, names[0], found, text, shown, values, names=list(names)))
     return out, notes
@@ -106,8 +107,14 @@ def _number(v: str) -> float | None:
         return None
 
 
-def known_scale_of(values: list[str], na: set[str]) -> list[str]:
-    """Names of the known scales whose labels hold every answer (numbers like "5 - " ignored)."""
+def known_scale_of(values: list[str], na: set[str] | None = None) -> list[str]:
+    """Names of the known scales whose labels hold every answer (numbers like "5 - " ignored;
+    N/A labels aside).
+
+    >>> known_scale_of(["5 - Strongly agree", "2 - Disagree", "N/A"])[0]
+    'agree5'
+    """
+    na = {norm(x) for x in COMMON_NA} if na is None else na
     seen = set()
     for v in values:
         parts = split_number(v)
@@ -169,12 +176,13 @@ def block_base(col: Col) -> tuple[str, str]:
     >>> block_base(Col(0, "Q2_3", "Q2_3", "Race-Hispanic", ["Hispanic"]))
     ('Q2', 'Hispanic')
     """
-    m = re.match(r"^(.+)[_.](-?[^_.]+)$", col.name)
-    base = m[1] if m else col.name
+    text_split = re.compile(r"^(.*\S)\s*(?:-|\[)\s*([^-\[]+?)\]?$")
+    m = re.match(r"^(.+)[_.](-?[^_.]+)$", col.name) if " " not in col.name else None
+    t = text_split.match(col.text) if col.text != col.name or m is None else None
+    base = m[1] if m else (t[1] if t else col.name)
     option = col.distinct[0] if len(col.distinct) == 1 and _number(col.distinct[0]) is None else ""
     if not option:
-        t = re.match(r"^(.*\S)\s*(?:-|\[)\s*([^-\[]+?)\]?$", col.text)
-        option = t[2].strip() if t and col.text != col.name else (m[2] if m else col.name)
+        option = t[2].strip() if t else (m[2] if m else col.name)
     return base, option
 
 
