@@ -64,8 +64,12 @@ def _words(text: str, positions: list[int] | None = None, limit: int = 5) -> lis
     for i in spots:
         start = max(text.rfind(" ", 0, i), text.rfind("\n", 0, i), text.rfind(",", 0, i)) + 1
         ends = [j for j in (text.find(c, i) for c in " \n,;\t") if j >= 0]
-        word = text[start : min(ends) if ends else len(text)].strip()[:30]
-        if word and word not in words:
+        word = (
+            text[start : min(ends) if ends else len(text)]
+            .strip()
+            .strip("\"'()[]\u201c\u201d\u2018\u2019")[:30]
+        )
+        if any(ch.isalpha() for ch in word) and word not in words:
             words.append(word)
         if len(words) == limit:
             break

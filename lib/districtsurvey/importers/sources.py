@@ -151,6 +151,7 @@ def xlsx_sheets(raw: bytes, path: str) -> dict[str, list[list[str]]]:
     sheets, cells = {}, 0
     try:
         for ws in wb.worksheets:
+            ws.reset_dimensions()  # read every row, not only those a (wrong) dimension declares
             rows = sheets[ws.title] = []
             for row in ws.iter_rows(values_only=True):  # a sheet whose dimension lied
                 cells += len(row)
