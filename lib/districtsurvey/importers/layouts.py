@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..contracts.errors import Problem, SurveyDataError
-from .detect import IMPORT_ID, detect_layout
+from .detect import IMPORT_ID, detect_layout, key, markers
 from .normalize import norm
 
 __all__ = ["LAYOUTS", "RawTable", "detect_layout"]
@@ -45,6 +45,14 @@ class RawTable:
                     index.setdefault(key, []).append(i)
             self._index, self._indexed = index, len(self.names)
         return list(self._index.get(norm(name), []))
+
+
+def find_key(table: RawTable, keys) -> int | None:
+    """The first column one of whose names has one of ``keys`` (see ``detect.key``)."""
+    wanted = frozenset(keys)
+    return next(
+        (i for i, names in enumerate(table.names) if {key(n) for n in names} & wanted), None
+    )
 
 
 def _table(
@@ -102,8 +110,7 @@ def read_qualtrics(rows: list[list[str]], path: str) -> RawTable:
         n[:] = [IMPORT_ID.match(c)[1] if IMPORT_ID.match(c) else c for c in n]
     table = _table("qualtrics", rows, header, names, path)
     table.negative_na = True
-    ids = table.find("ResponseId")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, markers()["qualtrics"]["id"] - {"v1"})
     done = table.find("Finished")
     if done:
         flags = {"1": True, "true": True, "0": False, "false": False}
@@ -126,16 +133,16 @@ def read_surveymonkey(rows: list[list[str]], path: str) -> RawTable:
         else:
             names.append([f"{question} - {s}", f"{question} [{s}]", s, question])
     table = _table("surveymonkey", rows, 2, names, path)
-    ids = table.find("Respondent ID")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, markers()["surveymonkey"]["id"])
     return table
 
 
 def read_limesurvey(rows: list[list[str]], path: str) -> RawTable:
     """Codes (``G02Q02``) or question texts as header; incomplete responses have no submit date."""
     table = _one_row("limesurvey")(rows, path)
-    ids = table.find("id") or table.find("Response ID") or table.find("Antwort ID")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, ["id"])
+    if table.id_column is None:
+        table.id_column = find_key(table, markers()["limesurvey"]["id"])
     sub = (
         table.find("submitdate") or table.find("Date submitted") or table.find("Datum Abgeschickt")
     )
