@@ -144,6 +144,16 @@ MISTAKES = {
         ["scale.favorable: code 6 is outside 1..5"],
     ),
     "too few labels": ("Agree, Strongly agree]", "Agree]", ["scale.labels: 4 labels for 5 points"]),
+    "a label YAML reads as a date": (
+        "favorable: [4, 5]",
+        "favorable: [4, 5]\n  na_labels: [2020-01-01]",
+        ["scale.na_labels[1]: expected text, got 2020-01-01", "quote it"],
+    ),
+    "No as a code in import.labels": (
+        "  respondent_id: ID",
+        "  respondent_id: ID\n  labels: {No: 1}",
+        ["import.labels.false (a key): read as false", 'quote "No" and "Yes"'],
+    ),
     "breakdown is not a group": (
         "outcome: q_clear",
         "outcome: q_clear\nbreakdowns: [gender]",

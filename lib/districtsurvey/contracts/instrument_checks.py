@@ -73,8 +73,11 @@ def _known(model: type[BaseModel] | None) -> list[str]:
 def pydantic_problem(where: str, error: dict, raw: dict) -> Problem:
     """One readable problem from one pydantic error, naming the key path in the file."""
     loc = tuple(error["loc"])
-    path = key_path(loc, raw)
     kind, value = error["type"], error.get("input")
+    path = key_path(loc, raw)
+    if loc and loc[-1] == "[key]":  # a mapping's key: name it, not its position
+        shown = str(value).lower() if isinstance(value, bool) else value
+        path = f"{key_path(loc[:-2], raw)}.{shown} (a key)"
     if kind == "extra_forbidden":
         key = str(loc[-1])
         known = _known(_model_at(loc[:-1]))
@@ -107,6 +110,10 @@ def pydantic_problem(where: str, error: dict, raw: dict) -> Problem:
     if kind in {"list_type", "dict_type", "model_type", "model_attributes_type"}:
         want = {"list_type": "a list", "dict_type": "a mapping"}.get(kind, "a mapping of keys")
         return Problem(where, f"{path}: expected {want}, got {value!r}", hint=EXAMPLE)
+    if kind == "string_type":
+        return Problem(
+            where, f"{path}: expected text, got {value}", hint="quote it in the instrument"
+        )
     if kind == "string_pattern_mismatch":
         return Problem(
             where,

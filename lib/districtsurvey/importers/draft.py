@@ -51,7 +51,7 @@ class Draft:
             f"# Draft instrument from {Path(self.source).name} (detected format: {self.format}),",
             "# written by `districtsurvey instrument draft`. Check before use: the scales' favorable",
             "# ends, the areas (dimensions) the items belong to, the outcome item, the group columns.",
-            *(f"# - {n}" for n in self.notes),
+            *(f"# - {' '.join(n.split())}" for n in self.notes),  # one line each, always
         ]
         body = yaml.safe_dump(
             self.spec, sort_keys=False, allow_unicode=True, width=100, default_flow_style=None
