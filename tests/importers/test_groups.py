@@ -50,7 +50,7 @@ def test_blank_role_is_the_group_not_given_and_counted(tmp_path):
         "a5": "Principal",
     }
     assert r.summary.blank_groups == {"role": (2, "(not given)")}
-    assert "blank role: 2 rows, counted as the group '(not given)'" in str(r.summary)
+    assert "blank role: 2 respondents, counted as the group '(not given)'" in str(r.summary)
 
 
 def test_the_instrument_names_the_blank_group_and_declares_extra_groups(tmp_path):

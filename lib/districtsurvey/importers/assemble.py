@@ -28,10 +28,10 @@ class Mapped:
     blank_groups: dict[str, tuple[int, str]] = field(default_factory=dict)  # column -> (n, label)
 
 
-def _fill_blank_groups(meta: dict, instrument: Instrument, keep: pd.Series) -> dict:
+def _fill_blank_groups(meta: dict, instrument: Instrument) -> dict[str, tuple[pd.Series, str]]:
     """A blank group value becomes its own group (``groups.<column>.missing``); a blank department
-    stays blank (an error below) unless the instrument names it."""
-    counts = {}
+    stays blank (an error below) unless the instrument names it. Returns the blank rows per column."""
+    blanks = {}
     for key in instrument.group_columns:
         label = instrument.missing_label(key)
         if meta.get(key) is None or label is None:
@@ -39,8 +39,8 @@ def _fill_blank_groups(meta: dict, instrument: Instrument, keep: pd.Series) -> d
         blank = meta[key].isna() | (meta[key].astype(str).str.strip() == "")
         if blank.any():
             meta[key] = meta[key].mask(blank, label)
-            counts[key] = (int((blank & keep).sum()), label)
-    return counts
+            blanks[key] = (blank, label)
+    return blanks
 
 
 def map_table(
@@ -57,7 +57,7 @@ def map_table(
             dropped["unfinished response (import.unfinished: drop)"] = int(unfinished.sum())
     keys = meta_keys(instrument)
     meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in keys}
-    blank_groups = _fill_blank_groups(meta, instrument, keep)
+    blanks = _fill_blank_groups(meta, instrument)
     for key in ("wave", "department"):
         if meta[key] is None and not (key == "department" and m.spec.get("departments")):
             m.problems.append(
@@ -142,6 +142,11 @@ def map_table(
     if len(dup.groupby("id")) > MAX_LISTED:
         n_more = dup["id"].nunique() - MAX_LISTED
         m.problems.append(Problem(path, f"... and {n_more} more duplicate respondent ids"))
+    kept_ids = set(responses["respondent_id"])
+    blank_groups = {  # respondents in the tidy rows whose group value was blank
+        key: (len(set(meta["respondent_id"][blank & keep]) & kept_ids), label)
+        for key, (blank, label) in blanks.items()
+    }
     order = ["respondent_id", "survey", *keys[1:], "item", "value"]
     responses = responses[order].astype({c: "string" for c in order[:-1]})
     responses["value"] = responses["value"].astype("Int8")

@@ -57,7 +57,7 @@ class ImportSummary:
         for q, n in self.choices.items():
             lines.append(f"  choice {q}: {n} respondents answered")
         for col, (n, label) in self.blank_groups.items():
-            lines.append(f"  blank {col}: {n} rows, counted as the group '{label}'")
+            lines.append(f"  blank {col}: {n} respondents, counted as the group '{label}'")
         dropped = sum(self.rows_dropped.values())
         lines.append(f"  rows dropped:     {dropped}")
         lines += [f"    {n} x {why}" for why, n in self.rows_dropped.items() if n]
