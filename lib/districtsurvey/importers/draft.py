@@ -33,7 +33,6 @@ from .guess import (
     slug,
 )
 from .layouts import LAYOUTS, RawTable
-from .normalize import norm
 from .spss import read_spss
 
 MAX_ROUNDS = 8
@@ -334,4 +333,3 @@ def _tidy_up(spec: dict) -> None:
         if "choices" in spec:
             spec.pop("scale", None)
             spec.pop("scales", None)
-    _ = norm  # the module's text keys come from guess/normalize
