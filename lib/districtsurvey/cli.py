@@ -279,12 +279,49 @@ def import_(
     try:
         result = read_export(raw, fmt=fmt, instrument=instrument, wave=wave, department=department)
         write_tidy(result.responses, output)
-        if len(result.comments):
-            write_tidy(result.comments, output.with_name(f"{output.stem}.comments{output.suffix}"))
+        for name, table in (("comments", result.comments), ("choices", result.choices)):
+            if len(table):  # open questions; multi-select, single choice and ranking answers
+                write_tidy(table, output.with_name(f"{output.stem}.{name}{output.suffix}"))
     except SurveyDataError as err:
         fail(err)
     typer.echo(str(result.summary))
     typer.echo(f"{len(result.responses)} rows -> {output}")
+    if len(result.choices):
+        typer.echo(f"{len(result.choices)} choice rows -> {output.stem}.choices{output.suffix}")
+
+
+instrument_app = typer.Typer(no_args_is_help=True, help="Instruments: draft one from an export.")
+app.add_typer(instrument_app, name="instrument")
+
+
+@instrument_app.command("draft")
+def instrument_draft(
+    export: Annotated[Path, typer.Argument(help="a survey tool's export, or a Qualtrics .qsf")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="draft.yml")],
+    wave: Annotated[
+        str | None, typer.Option(help="the wave of this export (default: a year from its dates)")
+    ] = None,
+    sheet: Annotated[str | None, typer.Option(help="the sheet of an .xlsx workbook")] = None,
+) -> None:
+    """Write a draft instrument (items, scales, N/A labels, group columns, multi-select blocks)
+    that imports EXPORT unchanged; check it before use."""
+    from .contracts.files import write_atomic
+    from .importers.draft import draft_instrument
+
+    if output.suffix not in {".yml", ".yaml"}:
+        fail(SurveyDataError("the draft must end in .yml or .yaml", path=output))
+    try:
+        draft = draft_instrument(export, wave=wave, sheet=sheet)
+    except SurveyDataError as err:
+        fail(err)
+    write_atomic(output, draft.to_yaml())
+    spec = draft.spec
+    counts = ", ".join(
+        f"{len(spec.get(k, []))} {k}" for k in ("items", "choices", "questions") if spec.get(k)
+    )
+    typer.echo(f"{export}: detected {draft.format}; {counts or 'nothing recognised'} -> {output}")
+    for note in draft.notes:
+        typer.echo(f"  check: {note}")
 
 
 @app.command()

@@ -12,10 +12,7 @@ from districtsurvey.contracts.errors import SurveyDataError
 from districtsurvey.contracts.instrument import load_instrument
 from districtsurvey.importers import detect_format, read_export, write_tidy
 
-HERE = Path(__file__).resolve().parents[1]  # tests/ (fixtures/ lives there)
-MINE = HERE / "fixtures" / "import"
-REAL = HERE.parents[1] / "shared" / "fixtures"  # CI clones the repo with shared/ beside it
-needs_real = pytest.mark.skipif(not REAL.exists(), reason="../shared/fixtures not present")
+from .real import MINE, REAL, needs_real
 
 
 def figures(df: pd.DataFrame, by: list[str], favorable) -> pd.DataFrame:

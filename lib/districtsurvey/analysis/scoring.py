@@ -2,6 +2,12 @@
 
 These are the raw figures, before any suppression: what a report may show is decided one layer up
 (``privacy``, applied to a whole run in ``prepare``).
+
+Each item is scored on its own scale (``Instrument.scale_of``): reverse-worded items are flipped
+within that scale, and favorable / neutral / unfavorable are that scale's codes ("top-2 of 4" for a
+4-point item, "top-2 of 5" for a 5-point one). Percentages pool across scales as they are; a mean
+over items of different lengths (an area or index mixing a 4- and a 5-point block) is taken after
+putting each answer on the default scale's range, linearly (1..4 -> 1..5), and says so in Methods.
 """
 
 from __future__ import annotations
@@ -17,6 +23,17 @@ from ..contracts.waves import sort_waves
 FIGURES = ["mean", "sd", "pct_favorable", "pct_neutral", "pct_unfavorable"]
 
 
+def _per_item(item: pd.Series, values: pd.Series, default) -> np.ndarray:
+    """``values`` (indexed by item id) looked up for every row of ``item`` (fast on categoricals)."""
+    if isinstance(item.dtype, pd.CategoricalDtype):
+        cats = values.reindex(item.cat.categories.astype(str)).fillna(default).to_numpy()
+        codes = item.cat.codes.to_numpy()
+        return (
+            np.where(codes >= 0, cats[codes], default) if len(cats) else np.full(len(item), default)
+        )
+    return item.astype(object).map(values).fillna(default).to_numpy()
+
+
 def scored(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Answered rows only, with ``score`` (reverse-worded items flipped) and ``dimension``.
 
@@ -29,11 +46,21 @@ def scored(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """
     items = instrument.items.set_index("id")
     out = responses[responses["value"].notna()].copy()
-    value = out["value"].astype("int16")
-    reverse = out["item"].map(items["reverse"]).fillna(False).astype(bool)
-    out["score"] = np.where(reverse, instrument.scale.points + 1 - value, value).astype("int16")
+    value = out["value"].astype("int16").to_numpy()
+    reverse = _per_item(out["item"], items["reverse"], False).astype(bool)
+    points = instrument.scale.points
+    if instrument.mixed_scales:
+        points = _per_item(out["item"], items["points"], points).astype("int16")
+    out["score"] = np.where(reverse, points + 1 - value, value).astype("int16")
     out["dimension"] = out["item"].map(items["dimension"]).astype("string")
     return out
+
+
+def _scales_in(df: pd.DataFrame, instrument: Instrument) -> list[str]:
+    if not instrument.mixed_scales or df.empty:
+        return [instrument.scale.name]
+    scale = instrument.items.set_index("id")["scale"]
+    return sorted(set(_per_item(df["item"], scale, instrument.scale.name)))
 
 
 def aggregate(
@@ -42,9 +69,12 @@ def aggregate(
     """n, mean, sd, percentages per ``keys`` over a ``scored()`` frame (no suppression).
 
     With ``respondents=True`` n counts distinct respondents (answers are pooled for the figures),
-    as for dimensions; otherwise n counts answers.
+    as for dimensions; otherwise n counts answers. Items on different scales: see the module note.
     """
-    scale = instrument.scale
+    names = _scales_in(df, instrument)
+    if len(names) > 1:
+        return _aggregate_mixed(df, keys, instrument, respondents=respondents)
+    scale = instrument.scales.get(names[0], instrument.scale)
     counts = (
         df.groupby(keys + ["score"], observed=True, sort=True).size().unstack("score", fill_value=0)
     )
@@ -70,6 +100,101 @@ def aggregate(
         out[name] = 100 * counts[list(codes)].sum(axis=1).to_numpy() / answers if codes else 0.0
     out["n"] = out["n"].astype("Int64")
     return out.reset_index()
+
+
+def _aggregate_mixed(
+    df: pd.DataFrame, keys: list[str], instrument: Instrument, *, respondents: bool
+) -> pd.DataFrame:
+    """``aggregate`` when the rows hold items of several scales: flags per answer, then sums."""
+    items = instrument.items.set_index("id")
+    order = list(instrument.scales)
+    which = pd.Series(range(len(order)), index=order)
+    code = _per_item(df["item"], items["scale"].map(which), which[instrument.scale.name])
+    code = code.astype(int)
+    score = df["score"].to_numpy(dtype=float)
+    width = max(s.points for s in instrument.scales.values()) + 1
+    points = np.array([instrument.scales[n].points for n in order], dtype=float)[code]
+    top = float(instrument.scale.points)
+    flags = {}
+    for kind in ("favorable", "neutral", "unfavorable"):
+        table = np.zeros((len(order), width), bool)  # scale x code -> in this kind
+        for k, n in enumerate(order):
+            table[k, list(getattr(instrument.scales[n], kind))] = True
+        flags[kind] = table[code, score.astype(int)]
+    rows = pd.DataFrame(
+        {
+            "raw": score,
+            "raw2": score**2,
+            "even": 1 + (score - 1) * (top - 1) / (points - 1),  # on the default scale's range
+            "points": points,
+            **{k: v.astype(float) for k, v in flags.items()},
+        },
+        index=df.index,
+    )
+    rows["even2"] = rows["even"] ** 2
+    g = rows.join(df[keys]).groupby(keys, observed=True, sort=True)
+    sums = g[["raw", "raw2", "even", "even2", *flags]].sum()
+    n = g.size().reindex(sums.index).to_numpy(dtype=float)
+    mixed = (g["points"].min() != g["points"].max()).reindex(sums.index).to_numpy()
+    x = np.where(mixed, sums["even"], sums["raw"])
+    x2 = np.where(mixed, sums["even2"], sums["raw2"])
+    mean = x / n
+    var = (x2 - n * mean**2) / np.where(n > 1, n - 1, np.nan)
+    out = pd.DataFrame(index=sums.index)
+    if respondents:
+        out["n"] = df.groupby(keys, observed=True)["respondent_id"].nunique().reindex(sums.index)
+        out["n_answers"] = n.astype(int)
+    else:
+        out["n"] = n.astype(int)
+    out["mean"] = mean
+    out["sd"] = np.sqrt(np.clip(var, 0, None))
+    for kind in flags:
+        out[f"pct_{kind}"] = 100 * sums[kind].to_numpy() / n
+    out["n"] = out["n"].astype("Int64")
+    return out.reset_index()
+
+
+def describe_scales(instrument: Instrument) -> tuple[str, str]:
+    """The Methods paragraph on the scale(s) as (title, text): labels, what counts as favorable, N/A.
+
+    >>> from districtsurvey.contracts.instrument import load_instrument
+    >>> title, text = describe_scales(load_instrument("engagement"))
+    >>> title, text.startswith("5-point agreement")
+    ('Scale', True)
+    """
+    label = ", ".join
+    scales = [
+        instrument.scales.get(n, instrument.scale) for n in dict.fromkeys(instrument.items["scale"])
+    ]
+    scales = scales or [instrument.scale]
+    if len(scales) == 1:
+        s = scales[0]
+        kind = s.title or "agreement"
+        return "Scale", (
+            f"{s.points}-point {kind} scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
+            f"Favorable = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
+            f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
+            f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
+            "reverse-worded statements are flipped before scoring. "
+            f"N/A ({label(s.na_labels) or 'none'}) and blanks are not scores."
+        )
+    parts = []
+    for s in scales:
+        n = int((instrument.items["scale"] == s.name).sum())
+        parts.append(
+            f"{n} statement{'s' if n != 1 else ''} on a {s.points}-point {s.title or 'scale'} "
+            f"({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}): favorable = "
+            f"{s.top()} ({label(s.labels[v - 1] for v in s.favorable)}), unfavorable = "
+            f"{label(s.labels[v - 1] for v in s.unfavorable)}"
+        )
+    na = sorted({x for s in scales for x in s.na_labels})
+    return "Scales", (
+        f"The statements use {len(scales)} scales: " + "; ".join(parts) + ". "
+        "Each statement is scored on its own scale, reverse-worded statements flipped within it; "
+        "percentages are over answered items. Means of an area or index that mixes scales are "
+        f"taken after putting every answer on the 1–{instrument.scale.points} range "
+        f"(linearly). N/A ({label(na) or 'none'}) and blanks are not scores."
+    )
 
 
 def add_comparisons(

@@ -1,4 +1,10 @@
-"""Survey instruments as data: items, dimensions, reverse flags, indices, scale and N/A labels."""
+"""Survey instruments as data: scales, items, dimensions, reverse flags, indices, group columns.
+
+An instrument file is a contract, validated as strictly as params (``contracts.schema``): unknown
+keys, missing references and unquoted ``No``/``Yes`` labels are each one message naming the file
+and the key path. ``validate``, ``import`` and ``run`` all load instruments here, so they agree on
+what is valid.
+"""
 
 from __future__ import annotations
 
@@ -8,40 +14,79 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
+from pydantic import ValidationError
 
 from .errors import Problem, SurveyDataError
+from .instrument_checks import build_scales, check_references, pydantic_problem
 from .paths import INSTRUMENTS_DIR
+from .schema import GROUP_COLUMNS, NOT_GIVEN, InstrumentFile
 
 
 @dataclass(frozen=True)
 class Scale:
+    """Codes 1..points with their labels; which codes are favorable, neutral, unfavorable."""
+
     points: int
     labels: tuple[str, ...]
     favorable: tuple[int, ...]
     neutral: tuple[int, ...]
     unfavorable: tuple[int, ...]
     na_labels: tuple[str, ...] = ()
+    name: str = "default"
+    title: str = ""
+
+    def top(self) -> str:
+        """What "favorable" means on this scale, e.g. ``top-2 of 5``.
+
+        >>> Scale(5, tuple("abcde"), (4, 5), (3,), (1, 2)).top()
+        'top-2 of 5'
+        """
+        fav = sorted(self.favorable)
+        if fav and fav == list(range(self.points - len(fav) + 1, self.points + 1)):
+            return f"top-{len(fav)} of {self.points}"
+        if fav and fav == list(range(1, len(fav) + 1)):
+            return f"bottom-{len(fav)} of {self.points}"
+        return f"codes {', '.join(map(str, fav))} of {self.points}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """A question that is not scored: ``multi`` (over columns or in one cell), ``single``,
+    ``ranking``. Its answers go to the choices table, never to the scores."""
+
+    id: str
+    text: str
+    kind: str
+    options: tuple[str, ...] = ()
+    columns: dict[str, tuple[str, ...]] = field(default_factory=dict)  # option -> column names
+    match: tuple[str, ...] = ()
+    separator: str = ", "
+    labels: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Instrument:
-    """A loaded instrument. ``items`` has columns id, text, dimension, reverse."""
+    """A loaded instrument. ``items`` has columns id, text, dimension, reverse, scale, points."""
 
     id: str
     title: str
     unit: str
     breakdowns: tuple[str, ...]
-    scale: Scale
+    scale: Scale  # the default scale (the only one of most instruments)
     dimensions: pd.DataFrame  # id, label
-    items: pd.DataFrame  # id, text, dimension, reverse
+    items: pd.DataFrame  # id, text, dimension, reverse, scale, points
     outcome: str | None
     indices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     index_labels: dict[str, str] = field(default_factory=dict)
     questions: pd.DataFrame = field(default_factory=pd.DataFrame)  # id, text, recognition
     description: str = ""
     path: str = ""
-    import_spec: dict = field(default_factory=dict)  # raw `import:` section (see importers)
+    import_spec: dict = field(default_factory=dict)  # the validated `import:` section
     item_match: dict[str, dict] = field(default_factory=dict)  # item/question id -> match, option
+    scales: dict[str, Scale] = field(default_factory=dict)  # name -> scale (default included)
+    groups: dict[str, str] = field(default_factory=dict)  # group column -> label of a blank
+    group_labels: dict[str, str] = field(default_factory=dict)  # extra group column -> title
+    choices: tuple[Choice, ...] = ()
 
     @property
     def item_ids(self) -> list[str]:
@@ -53,6 +98,40 @@ class Instrument:
 
     def item_text(self, item: str) -> str:
         return dict(zip(self.items["id"], self.items["text"], strict=True)).get(item, item)
+
+    def scale_of(self, item: str) -> Scale:
+        """The scale an item is answered on (the default scale for an unknown item).
+
+        >>> load_instrument("engagement").scale_of("ee_recommend").points
+        5
+        """
+        name = self._item_scales.get(item)
+        return self.scales.get(name, self.scale) if name else self.scale
+
+    @property
+    def _item_scales(self) -> dict[str, str]:
+        return dict(zip(self.items["id"], self.items["scale"], strict=True))
+
+    @property
+    def mixed_scales(self) -> bool:
+        """True when the items do not all share one scale."""
+        return self.items["scale"].nunique() > 1
+
+    @property
+    def group_columns(self) -> tuple[str, ...]:
+        """department, role, site and any extra group column the instrument declares."""
+        return (*GROUP_COLUMNS, *(g for g in self.groups if g not in GROUP_COLUMNS))
+
+    def missing_label(self, column: str) -> str | None:
+        """The group a blank ``column`` value belongs to; None for a blank department that the
+        instrument does not name (a blank unit is an error, not a group, unless declared).
+
+        >>> load_instrument("engagement").missing_label("role")
+        '(not given)'
+        """
+        if column in self.groups:
+            return self.groups[column]
+        return None if column == "department" else NOT_GIVEN
 
     @property
     def recognition_questions(self) -> list[str]:
@@ -69,8 +148,8 @@ def instrument_path(name: str | Path) -> Path:
     return INSTRUMENTS_DIR / f"{name}.yml"
 
 
-@cache
-def _load(path: Path) -> Instrument:
+def read_instrument_file(path: Path) -> dict:
+    """The YAML of an instrument file as a mapping; a clear error for anything else."""
     where = str(path)
     if not path.exists():
         raise SurveyDataError(
@@ -80,66 +159,116 @@ def _load(path: Path) -> Instrument:
         )
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise SurveyDataError(Problem(where, "not UTF-8 text", hint="save it as UTF-8")) from exc
     except yaml.YAMLError as exc:
         raise SurveyDataError(Problem(where, f"not valid YAML: {exc}")) from exc
-    problems = [
-        Problem(where, f"missing key '{key}'", hint="see data/instruments/engagement.yml")
-        for key in ("id", "scale", "items", "dimensions")
-        if not isinstance(raw, dict) or key not in raw
-    ]
+    if not isinstance(raw, dict):
+        raise SurveyDataError(
+            Problem(
+                where,
+                "expected a mapping of keys (id, scale, items ...)",
+                hint="see data/instruments/engagement.yml",
+            )
+        )
+    return raw
+
+
+def parse_instrument(raw: dict, where: str) -> Instrument:
+    """Validate an instrument's YAML mapping and build the :class:`Instrument`."""
+    try:
+        spec = InstrumentFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = [pydantic_problem(where, e, raw) for e in exc.errors()]
+        raise SurveyDataError(list(dict.fromkeys(problems))) from None
+    scales, default, problems = build_scales(spec, where, Scale)
+    problems += check_references(spec, where, scales)
     if problems:
         raise SurveyDataError(problems)
-    sc = raw["scale"]
-    points = int(sc["points"])
-    scale = Scale(
-        points=points,
-        labels=tuple(sc.get("labels") or [str(v) for v in range(1, points + 1)]),
-        favorable=tuple(sc.get("favorable", (points - 1, points))),
-        neutral=tuple(sc.get("neutral", ())),
-        unfavorable=tuple(sc.get("unfavorable", (1, 2))),
-        na_labels=tuple(sc.get("na_labels", ())),
+    return _build(spec, raw, where, scales, default)
+
+
+def _build(spec: InstrumentFile, raw: dict, where: str, scales: dict, default: str) -> Instrument:
+    dim_scale = {d.id: d.scale for d in spec.dimensions}
+    flipped = set(spec.reverse)
+    items = pd.DataFrame(
+        [
+            {
+                "id": i.id,
+                "text": i.text,
+                "dimension": i.dimension,
+                "reverse": bool(i.reverse or i.id in flipped),
+                "scale": i.scale or dim_scale.get(i.dimension) or default,
+            }
+            for i in spec.items
+        ],
+        columns=["id", "text", "dimension", "reverse", "scale"],
     )
-    items = pd.DataFrame(raw["items"])
-    items["reverse"] = items.get("reverse", False)
-    items["reverse"] = items["reverse"].fillna(False).astype(bool)
-    dimensions = pd.DataFrame(raw["dimensions"])
-    unknown = sorted(set(items["dimension"]) - set(dimensions["id"]))
-    dupes = sorted(items.loc[items["id"].duplicated(), "id"])
-    if unknown or dupes:
-        raise SurveyDataError(
-            [Problem(where, f"item dimension '{d}' is not a listed dimension") for d in unknown]
-            + [Problem(where, f"item id '{i}' is listed twice") for i in dupes]
+    items["reverse"] = items["reverse"].astype(bool)
+    items["points"] = [scales[s].points for s in items["scale"]]
+    dimensions = pd.DataFrame(
+        [{"id": d.id, "label": d.label or d.id} for d in spec.dimensions], columns=["id", "label"]
+    )
+    questions = pd.DataFrame(
+        [{"id": q.id, "text": q.text, "recognition": q.recognition} for q in spec.questions],
+        columns=["id", "text", "recognition"],
+    ).astype({"recognition": bool})
+    match = {
+        e.id: {k: v for k, v in (("match", e.match), ("option", getattr(e, "option", None))) if v}
+        for e in [*spec.items, *spec.questions]
+    }
+    choices = tuple(
+        Choice(
+            c.id,
+            c.text,
+            c.kind,
+            tuple(c.options or (c.columns or {}).keys()),
+            {k: tuple(v) for k, v in (c.columns or {}).items()},
+            tuple(c.match or ()),
+            c.separator,
+            dict(c.labels),
         )
-    indices = {ix["id"]: tuple(ix["items"]) for ix in raw.get("indices") or []}
-    questions = pd.DataFrame(raw.get("questions") or [], columns=["id", "text", "recognition"])
-    questions["recognition"] = questions["recognition"].fillna(False).astype(bool)
+        for c in spec.choices
+    )
     return Instrument(
-        id=str(raw["id"]),
-        title=str(raw.get("title", raw["id"])),
-        unit=str(raw.get("unit", "department")),
-        breakdowns=tuple(raw.get("breakdowns") or ()),
-        scale=scale,
-        dimensions=dimensions[["id", "label"]],
-        items=items[["id", "text", "dimension", "reverse"]],
-        outcome=raw.get("outcome"),
-        indices=indices,
-        index_labels={ix["id"]: ix.get("label", ix["id"]) for ix in raw.get("indices") or []},
+        id=spec.id,
+        title=spec.title or spec.id,
+        unit=spec.unit,
+        breakdowns=tuple(spec.breakdowns),
+        scale=scales[default],
+        dimensions=dimensions,
+        items=items,
+        outcome=spec.outcome,
+        indices={ix.id: tuple(ix.items) for ix in spec.indices},
+        index_labels={ix.id: ix.label or ix.id for ix in spec.indices},
         questions=questions,
-        description=str(raw.get("description", "")),
+        description=spec.description,
         path=where,
         import_spec=dict(raw.get("import") or {}),
-        item_match={
-            str(e["id"]): {k: e[k] for k in ("match", "option") if k in e}
-            for e in [*raw["items"], *(raw.get("questions") or [])]
-            if isinstance(e, dict) and ("match" in e or "option" in e)
-        },
+        item_match={k: v for k, v in match.items() if v},
+        scales=scales,
+        groups={g: s.missing for g, s in spec.groups.items()},
+        group_labels={g: s.label or g for g, s in spec.groups.items()},
+        choices=choices,
     )
+
+
+@cache
+def _load(path: Path, stamp: tuple[int, int] | None = None) -> Instrument:
+    """One instrument file, cached per path and (mtime, size): an edited file is read again."""
+    return parse_instrument(read_instrument_file(path), str(path))
 
 
 def load_instrument(name: str | Path) -> Instrument:
-    """Load an instrument by id or path (cached).
+    """Load an instrument by id or path (cached until the file changes).
 
     >>> load_instrument("engagement").scale.points
     5
     """
-    return _load(instrument_path(name).resolve())
+    path = instrument_path(name).resolve()
+    try:
+        st = path.stat()
+        stamp = (st.st_mtime_ns, st.st_size)
+    except OSError:
+        stamp = None
+    return _load(path, stamp)

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .errors import Problem, SurveyDataError
 from .instrument import Instrument
+from .schema import NOT_GIVEN
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,18 @@ def validate_responses(
     >>> [p.message for p in validate_responses(df)]
     ['value out of range 1..5: 9']
     """
-    problems = check_columns(df, RESPONSES, path)
+    spec = RESPONSES
+    if instrument is not None and instrument.missing_label("department") is not None:
+        spec = tuple(Column(c.name, nullable=True) if c.name == "department" else c for c in spec)
+    problems = check_columns(df, spec, path)
     if any(p.message == "required column is missing" for p in problems):
         return problems
     if df.empty:
         return [Problem(path, "no rows", hint="the file has a header but no answers")]
     points = instrument.scale.points if instrument else 5
+    if instrument is not None and instrument.mixed_scales:  # each item on its own scale
+        per_item = instrument.items.set_index("id")["points"]
+        points = df["item"].astype(object).map(per_item).fillna(points).astype(int).to_numpy()
     raw = df["value"].astype("string").str.strip()
     values = pd.to_numeric(raw, errors="coerce")
     not_number = raw.notna() & (raw != "") & values.isna()
@@ -183,10 +190,11 @@ def validate_responses(
     )
     bad = values.notna() & ((values < 1) | (values > points) | (values % 1 != 0))
     for row in _rows(bad, 2):
+        top = points if isinstance(points, int) else points[row - 2]
         problems.append(
             Problem(
                 path,
-                f"value out of range 1..{points}: {raw.iloc[row - 2]}",
+                f"value out of range 1..{top}: {raw.iloc[row - 2]}",
                 row=row,
                 column="value",
                 hint="check the scale; N/A must be blank, not a code",
@@ -254,7 +262,30 @@ def load_responses(path: str | Path, *, instrument: Instrument | None = None) ->
     out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce").astype(
         "Int8"
     )
-    return out[[c.name for c in RESPONSES]]
+    extra = [g for g in instrument.group_columns[3:] if g in out] if instrument else []
+    out = out[[c.name for c in RESPONSES] + extra]
+    return fill_blank_groups(out, instrument)
+
+
+def fill_blank_groups(df: pd.DataFrame, instrument: Instrument | None) -> pd.DataFrame:
+    """A blank group value (role, site, a declared group; department when the instrument names
+    it) becomes its own group, ``(not given)`` unless ``groups.<column>.missing`` says otherwise,
+    so every later step counts it. A column left entirely blank was not collected: it stays blank.
+
+    >>> df = pd.DataFrame({"role": pd.array(["Teacher", None], dtype="string")})
+    >>> fill_blank_groups(df, None)["role"].tolist()
+    ['Teacher', '(not given)']
+    """
+    columns = instrument.group_columns if instrument else ("role", "site")
+    for col in columns:
+        label = instrument.missing_label(col) if instrument else NOT_GIVEN
+        if col not in df.columns or label is None:
+            continue
+        text = df[col].astype("string")
+        blank = text.isna() | (text.str.strip() == "")
+        if blank.any() and not blank.all():
+            df[col] = text.mask(blank, label)
+    return df
 
 
 def load_table(path: str | Path, spec: tuple[Column, ...]) -> pd.DataFrame:

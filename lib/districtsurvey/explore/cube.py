@@ -29,6 +29,41 @@ NOT_GIVEN = "(not given)"
 EACH = slice(None)  # "one entry per member" for Cube.counts / Cube.visible
 
 
+@dataclass(frozen=True)
+class Axis:
+    """The cube's last axis: one slot per code of every scale its items use (one scale: the
+    codes 1..points themselves). ``values`` is each slot's code; the other fields list slots."""
+
+    values: np.ndarray
+    favorable: list[int]
+    neutral: list[int]
+    unfavorable: list[int]
+
+    @classmethod
+    def of(cls, scales: list) -> Axis:
+        """Slots for ``scales`` side by side.
+
+        >>> from districtsurvey.contracts.instrument import Scale
+        >>> a = Axis.of([Scale(4, tuple("abcd"), (3, 4), (), (1, 2)),
+        ...              Scale(5, tuple("abcde"), (4, 5), (3,), (1, 2))])
+        >>> a.values.tolist(), a.favorable, a.neutral
+        ([1, 2, 3, 4, 1, 2, 3, 4, 5], [2, 3, 7, 8], [6])
+        """
+        values, kinds, offset = [], {"favorable": [], "neutral": [], "unfavorable": []}, 0
+        for s in scales:
+            values += range(1, s.points + 1)
+            for kind, slots in kinds.items():
+                slots += [offset + c - 1 for c in getattr(s, kind)]
+            offset += s.points
+        return cls(np.array(values), **kinds)
+
+
+def scale_axis(cube) -> Axis:
+    """The answer axis of a cube (built from the instrument's one scale for a bare object)."""
+    axis = getattr(cube, "axis", None)
+    return axis if axis is not None else Axis.of([cube.instrument.scale])
+
+
 def protect(
     counts: np.ndarray, min_n: int, *, axis: int = 0, combine: str = "sum", hidden=None
 ) -> np.ndarray:
@@ -108,6 +143,7 @@ class Cube:
     comment_min_n: int = 10
     comments: pd.DataFrame = field(default_factory=pd.DataFrame)  # report-safe already
     source: str = ""
+    axis: Axis | None = None  # the answer slots (several scales side by side)
 
     @property
     def district(self) -> int:
@@ -122,7 +158,11 @@ class Cube:
 
     @cached_property
     def item_labels(self) -> list[str]:
-        return [self.instrument.item_text(i) for i in self.items]
+        """Item texts; when the items mix scales each says its length, e.g. "(4-point)"."""
+        ins = self.instrument
+        if not ins.mixed_scales:
+            return [ins.item_text(i) for i in self.items]
+        return [f"{ins.item_text(i)} ({ins.scale_of(i).points}-point)" for i in self.items]
 
     @cached_property
     def dimension_labels(self) -> list[str]:
@@ -234,12 +274,20 @@ def build_cube(
         keep = i >= 0
         w, d, r, s, i = (a[keep] for a in (w, d, r, s, i))
     reverse = instrument.items.set_index("id")["reverse"].reindex(items).to_numpy(bool)
-    points = instrument.scale.points
+    scales = [instrument.scale_of(x) for x in items]
+    used = list({s.name: s for s in scales}.values()) or [instrument.scale]
+    offsets = dict(
+        zip([s.name for s in used], np.cumsum([0] + [s.points for s in used]), strict=False)
+    )
+    start = np.array([offsets[s.name] for s in scales], dtype=np.int64)
+    length = np.array([s.points for s in scales], dtype=np.int64)
+    axis = Axis.of(used)
+    points = len(axis.values)
     value = df["value"].to_numpy(dtype=np.int64)
     who = pd.factorize(df["respondent_id"])[0].astype(np.int64)
     if keep is not None:
         value, who = value[keep], who[keep]
-    p = np.where(reverse[i], points - value, value - 1)
+    p = start[i] + np.where(reverse[i], length[i] - value, value - 1) if len(items) else value - 1
     of_item = instrument.items.set_index("id").loc[items, "dimension"].tolist()
     dims = [x for x in instrument.dimensions["id"] if x in of_item]
     k = np.array([dims.index(x) for x in of_item])[i]
@@ -297,4 +345,5 @@ def build_cube(
         comment_min_n=comment_min_n,
         comments=safe,
         source=source,
+        axis=axis,
     )

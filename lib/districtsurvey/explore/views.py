@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.stats import wilson_interval
-from .cube import EACH, Cube, protect
+from .cube import EACH, Cube, protect, scale_axis
 
 ALL_DEPARTMENTS = "All departments"
 FIGURES = ["n", "mean", "pct_favorable", "pct_neutral", "pct_unfavorable", "low", "high"]
@@ -62,20 +62,20 @@ def figures(dist: np.ndarray, cube: Cube) -> dict[str, np.ndarray]:
     >>> float(f["mean"][0]), float(f["pct_favorable"][0])
     (3.6, 60.0)
     """
-    scale = cube.instrument.scale
+    axis = scale_axis(cube)  # one slot per code of each scale (items may mix scales)
     dist = np.atleast_2d(dist).astype(float)
     n = dist.sum(1)
     with np.errstate(divide="ignore", invalid="ignore"):
-        mean = dist @ np.arange(1, scale.points + 1) / n
+        mean = dist @ axis.values / n
         pct = {
-            name: 100 * dist[:, [c - 1 for c in codes]].sum(1) / n if codes else 0 * n
-            for name, codes in (
-                ("pct_favorable", scale.favorable),
-                ("pct_neutral", scale.neutral),
-                ("pct_unfavorable", scale.unfavorable),
+            name: 100 * dist[:, slots].sum(1) / n if slots else 0 * n
+            for name, slots in (
+                ("pct_favorable", axis.favorable),
+                ("pct_neutral", axis.neutral),
+                ("pct_unfavorable", axis.unfavorable),
             )
         }
-    fav = dist[:, [c - 1 for c in scale.favorable]].sum(1)
+    fav = dist[:, axis.favorable].sum(1)
     low, high = wilson_interval(fav, n)
     return {"n": n, "mean": mean, **pct, "low": np.atleast_1d(low), "high": np.atleast_1d(high)}
 
@@ -158,7 +158,7 @@ def heatmap(cube: Cube, q: Query) -> pd.DataFrame:
     a = a.sum(1) if s is None else a[:, s]  # departments x items x score
     member = np.eye(len(cube.dimensions))[cube.item_dimension]  # items x dimensions
     by_dim = np.einsum("dip,ik->dkp", a, member)
-    fav = [c - 1 for c in cube.instrument.scale.favorable]
+    fav = scale_axis(cube).favorable
     with np.errstate(divide="ignore", invalid="ignore"):
         pct = 100 * by_dim[..., fav].sum(-1) / by_dim.sum(-1)
         district = 100 * by_dim.sum(0)[:, fav].sum(-1) / by_dim.sum(0).sum(-1)

@@ -12,7 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..contracts.errors import Problem, SurveyDataError
+from .detect import IMPORT_ID, detect_layout, key, markers
 from .normalize import norm
+
+__all__ = ["LAYOUTS", "RawTable", "detect_layout"]
 
 
 @dataclass
@@ -30,85 +33,26 @@ class RawTable:
     na_cells: set[tuple[int, int]] = field(default_factory=set)  # SPSS user-missing (row, col)
     dropped: dict[str, int] = field(default_factory=dict)  # reason -> rows
     note: str = ""
+    _index: dict[str, list[int]] | None = field(default=None, repr=False, compare=False)
+    _indexed: int = field(default=-1, repr=False, compare=False)
 
     def find(self, name: str) -> list[int]:
         """Columns that any of whose names equals ``name`` (normalised)."""
-        key = norm(name)
-        return [i for i, names in enumerate(self.names) if key in {norm(n) for n in names}]
+        if self._index is None or self._indexed != len(self.names):
+            index: dict[str, list[int]] = {}
+            for i, names in enumerate(self.names):
+                for key in {norm(n) for n in names}:
+                    index.setdefault(key, []).append(i)
+            self._index, self._indexed = index, len(self.names)
+        return list(self._index.get(norm(name), []))
 
 
-QUALTRICS_META = {
-    "responseid",
-    "startdate",
-    "enddate",
-    "status",
-    "ipaddress",
-    "progress",
-    "finished",
-    "duration (in seconds)",
-    "recordeddate",
-    "responseset",
-    "externalreference",
-    "externaldatareference",
-    "distributionchannel",
-    "userlanguage",
-    "locationlatitude",
-}
-LIME_META = {
-    "submitdate",
-    "lastpage",
-    "startlanguage",
-    "seed",
-    "date submitted",
-    "last page",
-    "start language",
-    "datum abgeschickt",
-    "letzte seite",
-    "start-sprache",
-    "zufallsgeneratorstartwert",
-}
-TIMESTAMPS = {
-    "timestamp",
-    "zeitstempel",
-    "marca temporal",
-    "horodateur",
-    "informazioni cronologiche",
-    "carimbo de data/hora",
-    "tijdstempel",
-}
-IMPORT_ID = re.compile(r"""\{\s*['"]ImportId['"]\s*:\s*['"]([^'"]*)['"]""", re.IGNORECASE)
-
-
-def detect_layout(rows: list[list[str]]) -> str:
-    """The survey tool whose header rows these are; ``csv`` for a plain wide table.
-
-    >>> detect_layout([["Timestamp", "How are you?"], ["8/21/2019 13:10:31", "Fine"]])
-    'googleforms'
-    >>> detect_layout([["id", "q1"], ["1", "5"]])
-    'csv'
-    """
-    head = [{norm(c) for c in r} for r in rows[:3]] + [set(), set(), set()]
-    if len(rows) >= 3 and any(IMPORT_ID.match(c.strip()) for c in rows[2]):
-        return "qualtrics"
-    if len(head[0] & QUALTRICS_META) >= 3 or (
-        rows[0][:2] == ["V1", "V2"] and "responseid" in head[1]
-    ):
-        return "qualtrics"
-    if rows[0][:2] == ["V1", "V2"] and len(rows) > 1 and rows[1][0].startswith("R_"):
-        return "qualtrics"  # legacy export with the text row removed
-    if {"respondent id", "collector id"} <= head[0]:
-        return "surveymonkey"
-    if rows[0] and norm(rows[0][0]) in TIMESTAMPS:
-        return "googleforms"
-    if (
-        len(head[0] & LIME_META) >= 2
-        or len(head[0] & {"antwort id", "response id", "id"})
-        and len(head[0] & LIME_META)
-    ):
-        return "limesurvey"
-    if {"respondent_id", "item", "value"} <= head[0]:
-        return "tidy"
-    return "csv"
+def find_key(table: RawTable, keys) -> int | None:
+    """The first column one of whose names has one of ``keys`` (see ``detect.key``)."""
+    wanted = frozenset(keys)
+    return next(
+        (i for i, names in enumerate(table.names) if {key(n) for n in names} & wanted), None
+    )
 
 
 def _table(
@@ -166,8 +110,7 @@ def read_qualtrics(rows: list[list[str]], path: str) -> RawTable:
         n[:] = [IMPORT_ID.match(c)[1] if IMPORT_ID.match(c) else c for c in n]
     table = _table("qualtrics", rows, header, names, path)
     table.negative_na = True
-    ids = table.find("ResponseId")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, markers()["qualtrics"]["id"] - {"v1"})
     done = table.find("Finished")
     if done:
         flags = {"1": True, "true": True, "0": False, "false": False}
@@ -190,16 +133,16 @@ def read_surveymonkey(rows: list[list[str]], path: str) -> RawTable:
         else:
             names.append([f"{question} - {s}", f"{question} [{s}]", s, question])
     table = _table("surveymonkey", rows, 2, names, path)
-    ids = table.find("Respondent ID")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, markers()["surveymonkey"]["id"])
     return table
 
 
 def read_limesurvey(rows: list[list[str]], path: str) -> RawTable:
     """Codes (``G02Q02``) or question texts as header; incomplete responses have no submit date."""
     table = _one_row("limesurvey")(rows, path)
-    ids = table.find("id") or table.find("Response ID") or table.find("Antwort ID")
-    table.id_column = ids[0] if ids else None
+    table.id_column = find_key(table, ["id"])
+    if table.id_column is None:
+        table.id_column = find_key(table, markers()["limesurvey"]["id"])
     sub = (
         table.find("submitdate") or table.find("Date submitted") or table.find("Datum Abgeschickt")
     )

@@ -6,23 +6,22 @@ through the scale labels; N/A labels become missing; anything else is an error t
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 
 from ..contracts.errors import Problem
 from ..contracts.instrument import Instrument
+from .answers import COMMON_NA, AnswerReader
 from .layouts import RawTable
 from .normalize import norm
 
-#: labels that mean "no score" in every instrument (besides the instrument's own ``na_labels``)
-COMMON_NA = tuple(
-    line
-    for line in (Path(__file__).parent / "na_labels.txt").read_text(encoding="utf-8").splitlines()
-    if line.strip() and not line.startswith("#")
-)
+__all__ = ["COMMON_NA", "MAX_LISTED", "META_KEYS", "Mapper", "meta_keys"]
 MAX_LISTED = 20
 META_KEYS = ("respondent_id", "wave", "department", "role", "site")
+
+
+def meta_keys(instrument: Instrument) -> tuple[str, ...]:
+    """respondent_id, wave and every group column (department, role, site, declared extras)."""
+    return ("respondent_id", "wave", *instrument.group_columns)
 
 
 class Mapper:
@@ -30,17 +29,16 @@ class Mapper:
         self.t, self.ins, self.path = table, instrument, path
         self.spec: dict = dict(getattr(instrument, "import_spec", {}) or {})
         self.problems: list[Problem] = []
-        sc = instrument.scale
-        self.points = sc.points
-        self.labels = {norm(lab): i + 1 for i, lab in enumerate(sc.labels)}
-        for code, target in (self.spec.get("labels") or {}).items():
-            self.labels[norm(code)] = (
-                target if isinstance(target, int) else self.labels.get(norm(target), target)
+        self.readers = {
+            name: AnswerReader(
+                scale,
+                labels=self.spec.get("labels") or {},
+                na_labels=tuple(map(str, self.spec.get("na_labels") or [])),
+                na_codes=tuple(float(x) for x in self.spec.get("na_codes") or []),
+                negative_na=table.negative_na,
             )
-        self.na = {
-            norm(x) for x in (*COMMON_NA, *sc.na_labels, *(self.spec.get("na_labels") or []))
+            for name, scale in (instrument.scales or {"default": instrument.scale}).items()
         }
-        self.na_codes = {float(x) for x in self.spec.get("na_codes") or []}
         self.frame = pd.DataFrame(table.rows, dtype=object) if table.rows else pd.DataFrame()
 
     # -- columns -----------------------------------------------------------------------------
@@ -223,45 +221,23 @@ class Mapper:
             seen[col] = item
 
     # -- values ------------------------------------------------------------------------------
-    def score(self, cell: str, col: int) -> int | str | None:
-        """1..points, None for blank, "na" for an N/A answer, or an error message."""
-        if not cell.strip():
-            return None
-        label = self.t.value_labels.get(col, {}).get(cell.strip())
-        for text in (label, cell) if label is not None else (cell,):
-            key = norm(text)
-            if key in self.labels:
-                v = self.labels[key]
-                return (
-                    v if isinstance(v, int) else f"label '{text}' maps to '{v}', not a scale label"
-                )
-            if key in self.na:
-                return "na"
-        try:
-            number = float(cell)
-        except ValueError:
-            known = ", ".join(map(str, self.ins.scale.labels))
-            na = ", ".join(map(str, self.ins.scale.na_labels)) or "none"
-            return f"unknown answer label '{cell.strip()}' (scale: {known}; N/A labels: {na})"
-        if number in self.na_codes or (number < 0 and self.t.negative_na):
-            return "na"
-        if number.is_integer() and 1 <= number <= self.points:
-            return int(number)
-        return f"value out of the scale 1..{self.points}: '{cell.strip()}'"
-
-    def option(self, cell: str, choice: str) -> int | None:
+    def option(self, cell: str, choice: str, points: int) -> int | None:
         """A multi-select answer in one cell (Google Forms joins choices with ", ")."""
         if not cell.strip():
             return None
-        return self.points if f", {norm(choice)}, " in f", {norm(cell)}, " else 1
+        return points if f", {norm(choice)}, " in f", {norm(cell)}, " else 1
 
     def values(self, col: int, item: str) -> tuple[pd.Series, int]:
-        """Scores of one column (Int8) and how many answers were N/A labels."""
+        """Scores of one column (Int8) on its item's scale, and how many answers were N/A."""
         cells = self.frame[col].fillna("")
+        scale = self.ins.scale_of(item)
         choice = (getattr(self.ins, "item_match", {}) or {}).get(item, {}).get("option")
         if choice:
-            return pd.Series([self.option(c, choice) for c in cells], dtype="Int8"), 0
-        lookup = {c: self.score(c, col) for c in cells.unique()}
+            scores = [self.option(c, choice, scale.points) for c in cells]
+            return pd.Series(scores, dtype="Int8"), 0
+        reader = self.readers.get(scale.name) or next(iter(self.readers.values()))
+        labels = self.t.value_labels.get(col, {})
+        lookup = {c: reader.score(c, labels.get(c.strip())) for c in cells.unique()}
         out = cells.map(lookup)
         na = (
             pd.Series([(r, col) in self.t.na_cells for r in range(len(cells))])

@@ -11,26 +11,18 @@ import pandas as pd
 
 from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument, load_instrument
+from ..contracts.schema import FORMATS
 from ..contracts.validate import load_responses, validate_responses
 from . import sources
-from .assemble import map_table
+from .assemble import Mapped, map_table
+from .detect import likely_tools
 from .layouts import LAYOUTS, RawTable, detect_layout
 from .normalize import norm
 from .spss import read_spss
 
-#: every --format value; "auto" detects, "excel" is any layout in an .xlsx workbook
-FORMATS = (
-    "auto",
-    "qualtrics",
-    "surveymonkey",
-    "googleforms",
-    "limesurvey",
-    "spss",
-    "excel",
-    "csv",
-    "tidy",
-)
+__all__ = ["FORMATS", "ImportResult", "ImportSummary", "detect_format", "read_export", "write_tidy"]
 GENERIC = {"csv", "excel"}
+TOOLS = "qualtrics|surveymonkey|googleforms|limesurvey"
 
 
 @dataclass
@@ -46,6 +38,9 @@ class ImportSummary:
     departments: int = 0
     comments: int = 0
     note: str = ""
+    warnings: list[str] = field(default_factory=list)
+    blank_groups: dict[str, tuple[int, str]] = field(default_factory=dict)  # column -> (n, label)
+    choices: dict[str, int] = field(default_factory=dict)  # question -> respondents answering
 
     def __str__(self) -> str:
         lines = [
@@ -59,9 +54,14 @@ class ImportSummary:
         ]
         if self.comments:
             lines.append(f"  comments:         {self.comments}")
+        for q, n in self.choices.items():
+            lines.append(f"  choice {q}: {n} respondents answered")
+        for col, (n, label) in self.blank_groups.items():
+            lines.append(f"  blank {col}: {n} respondents, counted as the group '{label}'")
         dropped = sum(self.rows_dropped.values())
         lines.append(f"  rows dropped:     {dropped}")
         lines += [f"    {n} x {why}" for why, n in self.rows_dropped.items() if n]
+        lines += [f"warning: {w}" for w in self.warnings]
         return "\n".join(lines)
 
 
@@ -70,18 +70,19 @@ class ImportResult:
     responses: pd.DataFrame
     comments: pd.DataFrame
     summary: ImportSummary
+    choices: pd.DataFrame = field(default_factory=pd.DataFrame)  # multi / single / ranking
 
 
-def _open(path: Path) -> tuple[str, object, str]:
-    """(container, rows or raw bytes, note) of a file."""
+def _open(path: Path) -> tuple[str, object, str, list[str]]:
+    """(container, rows or raw bytes, note, warnings) of a file."""
     raw = sources.read_bytes(path)
     kind = sources.container(raw)
     if kind == "text":
-        rows, note = sources.text_rows(raw, str(path))
-        return kind, rows, note
+        rows, note, warning = sources.text_rows(raw, str(path))
+        return kind, rows, note, [warning] if warning else []
     if kind == "xlsx":
-        return kind, sources.xlsx_sheets(raw, str(path)), "xlsx"
-    return kind, raw, kind
+        return kind, sources.xlsx_sheets(raw, str(path)), "xlsx", []
+    return kind, raw, kind, []
 
 
 def _pick_sheet(sheets: dict[str, list[list[str]]], wanted: str | None, instrument, path: str):
@@ -104,7 +105,7 @@ def detect_format(path: str | Path, *, instrument: Instrument | None = None) -> 
     """The survey tool that produced an export: qualtrics, surveymonkey, googleforms, limesurvey,
     spss, tidy, excel (a plain table in a workbook) or csv (a plain wide text table)."""
     path = Path(path)
-    kind, content, _ = _open(path)
+    kind, content, _, _ = _open(path)
     return _detect(kind, content, path, instrument)[0]
 
 
@@ -163,7 +164,9 @@ def read_export(
         raise SurveyDataError(
             Problem(where, f"unknown format '{fmt}'", hint=f"one of {', '.join(FORMATS)}")
         )
-    kind, content, note = _open(path)
+    asked = fmt if fmt != "auto" else ins.import_spec.get("format", "auto")  # --format wins
+    fmt = asked
+    kind, content, note, warnings = _open(path)
     detected, rows = _detect(kind, content, path, ins, sheet or ins.import_spec.get("sheet"))
     if fmt != "auto" and fmt != detected:
         ok = (fmt == "excel" and kind == "xlsx") or (
@@ -198,10 +201,11 @@ def read_export(
         )
     mapped = map_table(table, ins, path=where, wave=wave, department=department)
     if mapped.problems:
-        raise SurveyDataError(mapped.problems)
-    problems = validate_responses(mapped.responses, instrument=ins, path=where)
-    if problems:
-        raise SurveyDataError(problems)
+        raise SurveyDataError(_explain(mapped, detected, asked, rows, where))
+    if len(ins.items):  # an instrument of choices only has no scored responses
+        problems = validate_responses(mapped.responses, instrument=ins, path=where)
+        if problems:
+            raise SurveyDataError(problems)
     df = mapped.responses
     summary = ImportSummary(
         where,
@@ -215,8 +219,37 @@ def read_export(
         departments=df["department"].nunique(),
         comments=len(mapped.comments),
         note=table.note,
+        warnings=warnings,
+        blank_groups=mapped.blank_groups,
+        choices=(
+            mapped.choices.groupby("question", sort=False)["respondent_id"].nunique().to_dict()
+            if len(mapped.choices)
+            else {}
+        ),
     )
-    return ImportResult(df, mapped.comments, summary)
+    return ImportResult(df, mapped.comments, summary, mapped.choices)
+
+
+def _explain(mapped: Mapped, detected: str, asked: str, rows, where: str) -> list[Problem]:
+    """The mapping's problems, led by what was detected when a plain-table reading may be why."""
+    missing = [p for p in mapped.problems if "is missing from the file" in p.message]
+    if detected not in GENERIC or asked != "auto" or not missing or rows is None:
+        return mapped.problems
+    likely = likely_tools(rows)
+    found = f"; its headers suggest {likely[0][0]} ({likely[0][1]})" if likely else ""
+    hint = (
+        f"if this is a {likely[0][0]} export, pass --format {likely[0][0]} "
+        f"(or `format: {likely[0][0]}` under import: in the instrument)"
+        if likely
+        else f"if the export has more than one header row, name its tool: --format {TOOLS}"
+    )
+    lead = Problem(
+        where,
+        f"read as a plain table (format {detected}: no survey tool's header rows recognised)"
+        f"{found}; {len(missing)} item(s) were not found",
+        hint=hint,
+    )
+    return [lead, *mapped.problems]
 
 
 def write_tidy(df: pd.DataFrame, out: str | Path) -> Path:

@@ -9,13 +9,20 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
 from pathlib import Path
 
 from ..contracts.errors import Problem, SurveyDataError
+from .encoding import decode, not_text
 
 DELIMITERS = (",", ";", "\t", "|")
 SPSS_MAGIC = (b"$FL2", b"$FL3")
+#: a workbook beyond these is refused before it is parsed (a decompression bomb, or no survey
+#: export): its parts' uncompressed size from the zip directory, the cells its sheets declare
+MAX_XLSX_BYTES = 512 * 2**20
+MAX_XLSX_CELLS = 20_000_000
+DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 
 def container(raw: bytes) -> str:
@@ -31,48 +38,6 @@ def container(raw: bytes) -> str:
     if raw.startswith(b"PAR1"):
         return "parquet"
     return "text"
-
-
-def decode(raw: bytes, path: str) -> tuple[str, str]:
-    """Text and the encoding used: BOMs first, then UTF-8, then cp1252 (old Windows exports).
-
-    >>> decode("Caf\\u00e9".encode("cp1252"), "x.csv")
-    ('Café', 'cp1252')
-    >>> decode(codecs.BOM_UTF16_LE + "a\\tb".encode("utf-16-le"), "x.txt")
-    ('a\\tb', 'utf-16')
-    """
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return raw.decode("utf-16"), "utf-16"
-    head = raw[:4000]
-    if len(head) >= 4 and head.count(b"\x00") >= len(head) // 3:  # UTF-16 without BOM
-        le = head[1::2].count(b"\x00") > head[0::2].count(b"\x00")
-        return raw.decode("utf-16-le" if le else "utf-16-be", errors="replace"), "utf-16"
-    if b"\x00" in head:
-        raise SurveyDataError(_not_text(path))
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        if best is None:
-            raise SurveyDataError(_not_text(path)) from None
-        return str(best), best.encoding
-    return text, "cp1252"
-
-
-def _not_text(path: str) -> Problem:
-    return Problem(
-        path,
-        "not a survey export: binary content that is not text, Excel or SPSS",
-        hint="export again as CSV, Excel (.xlsx) or SPSS (.sav)",
-    )
 
 
 def _delimiter(text: str) -> str:
@@ -95,11 +60,13 @@ def _is_garbage(text: str) -> bool:
     return bool(sample) and bad > max(3, len(sample) // 50)
 
 
-def text_rows(raw: bytes, path: str) -> tuple[list[list[str]], str]:
-    """Rows of a delimited text export, and a note on encoding and delimiter."""
-    text, encoding = decode(raw, path)
+def text_rows(raw: bytes, path: str) -> tuple[list[list[str]], str, str]:
+    """Rows of a delimited text export, a note on encoding and delimiter, and a warning when the
+    encoding had to be guessed (empty otherwise)."""
+    decoded = decode(raw, path)
+    text, encoding = decoded.text, decoded.encoding
     if _is_garbage(text):
-        raise SurveyDataError(_not_text(path))
+        raise SurveyDataError(not_text(path))
     delimiter = _delimiter(text)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
@@ -112,13 +79,65 @@ def text_rows(raw: bytes, path: str) -> tuple[list[list[str]], str]:
             )
         ) from exc
     name = {"\t": "tab"}.get(delimiter, delimiter)
-    return rows, f"{encoding}, delimiter '{name}'"
+    return rows, f"{encoding}, delimiter '{name}'", decoded.warning
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.decode():
+        n = n * 26 + ord(ch) - 64
+    return n
+
+
+def check_workbook_size(raw: bytes, path: str) -> None:
+    """Refuse, before parsing, a workbook that unpacks beyond ``MAX_XLSX_BYTES`` or whose sheets
+    declare more than ``MAX_XLSX_CELLS`` cells (read from the zip directory and each sheet's
+    ``<dimension>``; a few kilobytes are decompressed, never the whole sheet)."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(raw))
+    except zipfile.BadZipFile:
+        return  # not a whole zip: load_workbook says it is truncated
+    mb = 2**20
+    total = sum(i.file_size for i in zf.infolist())
+    hint = "export the responses as CSV, or split the workbook"
+    if total > MAX_XLSX_BYTES:
+        raise SurveyDataError(
+            Problem(
+                path,
+                f"the workbook unpacks to {total / mb:,.0f} MB from {len(raw) / mb:,.1f} MB on "
+                f"disk (limit {MAX_XLSX_BYTES / mb:,.0f} MB): refused before reading "
+                "(a decompression bomb, or far larger than a survey export)",
+                hint=hint,
+            )
+        )
+    cells = 0
+    for info in zf.infolist():
+        if not re.match(r"xl/worksheets/[^/]+\.xml$", info.filename):
+            continue
+        with zf.open(info) as part:
+            head = part.read(1 << 16)
+        m = DIMENSION.search(head)
+        if m and m[3]:
+            rows = int(m[4]) - int(m[2]) + 1
+            cols = _column_number(m[3]) - _column_number(m[1]) + 1
+            if info.file_size > 8 * mb:  # a formatted-to-the-end sheet with no data is small
+                cells += rows * cols
+    if cells > MAX_XLSX_CELLS:
+        raise SurveyDataError(
+            Problem(
+                path,
+                f"the workbook's sheets declare {cells:,} cells (limit {MAX_XLSX_CELLS:,}): "
+                "refused before reading",
+                hint=hint,
+            )
+        )
 
 
 def xlsx_sheets(raw: bytes, path: str) -> dict[str, list[list[str]]]:
     """Every sheet of a workbook as rows of strings (whole numbers without ``.0``)."""
     from openpyxl import load_workbook
 
+    check_workbook_size(raw, path)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
@@ -129,10 +148,22 @@ def xlsx_sheets(raw: bytes, path: str) -> dict[str, list[list[str]]]:
                 hint="the file may be truncated; export it again",
             )
         ) from exc
-    sheets = {}
+    sheets, cells = {}, 0
     try:
         for ws in wb.worksheets:
-            sheets[ws.title] = [[_cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+            ws.reset_dimensions()  # read every row, not only those a (wrong) dimension declares
+            rows = sheets[ws.title] = []
+            for row in ws.iter_rows(values_only=True):  # a sheet whose dimension lied
+                cells += len(row)
+                if cells > MAX_XLSX_CELLS:
+                    raise SurveyDataError(
+                        Problem(
+                            path,
+                            f"sheet '{ws.title}' holds more than {MAX_XLSX_CELLS:,} cells: refused",
+                            hint="export the responses as CSV, or split the workbook",
+                        )
+                    )
+                rows.append([_cell(v) for v in row])
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as exc:
         raise SurveyDataError(
             Problem(path, f"the workbook looks truncated ({exc})", hint="export it again")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..analysis.scoring import describe_scales
 from .department import Report, _not_shown, _statement
 from .display import pts
 from .html import Html, render
@@ -53,18 +54,8 @@ def comments(r: Report, *, per_question: int = 8) -> Html:
 
 def methods(r: Report) -> Html:
     """How every number was made: scale, favorable, N/A, privacy rules, focus rule, tests, sources."""
-    s = r.instrument.scale
-    label = ", ".join
     rules = [
-        (
-            "Scale",
-            f"{s.points}-point agreement scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
-            f"Favorable = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
-            f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
-            f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
-            "reverse-worded statements are flipped before scoring. "
-            f"N/A ({label(s.na_labels) or 'none'}) and blanks are not scores.",
-        ),
+        describe_scales(r.instrument),
         (
             "Privacy",
             f"Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
