@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..contracts.instrument import Instrument
-from ..contracts.waves import sort_waves
+from ..contracts.labels import statement_label
+from ..contracts.waves import wave_order
 from ..privacy.redact import redact_comments
 from ..privacy.suppress import check_min_n
 
@@ -122,7 +123,12 @@ class Cube:
 
     @cached_property
     def item_labels(self) -> list[str]:
-        return [self.instrument.item_text(i) for i in self.items]
+        """Statement labels (a reverse-worded one says its favorable share is who disagree)."""
+        return [statement_label(self.instrument, i) for i in self.items]
+
+    @cached_property
+    def item_labels_by_id(self) -> dict[str, str]:
+        return dict(zip(self.items, self.item_labels, strict=True))
 
     @cached_property
     def dimension_labels(self) -> list[str]:
@@ -206,8 +212,12 @@ def build_cube(
     min_n: int = 5,
     comment_min_n: int = 10,
     source: str = "",
+    waves: list[str] | None = None,
 ) -> Cube:
     """Count a tidy responses frame once (see DESIGN.md for the columns).
+
+    ``waves`` is their order in time (a run's ``waves:``); by default it is read from the names
+    (``contracts.waves.wave_order``), which raises when it cannot be.
 
     >>> from districtsurvey.contracts.instrument import load_instrument
     >>> ins = load_instrument("support_services")
@@ -221,7 +231,7 @@ def build_cube(
     check_min_n(min_n)
     df = responses[responses["value"].notna()]
     w, found = _codes(df["wave"])
-    waves = sort_waves(found)
+    waves = wave_order(found, order=waves, where=source or "waves")
     w = np.array([waves.index(x) for x in found])[w]
     d, departments = _codes(df["department"])
     none = pd.Series(pd.NA, index=df.index, dtype="string")
