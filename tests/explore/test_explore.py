@@ -90,7 +90,9 @@ def test_which_rater_group_is_least_satisfied_with_transportation_timeliness(exp
     shown = b[~b["suppressed"]]
     assert list(shown["pct_favorable"]) == sorted(shown["pct_favorable"])  # least favorable first
     least = shown.iloc[0]
-    assert least["change"] == pytest.approx(least["pct_favorable"] - least["prev_pct_favorable"])
+    # issue 13: a change is the difference of the whole numbers shown beside it
+    shown_now, shown_before = round(least["pct_favorable"]), round(least["prev_pct_favorable"])
+    assert least["change"] == shown_now - shown_before
     assert "Timeliness" in explorer.breakdown.value and least["group"] in explorer.breakdown.value
 
 
