@@ -22,6 +22,9 @@ from support import write_params
         # calendar forms mix: 2026-Q1 (~Feb) < 2026-03 < 2026-spring (~Apr)
         (["2026-spring", "2026-03", "2026-Q1"], ["2026-Q1", "2026-03", "2026-spring"]),
         (["FY2026", "FY2024", "FY2025"], ["FY2024", "FY2025", "FY2026"]),
+        (["2023", "2021", "2022"], ["2021", "2022", "2023"]),  # plain years (FEVS' FY column)
+        (["2025-26", "2024-2025", "2023-24"], ["2023-24", "2024-2025", "2025-26"]),
+        (["Baseline"], ["Baseline"]),  # one wave needs no order
         (["2026 Fall", "2026_Spring"], ["2026_Spring", "2026 Fall"]),
     ],
 )  # fmt: skip
@@ -41,7 +44,8 @@ def test_an_explicit_list_wins_and_must_hold_every_wave():
     "waves, message",
     [
         (["Baseline", "Follow-up"], "cannot tell the order of the waves from their names"),
-        (["FY2025", "2026-spring"], "waves mix fiscal years"),
+        (["FY2025", "2026-spring"], "waves mix kinds of names (calendar, fiscal)"),
+        (["2025", "2025-26"], "waves mix kinds of names (school year, year)"),
         (["2026-fall", "2026-10"], "cannot tell which came first: 2026-fall and 2026-10"),
     ],
 )
@@ -79,3 +83,21 @@ def test_the_params_list_is_checked(tmp_path, override, message):
     with pytest.raises(SurveyDataError) as err:
         load_params(write_params(tmp_path, **override))
     assert message in str(err.value) and str(tmp_path) in str(err.value)
+
+
+def test_prepare_refuses_data_waves_missing_from_the_list(tmp_path):
+    from districtsurvey.prepare.run import prepare
+
+    path = write_params(tmp_path, waves=["2026-spring", "2026-fall"])
+    with pytest.raises(SurveyDataError) as err:
+        prepare(path)
+    assert "waves: 2025-fall is in the data but not in the list" in str(err.value)
+    assert str(path) in str(err.value)
+
+
+def test_compare_to_must_come_before_the_wave(tmp_path):
+    from districtsurvey.prepare.run import prepare
+
+    path = write_params(tmp_path, wave="2026-spring", compare_to="2026-fall")
+    with pytest.raises(SurveyDataError, match="compare_to: wave '2026-fall' does not come before"):
+        prepare(path)

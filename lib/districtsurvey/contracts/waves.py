@@ -8,9 +8,11 @@ names, when every name has one of the usual forms:
   wave is the start of its year: ``2026-winter`` comes before ``2026-spring``),
 - a quarter, ``2026-Q1``, or a month, ``2026-03`` (these mix with seasons: winter ~ January,
   spring ~ April, summer ~ July, fall ~ October),
-- a fiscal year, ``FY2025`` (fiscal years do not mix with the calendar forms).
+- a fiscal year, ``FY2025``; a year, ``2025``; a school year, ``2025-26`` or ``2025-2026``
+  (each of these orders only among its own kind: they do not mix with each other or with the
+  calendar forms).
 
-Anything else is an error that asks for the ``waves:`` list.
+A single wave needs no order. Anything else is an error that asks for the ``waves:`` list.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ _SEASON = re.compile(r"(\d{4})[-_ ]?(winter|spring|summer|fall|autumn)", re.I)
 _QUARTER = re.compile(r"(\d{4})[-_ ]?Q([1-4])", re.I)
 _MONTH = re.compile(r"(\d{4})[-_/](0?[1-9]|1[0-2])")
 _FISCAL = re.compile(r"FY[-_ ]?(\d{4})", re.I)
+_YEAR = re.compile(r"(\d{4})")
+_SCHOOL_YEAR = re.compile(r"(\d{4})[-/](\d{2}|\d{4})")
 HINT = "list the waves oldest first in the params file, e.g. waves: [2025-fall, 2026-spring]"
 
 
@@ -35,8 +39,8 @@ def parse_wave(wave: str) -> tuple[str, tuple[int, int]] | None:
 
     >>> parse_wave("2026-spring"), parse_wave("2026-Q1"), parse_wave("FY2025")
     (('calendar', (2026, 4)), ('calendar', (2026, 2)), ('fiscal', (2025, 0)))
-    >>> parse_wave("Baseline") is None
-    True
+    >>> parse_wave("2025-26"), parse_wave("Baseline")
+    (('school year', (2025, 0)), None)
     """
     text = str(wave).strip()
     if m := _SEASON.fullmatch(text):
@@ -47,6 +51,10 @@ def parse_wave(wave: str) -> tuple[str, tuple[int, int]] | None:
         return "calendar", (int(m.group(1)), int(m.group(2)))
     if m := _FISCAL.fullmatch(text):
         return "fiscal", (int(m.group(1)), 0)
+    if m := _YEAR.fullmatch(text):
+        return "year", (int(m.group(1)), 0)
+    if (m := _SCHOOL_YEAR.fullmatch(text)) and int(m.group(2)[-2:]) == (int(m.group(1)) + 1) % 100:
+        return "school year", (int(m.group(1)), 0)
     return None
 
 
@@ -82,6 +90,8 @@ def wave_order(
                 )
             )
         return [w for w in listed if w in present]
+    if len(present) <= 1:
+        return present
     parsed = {w: parse_wave(w) for w in present}
     unknown = [w for w, p in parsed.items() if p is None]
     if unknown:
@@ -97,7 +107,7 @@ def wave_order(
         raise SurveyDataError(
             Problem(
                 where,
-                "waves mix fiscal years (FY2025) with calendar names: " + ", ".join(present),
+                f"waves mix kinds of names ({', '.join(sorted(kinds))}): " + ", ".join(present),
                 hint=HINT,
             )
         )

@@ -59,7 +59,7 @@ def _focus_rule(r: Report) -> str:
     most = r.run["max_focus"]
     if rule == "lowest":
         return (
-            f"The {most} lowest-rated statements (this run's rule, 'lowest'); ties go to the "
+            f"The {most} lowest-rated statements (the rule this run chose); ties go to the "
             "statement listed first in the survey. The overall rating itself is never a focus area."
         )
     return (
@@ -71,8 +71,7 @@ def _focus_rule(r: Report) -> str:
         f"statement; from the {r.unit}'s own answers when at least 100 people answered, "
         "otherwise from the whole district's). When no statement is below the district and none "
         "fell significantly, the lowest-rated statements are the focus, and the reason says so. "
-        "The overall rating statement itself is never a focus area. (This run's rule: "
-        "'gap_x_importance'.)"
+        "The overall rating statement itself is never a focus area."
     )
 
 
