@@ -291,7 +291,11 @@ def test_waves_in_time_order_and_reverse_statements_labeled():
     an explicit list) and labels a reverse-worded statement with the direction of its figures."""
     df = pd.read_parquet(SAMPLE / "engagement.parquet")
     df = df[df["department"] == "Transportation"].copy()
-    months = dict(zip(["2025-fall", "2026-spring", "2026-fall"], ["2025-11", "2026-4", "2026-10"]))
+    months = dict(
+        zip(
+            ["2025-fall", "2026-spring", "2026-fall"], ["2025-11", "2026-4", "2026-10"], strict=True
+        )
+    )
     df["wave"] = df["wave"].astype(str).map(months)
     ins = load_instrument("engagement")
     cube = build_cube(df, ins)
