@@ -65,9 +65,8 @@ def test_above_the_district_everywhere_and_nothing_fell_gives_the_lowest_with_th
     assert f["item"].tolist() == ["a", "b", "d"]
     assert set(f["basis"]) == {"fallback"}
     assert f["reason"][0] == (
-        "among the lowest-rated statements here (70% favorable): level with or above the "
-        "district on every statement, and none fell significantly; strongly related to overall "
-        "quality"
+        "among the lowest-rated here: level with or above the district on every statement, "
+        "none fell significantly; strongly related to overall quality"
     )
 
 
@@ -107,6 +106,6 @@ def test_the_district_ranks_its_room_to_improve_by_importance():
     assert f["item"].tolist() == ["a", "b", "d"]
     assert f["priority"].tolist() == pytest.approx([12.0, 8.7, 3.0])
     assert f["reason"][1] == (
-        "80% favorable and down 9 points since 2026-spring (a significant fall); moderately "
-        "related to overall quality"
+        "20 points of room to improve and down 9 points since 2026-spring (a significant fall); "
+        "moderately related to overall quality"
     )

@@ -352,7 +352,7 @@ def test_focus_areas_lowest_needs_no_drivers():
     # rule="lowest" works with an empty drivers frame; importance is then 0
     f = focus_areas(_items(), pd.DataFrame(), rule="lowest", max_focus=1)
     assert f["item"].tolist() == ["A"] and f["importance"].tolist() == [0.0]
-    assert f["reason"][0] == "among the lowest-rated statements here (50% favorable)"
+    assert f["reason"][0] == "among the lowest-rated statements here"
 
 
 def test_key_drivers_nothing_defined_gives_zero_importance():

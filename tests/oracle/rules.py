@@ -81,11 +81,15 @@ def reason(row: dict, prev: str | None, outcome_words: str) -> str:
     """The reason the report must print, from the same figures."""
     if row["basis"] == "fallback":
         text = (
-            f"among the lowest-rated statements here ({row['shown']}% favorable): level with or "
-            "above the district on every statement, and none fell significantly"
+            "among the lowest-rated here: level with or above the district on every statement, "
+            "none fell significantly"
         )
     else:
-        why = [f"{row['shown']}% favorable"] if row["basis"] == "district" else []
+        why = (
+            [f"{_points(100 - row['shown'])} of room to improve"]
+            if row["basis"] == "district"
+            else []
+        )
         if row["gap"] >= 1:
             why.append(f"{_points(row['gap'])} below the district")
         if row["decline"] > 0:

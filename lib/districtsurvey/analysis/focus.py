@@ -60,14 +60,14 @@ def _reason(row: pd.Series, outcome_label: str, *, basis: str) -> str:
         since = f" since {row['prev_wave']}" if pd.notna(row.get("prev_wave")) else ""
         why.append(f"down {_points(row['decline'])}{since} (a significant fall)")
     if basis == "lowest":
-        why = [f"among the lowest-rated statements here ({row['shown']:.0f}% favorable)"]
+        why = ["among the lowest-rated statements here"]
     elif basis == "fallback":
         why = [
-            f"among the lowest-rated statements here ({row['shown']:.0f}% favorable): level with "
-            "or above the district on every statement, and none fell significantly"
+            "among the lowest-rated here: level with or above the district on every statement, "
+            "none fell significantly"
         ]
     elif basis == "district":
-        why.insert(0, f"{row['shown']:.0f}% favorable")
+        why.insert(0, f"{_points(100 - row['shown'])} of room to improve")
     text = " and ".join(why[:2]) + "".join(f", {w}" for w in why[2:])
     if basis == "lowest":
         return text
