@@ -74,6 +74,8 @@ def test_statements_table_and_chart(case):
         assert t["% fav"].map(number).isna().all()
         return
     data = likert.data
+    reverse = int(s.items["reverse"].sum())  # their direction is written on the chart too
+    assert likert.svg.get_text().count("(% who disagree — favorable)") == reverse
     assert list(data["Statement"]) == list(t["Statement"])
     assert list(data["% favorable"]) == list(t["% fav"])
     assert list(data["% unfavorable"]) == list(t["% unfav"])

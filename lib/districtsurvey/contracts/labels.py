@@ -27,6 +27,25 @@ def statement_label(instrument: Instrument, item: str) -> str:
     return f"{text} {REVERSED}" if bool(reverse) else text
 
 
+def shorten(label: str, width: int) -> str:
+    """``label`` cut to ``width`` characters with "…", keeping :data:`REVERSED` whole: the
+    direction of a reverse-worded statement's figures is never cut off.
+
+    >>> shorten("I often think about leaving this district. " + REVERSED, 52)
+    'I often think about… (% who disagree — favorable)'
+    >>> shorten("Short.", 52)
+    'Short.'
+    """
+    if len(label) <= width:
+        return label
+    tail = f" {REVERSED}" if label.endswith(REVERSED) else ""
+    head = label[: len(label) - len(tail)].rstrip()
+    room = max(width - len(tail) - 1, 8)
+    cut = head[: room + 1]
+    cut = cut.rsplit(" ", 1)[0] if " " in cut[1:] else cut[:room]  # at a word's end
+    return cut.rstrip(" ,.;:") + "…" + tail
+
+
 def statement_labels(instrument: Instrument) -> dict[str, str]:
     """Every item id -> :func:`statement_label`."""
     return {i: statement_label(instrument, i) for i in instrument.item_ids}

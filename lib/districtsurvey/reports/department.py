@@ -151,7 +151,12 @@ def _not_shown(r: Report, what: str = "") -> str:
 
 def ranked(table: pd.DataFrame, column: str = "pct_favorable", *, ascending: bool = False):
     """Rows with a figure, by the whole number shown (``ascending`` or not), ties kept in the
-    table's (instrument) order."""
+    table's (instrument) order: 80.4 and 79.6 both show as 80, so the first listed comes first.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "pct_favorable": [79.6, 80.4, 91.0]})
+    >>> ranked(t)["item"].tolist(), ranked(t, ascending=True)["item"].tolist()
+    (['c', 'a', 'b'], ['a', 'b', 'c'])
+    """
     t = table[table[column].notna()]
     if "suppressed" in t.columns:
         t = t[~t["suppressed"].fillna(False).astype(bool)]
@@ -160,7 +165,13 @@ def ranked(table: pd.DataFrame, column: str = "pct_favorable", *, ascending: boo
 
 
 def tied_first(table: pd.DataFrame, column: str = "pct_favorable", *, lowest: bool) -> pd.DataFrame:
-    """The rows tied for the lowest (or highest) whole number shown."""
+    """The rows tied for the lowest (or highest) whole number shown.
+
+    >>> t = pd.DataFrame({"label": ["Operations", "Timeliness", "Accuracy"],
+    ...                   "pct_favorable": [26.2, 25.8, 43.0]})
+    >>> tied_first(t, lowest=True)["label"].tolist()
+    ['Operations', 'Timeliness']
+    """
     t = ranked(table, column, ascending=lowest)
     if t.empty:
         return t

@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.text import Text
 
+from ..contracts.labels import REVERSED, shorten
+
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 # Labels come from data (department names, statements): a "$" in them is text, never mathtext.
 plt.rcParams["text.parse_math"] = False
@@ -52,7 +54,20 @@ def title(ax: Axes, text: str) -> Text:
 
 
 def _wrap(label: str, width: int = 48) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)[:2])
+    """At most two lines of ``width``; a longer label is shortened with "…", never silently cut,
+    and a reverse-worded statement keeps "(% who disagree — favorable)" whole on its own line.
+
+    >>> _wrap("I often think about leaving this district. (% who disagree — favorable)", 52)
+    'I often think about leaving this district.\\n(% who disagree — favorable)'
+    """
+    label = str(label)
+    if label.endswith(REVERSED) and width >= len(REVERSED):
+        head = label[: -len(REVERSED)].rstrip()
+        return shorten(head, width) + "\n" + REVERSED
+    lines = textwrap.wrap(str(label), width)
+    if len(lines) > 2:
+        lines = textwrap.wrap(shorten(str(label), 2 * width - 4), width)[:2]
+    return "\n".join(lines)
 
 
 def plot_favorability(
