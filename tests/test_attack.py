@@ -446,6 +446,7 @@ def number(text: str) -> float | None:
 FIGURE_COLUMNS = {
     "n",
     "Respondents",
+    "Answered",
     "Mean",
     "% fav",
     "% favorable",
@@ -463,6 +464,14 @@ def html_figures(run_dir: Path, survey: str) -> list[dict]:
     """Every figure shown in a report or the summary, named by the cell it is about."""
     ins = read_instrument(survey)["raw"]
     item_by_text = {i["text"]: i["id"] for i in ins["items"]}
+    # a reverse-worded statement is labeled with the direction of its figures (issue 13)
+    item_by_text.update(
+        {
+            f"{i['text']} (% who disagree — favorable)": i["id"]
+            for i in ins["items"]
+            if i.get("reverse")
+        }
+    )
     dim_by_label = {d["label"]: d["id"] for d in ins["dimensions"]}
     dim_by_label.update({i.get("label", i["id"]): i["id"] for i in ins.get("indices") or []})
     outcome = {i["id"]: i["dimension"] for i in ins["items"]}.get(ins.get("outcome"))
@@ -499,14 +508,15 @@ def html_figures(run_dir: Path, survey: str) -> list[dict]:
                 for r in rows:
                     item = item_by_text.get(r["Statement"])
                     if item:
-                        add(path, ("item", dept, wave, item), r, "n" if "n" in cols else None, pct)
-            elif cols[:2] == ["Area", "Respondents"]:
+                        count = next((c for c in ("Answered", "n") if c in cols), None)
+                        add(path, ("item", dept, wave, item), r, count, pct)
+            elif cols[:2] in (["Area", "Respondents"], ["Area", "Answered"]):
                 for r in rows:
                     add(
                         path,
                         ("dim", dept, wave, dim_by_label[r["Area"]]),
                         r,
-                        "Respondents",
+                        cols[1],
                         "% favorable",
                     )
             elif cols[0] == "Area":  # change across waves (the district's in the summary)
@@ -528,16 +538,17 @@ def html_figures(run_dir: Path, survey: str) -> list[dict]:
             elif cols[:2] == ["Department", "Respondents"]:  # response rates
                 for r in rows:
                     add(path, ("resp", r["Department"], wave), r, "Respondents")
-            elif "Department" in cols and "Respondents" in cols and outcome:  # ranking
+            elif "Department" in cols and {"Respondents", "Answered"} & set(cols) and outcome:
+                count = "Answered" if "Answered" in cols else "Respondents"  # ranking
                 for r in rows:
                     add(
                         path,
                         ("dim", r["Department"], wave, outcome),
                         r,
-                        "Respondents",
+                        count,
                         "% favorable",
                     )
-            elif len(cols) > 1 and cols[1] == "Respondents":  # rater groups
+            elif len(cols) > 1 and cols[1] in ("Respondents", "Answered"):  # rater groups
                 by = cols[0].lower()
                 for r in rows:
                     for label in cols[2:]:
@@ -548,7 +559,7 @@ def html_figures(run_dir: Path, survey: str) -> list[dict]:
                                 "cell": cell,
                                 "n": None,
                                 "pct": r[label],
-                                "group_n": r["Respondents"],
+                                "group_n": r[cols[1]],
                                 "others": {},
                             }
                         )

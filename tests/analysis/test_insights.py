@@ -77,12 +77,13 @@ def test_focus_rule_picks_low_gap_times_importance():
             "importance": [0.4, 0.3, 0.3, 0.0],
         }
     )
-    # priority = (gap + (100 - fav)/10) * importance:
-    #   timely (20 + 5.0) * .4 = 10.0; reach (5 + 4.5) * .3 = 2.85; accuracy (0 + 3.0) * .3 = 0.9
+    # Issue 13 rule: candidates are below the district (or down significantly);
+    # priority = (points below + points of a significant fall) * importance:
+    #   timely 20 * .4 = 8.0; reach 5 * .3 = 1.5; accuracy (70 vs 65) is above the district.
     #   ops is suppressed, the outcome item is never a focus area.
     f = choose_focus(items, drivers, ins, max_focus=2)
     assert list(f["item"]) == ["ss_timely_response", "ss_access_reach"]
-    assert list(f["priority"]) == [pytest.approx(10.0), pytest.approx(2.85)]
+    assert list(f["priority"]) == [pytest.approx(8.0), pytest.approx(1.5)]
     assert list(f["rank"]) == [1, 2]
     assert "20 points below the district" in f["reason"].iloc[0]
 
@@ -106,9 +107,34 @@ def test_benchmark_percentile_rank_interpolates():
     out = benchmark_ranks(
         pd.DataFrame({"item": ["a", "a", "a"], "mean": [3.3, 5.0, None]}), b, survey="s"
     )
-    # 3.3 is half-way between 3.0 (p10) and 3.6 (p50) -> 30; above the top clips to 90
+    # an older file of means: 3.3 is half-way between 3.0 (p10) and 3.6 (p50) -> 30;
+    # above the top point it is "above the 90th", not "90"
     assert out["percentile_rank"].tolist()[:2] == [pytest.approx(30.0), 90.0]
+    assert out["rank_bound"].tolist() == ["", "above", ""]
     assert pd.isna(out["percentile_rank"].iloc[2])
+
+
+def test_benchmark_percentiles_of_pct_favorable_with_honest_bounds():
+    b = pd.DataFrame(
+        {"survey": "s", "item": "a", "percentile": [5, 50, 95], "pct_favorable": [40.0, 60.0, 80.0]}
+    )
+    items = pd.DataFrame({"item": ["a"] * 4, "pct_favorable": [49.6, 85.0, 30.0, 80.4]})
+    out = benchmark_ranks(items, b, survey="s")
+    # the whole numbers shown are compared: 50 is half-way from 40 (p5) to 60 (p50) -> 27.5;
+    # 85 is above the top point (95th), 30 below the bottom (5th); 80.4 shows as 80 = the 95th
+    assert out["percentile_rank"].tolist() == [pytest.approx(27.5), 95.0, 5.0, 95.0]
+    assert out["rank_bound"].tolist() == ["", "above", "below", ""]
+    assert set(out["benchmark_basis"]) == {"pct_favorable"}
+
+
+def test_the_sample_benchmarks_are_pct_favorable_percentiles():
+    for survey in ("support_services", "engagement"):
+        b = pd.read_csv(SAMPLE / f"{survey}_benchmarks.csv")
+        assert list(b.columns) == ["survey", "item", "percentile", "pct_favorable", "source", "n"]
+        assert b["pct_favorable"].between(0, 100).all()
+        # percentiles rise with the share, item by item
+        for _, part in b.groupby("item"):
+            assert part.sort_values("percentile")["pct_favorable"].is_monotonic_increasing
 
 
 def test_follow_up_carries_last_runs_focus_into_the_next(tmp_path):

@@ -242,25 +242,26 @@ def _drivers() -> pd.DataFrame:
 
 
 def test_focus_areas_gap_x_importance_by_hand():
-    # priority = (gap + (100 - pct)/10) × importance
-    # A: (20 + 5.0) × 0.10 = 2.50     B: (5 + 4.0) × 0.30 = 2.70
-    # C: (0 + 2.0) × 0.20 = 0.40      D: (5 + 4.5) × 0.10 = 0.95
-    # E: (40 + 6.0) × 0.30 = 13.8 would win, but E is suppressed and is never chosen.
-    # → B (small gap, strong driver) beats A (big gap, weak driver); then A, then D.
+    # Issue 13: only statements below the district (or down significantly) are candidates.
+    # gap = district - pct (whole numbers): A 20, B 5, C 0 (80 is above 75), D 5; E suppressed.
+    # No "down" flag, so no decline. priority = (gap + decline) x importance:
+    # A: 20 x 0.10 = 2.0   B: 5 x 0.30 = 1.5   D: 5 x 0.10 = 0.5   (C is not a candidate)
     f = focus_areas(_items(), _drivers())
-    assert f.columns.tolist() == "item pct_favorable gap importance priority reason".split()
-    assert f["item"].tolist() == ["B", "A", "D"]
-    assert f["gap"].tolist() == [5.0, 20.0, 5.0]
-    assert f["priority"].tolist() == pytest.approx([2.70, 2.50, 0.95])
+    assert f.columns.tolist() == (
+        "item pct_favorable gap decline importance priority basis reason".split()
+    )
+    assert f["item"].tolist() == ["A", "B", "D"]
+    assert f["gap"].tolist() == [20.0, 5.0, 5.0]
+    assert f["priority"].tolist() == pytest.approx([2.0, 1.5, 0.5])
     assert f["reason"].tolist() == [
-        "5 points below the district; strongly related to overall quality",  # r 0.70
         "20 points below the district; moderately related to overall quality",  # r 0.35
+        "5 points below the district; strongly related to overall quality",  # r 0.70
         "5 points below the district; weakly related to overall quality",  # r 0.25
     ]
 
 
 def test_focus_areas_max_focus_and_validation():
-    assert focus_areas(_items(), _drivers(), max_focus=2)["item"].tolist() == ["B", "A"]
+    assert focus_areas(_items(), _drivers(), max_focus=2)["item"].tolist() == ["A", "B"]
     for bad in (0, 4, 10):
         with pytest.raises(ValueError, match="max_focus"):
             focus_areas(_items(), _drivers(), max_focus=bad)
@@ -275,15 +276,15 @@ def test_focus_areas_lowest_rule_skips_suppressed():
     assert f["priority"].tolist() == [50.0, 45.0, 40.0]
 
 
-def test_focus_areas_never_picks_suppressed_or_unimportant():
+def test_focus_areas_never_picks_suppressed_or_at_or_above_the_district():
     items = _items().assign(suppressed=[True, True, True, True, True])
     assert focus_areas(items, _drivers()).empty
-    # items missing from drivers count as importance 0 and are not picked
+    # B missing from the drivers: importance 0, still below the district, so still a candidate
+    # (ranked last: A 2.0, D 0.5, B 0); C (above the district, not down) is never chosen
     f = focus_areas(_items(), _drivers()[_drivers()["item"] != "B"])
-    assert f["item"].tolist() == ["A", "D", "C"]
-    # at or above the district: the reason says so
+    assert f["item"].tolist() == ["A", "D", "B"]
     assert f["reason"].iloc[-1] == (
-        "80% favorable, level with or above the district; strongly related to overall quality"
+        "5 points below the district; not clearly related to overall quality"
     )
 
 
@@ -294,8 +295,8 @@ def test_focus_areas_from_key_drivers_end_to_end():
          "district_pct_favorable": [60.0, 60.0, 60.0]}
     )  # fmt: skip
     f = focus_areas(items, drivers, outcome_label="the overall rating")
-    # a: (20 + 6) × 0.445910 = 11.59, b: 26 × 0.092348 = 2.40, c: (0 + 3) × 0.461741 = 1.39
-    assert f["item"].tolist() == ["a", "b", "c"]
+    # a: 20 x 0.445910 = 8.92, b: 20 x 0.092348 = 1.85; c is above the district
+    assert f["item"].tolist() == ["a", "b"]
     assert f["reason"][0].endswith("strongly related to the overall rating")
 
 
@@ -351,7 +352,7 @@ def test_focus_areas_lowest_needs_no_drivers():
     # rule="lowest" works with an empty drivers frame; importance is then 0
     f = focus_areas(_items(), pd.DataFrame(), rule="lowest", max_focus=1)
     assert f["item"].tolist() == ["A"] and f["importance"].tolist() == [0.0]
-    assert f["reason"][0] == "20 points below the district; not clearly related to overall quality"
+    assert f["reason"][0] == "among the lowest-rated statements here"
 
 
 def test_key_drivers_nothing_defined_gives_zero_importance():

@@ -90,7 +90,9 @@ def test_which_rater_group_is_least_satisfied_with_transportation_timeliness(exp
     shown = b[~b["suppressed"]]
     assert list(shown["pct_favorable"]) == sorted(shown["pct_favorable"])  # least favorable first
     least = shown.iloc[0]
-    assert least["change"] == pytest.approx(least["pct_favorable"] - least["prev_pct_favorable"])
+    # issue 13: a change is the difference of the whole numbers shown beside it
+    shown_now, shown_before = round(least["pct_favorable"]), round(least["prev_pct_favorable"])
+    assert least["change"] == shown_now - shown_before
     assert "Timeliness" in explorer.breakdown.value and least["group"] in explorer.breakdown.value
 
 
@@ -282,3 +284,32 @@ def test_report_notebooks_never_create_widgets():
         assert "ipywidgets" not in module.read_text(), module.name
     nb = json.loads((ROOT / "notebooks" / "explore.ipynb").read_text())
     assert all(not c.get("outputs") for c in nb["cells"] if c["cell_type"] == "code")
+
+
+def test_waves_in_time_order_and_reverse_statements_labeled():
+    """Issue 13: the explorer orders waves in time (here months, whose text order differs, and
+    an explicit list) and labels a reverse-worded statement with the direction of its figures."""
+    df = pd.read_parquet(SAMPLE / "engagement.parquet")
+    df = df[df["department"] == "Transportation"].copy()
+    months = dict(
+        zip(
+            ["2025-fall", "2026-spring", "2026-fall"], ["2025-11", "2026-4", "2026-10"], strict=True
+        )
+    )
+    df["wave"] = df["wave"].astype(str).map(months)
+    ins = load_instrument("engagement")
+    cube = build_cube(df, ins)
+    assert cube.waves == ["2025-11", "2026-4", "2026-10"]  # as text: 2025-11, 2026-10, 2026-4
+    assert build_cube(df, ins, waves=["2026-4", "2025-11", "2026-10"]).waves[0] == "2026-4"
+    labels = dict(zip(cube.items, cube.item_labels, strict=True))
+    assert labels["ee_stay_leave"] == (
+        "I often think about leaving this district. (% who disagree — favorable)"
+    )
+    assert labels["ee_recommend"] == "I would recommend this district as a great place to work."
+    explorer = Explorer(cube)
+    assert explorer.w["wave"].value == "2026-10"  # the latest wave, not the last as text
+    view = explorer.view
+    assert list(view.trend["wave"]) == ["2025-11", "2026-4", "2026-10"]
+    assert "(% who disagree — favorable)" in " ".join(view.items["label"])
+    with pytest.raises(SurveyDataError, match="waves:"):
+        build_cube(df.assign(wave=df["wave"].map(lambda w: f"round {w}")), ins)  # needs the list

@@ -9,9 +9,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument
-from . import stats
-from .scoring import scored
+from ..contracts.labels import statement_labels
+from . import focus, stats
+from .scoring import scored, shown
 
 DRIVER_MIN_N = 100  # a department needs this many respondents for its own key-driver analysis
 
@@ -98,18 +100,26 @@ def choose_focus(
     max_focus: int = 3,
     rule: str = "gap_x_importance",
 ) -> pd.DataFrame:
-    """At most ``max_focus`` focus items per department of one wave (``stats.focus_areas`` rule)."""
-    outcome_label = "the overall outcome"
+    """At most ``max_focus`` focus items per department of one wave (the rule of ``focus.py``;
+    the ``District`` rows are ranked as the district, with no district to compare with)."""
+    outcome_label = "the overall rating"
     if instrument.outcome:
         dim = instrument.items.set_index("id").loc[instrument.outcome, "dimension"]
         label = instrument.dimension_label(dim).lower()
         outcome_label = outcome_label if label == "overall" else label  # "overall quality"
+    position = {item: i for i, item in enumerate(instrument.item_ids)}
     frames = []
     for dept, part in items.groupby("department", sort=True):
         d = drivers[drivers["department"] == dept]
         candidates = part[part["item"] != instrument.outcome]
-        f = stats.focus_areas(
-            candidates, d, max_focus=max_focus, rule=rule, outcome_label=outcome_label
+        candidates = candidates.iloc[candidates["item"].map(position).argsort(kind="stable")]
+        f = focus.focus_areas(
+            candidates,
+            d,
+            max_focus=max_focus,
+            rule=rule,
+            outcome_label=outcome_label,
+            district=dept == "District",
         )
         frames.append(f.assign(department=dept, rank=range(1, len(f) + 1)))
     cols = [
@@ -118,8 +128,10 @@ def choose_focus(
         "item",
         "pct_favorable",
         "gap",
+        "decline",
         "importance",
         "priority",
+        "basis",
         "reason",
     ]
     return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
@@ -165,24 +177,42 @@ def reliability(wide: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
 
 
 def benchmark_ranks(items: pd.DataFrame, benchmarks: pd.DataFrame, *, survey: str) -> pd.DataFrame:
-    """Percentile rank of each item's mean within an external benchmark distribution.
+    """Where each item stands in an external benchmark distribution.
 
-    ``benchmarks`` has ``survey, item, percentile, mean`` (optional ``source``, ``n``); the rank
-    is interpolated between the benchmark's percentile points (clipped to its range).
+    ``benchmarks`` has ``survey, item, percentile`` and the value at that percentile:
+    ``pct_favorable`` (the contract; the whole-number % favorable a report shows is compared), or
+    ``mean`` (older files). ``percentile_rank`` is interpolated between the benchmark's points;
+    ``rank_bound`` is ``"below"`` / ``"above"`` when the value lies outside them (then
+    ``percentile_rank`` is the lowest / highest percentile given: "below the 5th"), else ``""``;
+    ``benchmark_basis`` names the column compared.
 
     >>> b = pd.DataFrame({"survey": "s", "item": "a", "percentile": [25, 50, 75],
-    ...                   "mean": [3.0, 3.5, 4.0]})
-    >>> benchmark_ranks(pd.DataFrame({"item": ["a"], "mean": [3.75]}), b, survey="s")["percentile_rank"].tolist()
-    [62.5]
+    ...                   "pct_favorable": [50.0, 60.0, 70.0]})
+    >>> r = benchmark_ranks(pd.DataFrame({"item": ["a"] * 3, "pct_favorable": [65.2, 80, 50]}),
+    ...                     b, survey="s")
+    >>> r["percentile_rank"].tolist(), r["rank_bound"].tolist()
+    ([62.5, 75.0, 25.0], ['', 'above', ''])
     """
+    basis = "pct_favorable" if "pct_favorable" in benchmarks.columns else "mean"
     b = benchmarks[benchmarks["survey"] == survey]
     out = items.copy()
-    ranks = []
-    for item, mean in zip(out["item"], out["mean"], strict=True):
-        ref = b[b["item"] == item].sort_values("mean")
-        ok = len(ref) >= 2 and pd.notna(mean)
-        ranks.append(float(np.interp(mean, ref["mean"], ref["percentile"])) if ok else np.nan)
+    values = out[basis].astype(float)
+    if basis == "pct_favorable":
+        values = shown(values)
+    ranks, bounds = [], []
+    for item, value in zip(out["item"], values, strict=True):
+        ref = b[b["item"] == item].sort_values([basis, "percentile"])
+        if len(ref) < 2 or pd.isna(value):
+            ranks.append(np.nan)
+            bounds.append("")
+            continue
+        xs, ps = ref[basis].to_numpy(float), ref["percentile"].to_numpy(float)
+        bound = "below" if value < xs[0] else "above" if value > xs[-1] else ""
+        ranks.append(float(np.interp(value, xs, ps)))
+        bounds.append(bound)
     out["percentile_rank"] = ranks
+    out["rank_bound"] = bounds
+    out["benchmark_basis"] = basis
     return out
 
 
@@ -235,7 +265,7 @@ def leader_tables(
     out["reliability"] = reliability(wide, instrument)
     if benchmarks is not None:
         ranked = benchmark_ranks(
-            now[["department", "item", "mean"]], benchmarks, survey=instrument.id
+            now[["department", "item", "mean", "pct_favorable"]], benchmarks, survey=instrument.id
         )
         meta = benchmarks[benchmarks["survey"] == instrument.id]
         source = meta["source"].iloc[0] if "source" in meta and len(meta) else "benchmark file"
@@ -245,6 +275,25 @@ def leader_tables(
 
 
 FOCUS_FILE = "focus_areas.csv"  # written by every run, read by the next one (follow-up)
+
+
+def read_benchmarks(path) -> pd.DataFrame:
+    """A benchmark CSV: ``survey, item, percentile, pct_favorable[, source, n]`` (``mean``
+    instead of ``pct_favorable`` is read too); a missing column is an error naming the file."""
+    table = pd.read_csv(path)
+    need = ["survey", "item", "percentile"]
+    missing = [c for c in need if c not in table.columns]
+    if not {"pct_favorable", "mean"} & set(table.columns):
+        missing.append("pct_favorable")
+    if missing:
+        raise SurveyDataError(
+            Problem(
+                str(path),
+                f"missing column(s): {', '.join(missing)}",
+                hint="a benchmark file has survey, item, percentile, pct_favorable[, source, n]",
+            )
+        )
+    return table
 
 
 def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) -> dict:
@@ -257,7 +306,7 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
         previous = previous[
             previous["department"].isin(set(responses["department"]) | {"District"})
         ]
-    benchmarks = pd.read_csv(params.benchmarks) if params.benchmarks else None
+    benchmarks = read_benchmarks(params.benchmarks) if params.benchmarks else None
     return leader_tables(
         responses,
         instrument,
@@ -274,5 +323,5 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
 def focus_file(focus: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """This run's focus areas as the next run reads them (department, wave, rank, item, text)."""
     out = focus[["department", "wave", "rank", "item", "pct_favorable", "reason"]].copy()
-    out.insert(4, "text", out["item"].map(instrument.item_text))
+    out.insert(4, "text", out["item"].map(statement_labels(instrument)))
     return out

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..contracts.instrument import Instrument
-from ..contracts.waves import sort_waves
+from ..contracts.waves import previous_waves, wave_order
 
 FIGURES = ["mean", "sd", "pct_favorable", "pct_neutral", "pct_unfavorable"]
 
@@ -197,27 +197,41 @@ def describe_scales(instrument: Instrument) -> tuple[str, str]:
     )
 
 
+def shown(pct: float | np.ndarray | pd.Series):
+    """A percentage as reports show it: a whole number (half to even, as Python prints
+    ``f"{x:.0f}"``). Differences of percentages are taken between these, so a change printed
+    beside two figures is always their difference.
+
+    >>> float(shown(55.5)), float(shown(56.5)), float(shown(43.6) - shown(55.4))
+    (56.0, 56.0, -11.0)
+    """
+    return np.round(pct)
+
+
 def add_comparisons(
     table: pd.DataFrame,
     district: pd.DataFrame,
     *,
     on: str,
     group: Sequence[str] = ("department",),
+    previous: dict[str, str | None] | None = None,
 ) -> pd.DataFrame:
     """Add the district's figures and the change since the previous wave.
 
     ``table`` and ``district`` carry a ``wave`` column and ``on`` (``item`` or ``dimension``).
     Adds ``district_mean``, ``district_pct_favorable``, ``vs_district`` (points of % favorable),
     ``prev_wave``, ``prev_n``, ``prev_pct_favorable``, ``prev_mean`` and ``change_pct_favorable``.
+    ``vs_district`` and ``change_pct_favorable`` are differences of the whole-number percentages
+    a report shows (:func:`shown`). ``previous`` maps each wave to the one it is compared with
+    (default: the wave before it in time, ``contracts.waves``).
     Suppressed cells stay empty: a difference with an empty figure is empty.
     """
-    waves = sort_waves(table["wave"].dropna())
-    prev = {w: waves[i - 1] if i else None for i, w in enumerate(waves)}
+    prev = previous or previous_waves(wave_order(table["wave"].unique()))
     ref = district[["wave", on, "mean", "pct_favorable"]].rename(
         columns={"mean": "district_mean", "pct_favorable": "district_pct_favorable"}
     )
     out = table.merge(ref, on=["wave", on], how="left")
-    out["vs_district"] = out["pct_favorable"] - out["district_pct_favorable"]
+    out["vs_district"] = shown(out["pct_favorable"]) - shown(out["district_pct_favorable"])
     out["prev_wave"] = out["wave"].map(prev).astype("string")
     earlier = table[[*group, "wave", on, "n", "mean", "pct_favorable"]].rename(
         columns={
@@ -228,5 +242,5 @@ def add_comparisons(
         }
     )
     out = out.merge(earlier, on=[*group, "prev_wave", on], how="left")
-    out["change_pct_favorable"] = out["pct_favorable"] - out["prev_pct_favorable"]
+    out["change_pct_favorable"] = shown(out["pct_favorable"]) - shown(out["prev_pct_favorable"])
     return out

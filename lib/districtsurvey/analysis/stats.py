@@ -1,4 +1,5 @@
-"""Statistics for the leader reports: intervals, change tests, drivers and focus areas.
+"""Statistics for the leader reports: intervals, change tests, drivers, strengths and gains
+(the focus rule is ``focus.py``; ``focus_areas`` is re-exported here).
 
 Percentages are on the 0-100 scale throughout; "points" means percentage points.
 Functions taking numbers are vectorised: scalars in give floats out, arrays or
@@ -7,11 +8,11 @@ Series in give numpy arrays out.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
 import pandas as pd
 from scipy import stats as _st
+
+from .focus import focus_areas  # noqa: F401  (the focus rule lives in focus.py)
 
 Num = float | np.ndarray | pd.Series  # scalars in give floats out, arrays give arrays
 CHANGE_FLAGS = ("up", "down", "no change", "within noise")  # the labels flag_change returns
@@ -206,94 +207,11 @@ def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataF
     return out.reset_index(drop=True)
 
 
-def _relation_words(r: float) -> str:
-    """Words for |r| after Cohen's (1988) benchmarks: .1 small, .3 medium, .5 large."""
-    if not np.isfinite(r) or abs(r) < 0.1:
-        return "not clearly related to"
-    size = "strongly" if abs(r) >= 0.5 else "moderately" if abs(r) >= 0.3 else "weakly"
-    return f"{size} related to"
-
-
 def _reportable(items: pd.DataFrame, column: str) -> pd.DataFrame:
     keep = items[column].notna()
     if "suppressed" in items.columns:
         keep &= ~items["suppressed"].fillna(False).astype(bool)
     return items[keep]
-
-
-def _reason(row: pd.Series, outcome_label: str) -> str:
-    gap = round(row["gap"])
-    if gap >= 1:
-        where = f"{gap} point{'s' if gap > 1 else ''} below the district"
-    elif pd.notna(row["district"]):
-        where = f"{row['pct_favorable']:.0f}% favorable, level with or above the district"
-    else:
-        where = f"{row['pct_favorable']:.0f}% favorable"
-    return f"{where}; {_relation_words(row['r'])} {outcome_label}"
-
-
-def _priority_gap_x_importance(t: pd.DataFrame) -> pd.Series:
-    return (t["gap"] + (100 - t["pct_favorable"]) / 10) * t["importance"].fillna(0.0)
-
-
-def _priority_lowest(t: pd.DataFrame) -> pd.Series:
-    return 100 - t["pct_favorable"]
-
-
-FOCUS_RULES: dict[str, Callable[[pd.DataFrame], pd.Series]] = {
-    "gap_x_importance": _priority_gap_x_importance,
-    "lowest": _priority_lowest,
-}
-
-
-def focus_areas(
-    items: pd.DataFrame,
-    drivers: pd.DataFrame,
-    *,
-    max_focus: int = 3,
-    rule: str = "gap_x_importance",
-    outcome_label: str = "overall quality",
-) -> pd.DataFrame:
-    """Pick at most ``max_focus`` (1-3) items to work on, with a plain-words reason.
-
-    ``items`` has ``item, pct_favorable, district_pct_favorable`` (optional
-    ``suppressed``; suppressed rows are never chosen). ``drivers`` comes from
-    :func:`key_drivers` (items missing there count as importance 0).
-
-    * ``gap = max(district_pct_favorable - pct_favorable, 0)`` points (0 if no district value).
-    * ``rule="gap_x_importance"``: ``priority = (gap + (100 - pct_favorable) / 10) × importance``
-      - the gap below the district plus a tenth of the room left to 100%, weighted by how
-      strongly the item goes with the outcome. Items with priority 0 are not chosen.
-    * ``rule="lowest"``: ``priority = 100 - pct_favorable`` (lowest favorable first).
-
-    Ties go to the lower pct_favorable, then the item name.
-    Returns ``item, pct_favorable, gap, importance, priority, reason``.
-
-    >>> items = pd.DataFrame({"item": ["a", "b"], "pct_favorable": [60.0, 80.0],
-    ...                       "district_pct_favorable": [72.0, 75.0]})
-    >>> drivers = pd.DataFrame({"item": ["a", "b"], "r": [0.6, 0.2], "importance": [0.9, 0.1]})
-    >>> top = focus_areas(items, drivers, max_focus=1)
-    >>> top["item"].tolist(), top["priority"].tolist()
-    (['a'], [14.4])
-    >>> top["reason"][0]
-    '12 points below the district; strongly related to overall quality'
-    """
-    if not 1 <= max_focus <= 3:
-        raise ValueError(f"max_focus must be 1, 2 or 3 (the method says no more), got {max_focus}")
-    if rule not in FOCUS_RULES:
-        raise ValueError(f"unknown rule {rule!r}; choose one of {sorted(FOCUS_RULES)}")
-    t = _reportable(items, "pct_favorable")
-    d = drivers.reindex(columns=["item", "r", "importance"]).astype({"item": object})
-    t = t.merge(d, on="item", how="left")
-    t["importance"] = t["importance"].fillna(0.0)
-    t["district"] = t["district_pct_favorable"] if "district_pct_favorable" in t else np.nan
-    t["gap"] = (t["district"] - t["pct_favorable"]).clip(lower=0).fillna(0.0)
-    t["priority"] = FOCUS_RULES[rule](t)
-    t = t[t["priority"] > 0]
-    t = t.sort_values(["priority", "pct_favorable", "item"], ascending=[False, True, True])
-    t = t.head(max_focus).reset_index(drop=True)
-    t["reason"] = [_reason(row, outcome_label) for _, row in t.iterrows()] if len(t) else []
-    return t[["item", "pct_favorable", "gap", "importance", "priority", "reason"]]
 
 
 def strengths(items: pd.DataFrame, *, top: int = 3) -> pd.DataFrame:

@@ -35,6 +35,7 @@ class RunParams(BaseModel):
     data: list[Path | RawExport]
     wave: str
     compare_to: str | None = None
+    waves: list[str] | None = None  # the waves oldest first (default: read from their names)
     departments: Literal["all"] | list[str] = "all"
     min_n: int = Field(5, ge=3)
     comment_min_n: int = Field(10, ge=3)
@@ -61,6 +62,24 @@ class RunParams(BaseModel):
             raise ValueError(
                 f"comment_min_n ({self.comment_min_n}) must be >= min_n ({self.min_n})"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _wave_list(self) -> RunParams:
+        """The ``waves:`` list names each wave once and holds ``wave`` and ``compare_to``."""
+        if self.waves is None:
+            return self
+        twice = sorted({w for w in self.waves if self.waves.count(w) > 1})
+        if twice:
+            raise ValueError(f"waves: {', '.join(twice)} listed more than once")
+        for key in ("wave", "compare_to"):
+            value = getattr(self, key)
+            if value is not None and value not in self.waves:
+                raise ValueError(f"{key} '{value}' is not in the waves list")
+        if self.compare_to is not None and self.waves.index(self.compare_to) >= self.waves.index(
+            self.wave
+        ):
+            raise ValueError(f"compare_to '{self.compare_to}' must come before wave '{self.wave}'")
         return self
 
     @property

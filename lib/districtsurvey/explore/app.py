@@ -152,7 +152,7 @@ class Explorer:
             w["role"].options = _options("All roles", cube.roles)
             w["site"].options = _options("All sites", cube.sites)
             w["dimension"].options = _options("All areas", cube.dimensions, ins.dimension_label)
-            w["item"].options = _options("All items", cube.items, ins.item_text)
+            w["item"].options = _options("All items", cube.items, cube.item_labels_by_id.get)
             for name in ("department", "role", "site", "dimension", "item"):
                 w[name].value = ALL
         finally:
@@ -242,10 +242,10 @@ class Explorer:
         )
         self.heatmap.children = cells
         self._rows = {}
-        for item in cube.items:
+        for item, label in zip(cube.items, cube.item_labels, strict=True):
             b = W.Button(
-                description=cube.instrument.item_text(item)[:70],
-                tooltip=cube.instrument.item_text(item),
+                description=label[:70],
+                tooltip=label,
                 layout=W.Layout(width="auto", justify_content="flex-start"),
             )
             b.on_click(lambda _, i=item: self.drill(item=i))

@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 
 from ..contracts.instrument import Instrument
-from ..contracts.waves import sort_waves
+from ..contracts.labels import statement_label
+from ..contracts.waves import wave_order
 from ..privacy.redact import redact_comments
 from ..privacy.suppress import check_min_n
 
@@ -158,11 +159,19 @@ class Cube:
 
     @cached_property
     def item_labels(self) -> list[str]:
-        """Item texts; when the items mix scales each says its length, e.g. "(4-point)"."""
+        """Statement labels (a reverse-worded one says its favorable share is who disagree);
+        when the items mix scales each says its length, e.g. "(4-point)"."""
         ins = self.instrument
+        labels = [statement_label(ins, i) for i in self.items]
         if not ins.mixed_scales:
-            return [ins.item_text(i) for i in self.items]
-        return [f"{ins.item_text(i)} ({ins.scale_of(i).points}-point)" for i in self.items]
+            return labels
+        return [
+            f"{t} ({ins.scale_of(i).points}-point)" for t, i in zip(labels, self.items, strict=True)
+        ]
+
+    @cached_property
+    def item_labels_by_id(self) -> dict[str, str]:
+        return dict(zip(self.items, self.item_labels, strict=True))
 
     @cached_property
     def dimension_labels(self) -> list[str]:
@@ -246,8 +255,12 @@ def build_cube(
     min_n: int = 5,
     comment_min_n: int = 10,
     source: str = "",
+    waves: list[str] | None = None,
 ) -> Cube:
     """Count a tidy responses frame once (see DESIGN.md for the columns).
+
+    ``waves`` is their order in time (a run's ``waves:``); by default it is read from the names
+    (``contracts.waves.wave_order``), which raises when it cannot be.
 
     >>> from districtsurvey.contracts.instrument import load_instrument
     >>> ins = load_instrument("support_services")
@@ -261,7 +274,7 @@ def build_cube(
     check_min_n(min_n)
     df = responses[responses["value"].notna()]
     w, found = _codes(df["wave"])
-    waves = sort_waves(found)
+    waves = wave_order(found, order=waves, where=source or "waves")
     w = np.array([waves.index(x) for x in found])[w]
     d, departments = _codes(df["department"])
     none = pd.Series(pd.NA, index=df.index, dtype="string")

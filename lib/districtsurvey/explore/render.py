@@ -19,6 +19,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
+from ..contracts.labels import shorten
 from ..reports import plots
 from .cube import Cube
 from .views import View
@@ -167,7 +168,7 @@ def likert_svg(items: pd.DataFrame, *, min_n: int, width: int = 780) -> str:
     for j, r in enumerate(items.itertuples()):
         y = 4 + j * row
         text = html.escape(str(r.label))
-        short = text if len(r.label) <= 52 else html.escape(str(r.label)[:50]) + "…"
+        short = html.escape(shorten(str(r.label), 52))  # keeps a reverse statement's direction
         out.append(f'<text x="0" y="{y + 14}"><title>{text}</title>{short}</text>')
         if r.suppressed:
             out.append(f'<text x="{centre + 4}" y="{y + 14}" fill="#555">fewer than {min_n}</text>')

@@ -54,4 +54,5 @@ def load_source(source: str | Path = "", *, instrument: str | None = None) -> Cu
         min_n=params.min_n,
         comment_min_n=params.comment_min_n,
         source=str(path),
+        waves=params.waves,
     )

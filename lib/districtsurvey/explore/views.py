@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from ..analysis.scoring import shown as whole
 from ..analysis.stats import wilson_interval
 from .cube import EACH, Cube, protect, scale_axis
 
@@ -118,7 +119,7 @@ def _focus(cube: Cube, q: Query) -> tuple[np.ndarray, np.ndarray | None, str]:
     """The counts trend and breakdown use: the item, the dimension, or all items."""
     if q.item:
         i = cube.index("item", q.item)
-        return cube.n_item[..., [i]], np.eye(len(cube.items))[i], cube.instrument.item_text(q.item)
+        return cube.n_item[..., [i]], np.eye(len(cube.items))[i], cube.item_labels[i]
     if q.dimension:
         k = cube.index("dimension", q.dimension)
         return (
@@ -224,7 +225,7 @@ def breakdown(cube: Cube, q: Query) -> pd.DataFrame:
             table["suppressed"] = ~shown
             present = n[:, 0] > 0
     if q.compare:
-        table["change"] = table["pct_favorable"] - table["prev_pct_favorable"]
+        table["change"] = whole(table["pct_favorable"]) - whole(table["prev_pct_favorable"])
     table = table[present]
     return table.sort_values(["suppressed", "pct_favorable"]).reset_index(drop=True)
 
@@ -245,7 +246,7 @@ def compute_view(cube: Cube, q: Query) -> View:
         items["prev_pct_favorable"] = before["pct_favorable"].to_numpy()
     else:
         items["prev_pct_favorable"] = np.nan
-    items["change"] = items["pct_favorable"] - items["prev_pct_favorable"]
+    items["change"] = whole(items["pct_favorable"]) - whole(items["prev_pct_favorable"])
     if q.dimension:
         items = items[items["dimension"] == q.dimension].reset_index(drop=True)
     view.items = items

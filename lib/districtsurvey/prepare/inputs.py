@@ -13,7 +13,6 @@ from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument
 from ..contracts.params import RawExport, RunParams
 from ..contracts.validate import listed, load_responses
-from ..contracts.waves import sort_waves
 
 #: Longest slug a department gets: its files (``<slug>.html``, ``.<slug>.xlsx.<pid>.tmp``) stay
 #: far below the 255-byte name limit of common file systems.
@@ -117,9 +116,14 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True)
 
 
-def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> list[str]:
-    """The departments to report on; unknown departments or waves are errors naming the params."""
-    waves = set(responses["wave"].dropna().unique())
+def check_selection(
+    responses: pd.DataFrame, params: RunParams, where: str, *, order: list[str]
+) -> list[str]:
+    """The departments to report on; unknown departments or waves are errors naming the params.
+
+    ``order`` is the data's waves in time order (``contracts.waves.wave_order``).
+    """
+    waves = set(order)
     known = sorted(responses["department"].dropna().unique())
     problems = []
     for key in ("wave", "compare_to"):
@@ -129,9 +133,21 @@ def check_selection(responses: pd.DataFrame, params: RunParams, where: str) -> l
                 Problem(
                     where,
                     f"{key}: wave '{value}' is not in the data",
-                    hint=f"waves in the data: {', '.join(sort_waves(waves))}",
+                    hint=f"waves in the data: {', '.join(order)}",
                 )
             )
+    if (
+        params.compare_to in waves
+        and params.wave in waves
+        and order.index(params.compare_to) >= order.index(params.wave)
+    ):
+        problems.append(
+            Problem(
+                where,
+                f"compare_to: wave '{params.compare_to}' does not come before '{params.wave}'",
+                hint=f"waves in the data, oldest first: {', '.join(order)}",
+            )
+        )
     if params.departments == "all":
         chosen = known
     else:

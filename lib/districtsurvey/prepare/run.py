@@ -17,10 +17,35 @@ from ..contracts.files import atomic_path, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
-from ..contracts.waves import sort_waves, wave_key
+from ..contracts.waves import by_wave, wave_order
 from ..privacy.redact import redact_comments
 from .inputs import check_selection, read_inputs, resolve_only, sha256, unique_slugs
 from .score import score_run
+
+
+def hidden_groups(responses: pd.DataFrame, breakdowns: pd.DataFrame | None) -> pd.DataFrame:
+    """Per department, wave and breakdown: whether a group that has answers is hidden in every
+    area (``hidden``), so a report says "other groups are not shown" only when that is true.
+
+    Says no more than what is published already: a hidden group's answers are the department's
+    minus the groups shown, and privacy keeps that remainder at least ``min_n`` or spread.
+    """
+    cols = ["department", "wave", "by", "hidden"]
+    if breakdowns is None or breakdowns.empty:
+        return pd.DataFrame(columns=cols)
+    answered = responses[responses["value"].notna()]
+    rows = []
+    for by, part in breakdowns[breakdowns["kind"] == "dimension"].groupby("by"):
+        shown = part[~part["suppressed"]][["department", "wave", "group"]].drop_duplicates()
+        shown = shown.astype(str).assign(seen=True)
+        present = answered[["department", "wave", by]].dropna().drop_duplicates().astype(str)
+        present = present.rename(columns={by: "group"}).merge(
+            shown, on=["department", "wave", "group"], how="left"
+        )
+        present["hidden"] = present["seen"].isna()
+        per = present.groupby(["department", "wave"])["hidden"].any().reset_index()
+        rows.append(per.assign(by=by))
+    return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
 
 
 def prepare_run(
@@ -34,20 +59,28 @@ def prepare_run(
     """
     instrument = load_instrument(params.instrument)
     responses = read_inputs(params, instrument)
-    departments = check_selection(responses, params, params_path)
+    order = wave_order(responses["wave"].unique(), order=params.waves, where=params_path)
+    departments = check_selection(responses, params, params_path, order=order)
     slugs = unique_slugs(departments)
     if only:
         resolve_only(
             only, [{"name": d, "slug": s} for d, s in zip(departments, slugs, strict=True)]
         )
-    waves = sort_waves(responses["wave"].dropna().unique())
-    waves = [w for w in waves if wave_key(w) <= wave_key(params.wave)]
+    waves = order[: order.index(params.wave) + 1]  # this wave and the ones before it
     responses = responses[responses["wave"].isin(waves)]
     compare_to = params.compare_to or (waves[-2] if len(waves) > 1 else None)
 
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None
-    tables = score_run(responses, instrument, min_n=params.min_n, headcounts=headcounts)
+    tables = score_run(
+        responses,
+        instrument,
+        min_n=params.min_n,
+        headcounts=headcounts,
+        waves=waves,
+        compare={params.wave: compare_to},
+    )
     tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
+    tables["hidden_groups"] = hidden_groups(responses, tables.get("breakdowns"))
     if params.comments:
         comments = pd.concat([load_table(p, COMMENTS) for p in params.comments], ignore_index=True)
         counts = tables["respondents"].fillna({"n": 0})
@@ -62,9 +95,9 @@ def prepare_run(
     cache = run_dir / "cache"
     cache.mkdir(parents=True, exist_ok=True)
     checksums = {}
-    for name, table in tables.items():
+    for name, table in tables.items():  # rows in wave order (never the text order of names)
         with atomic_path(cache / f"{name}.parquet") as tmp:
-            table.to_parquet(tmp, index=False)
+            by_wave(table, waves).to_parquet(tmp, index=False)
             checksums[f"{name}.parquet"] = sha256_file(tmp)
     for stale in cache.glob("*.parquet"):  # a table an earlier run had and this one has not
         if stale.name not in checksums:

@@ -12,6 +12,7 @@ import pandas as pd
 
 from ..analysis.scoring import add_comparisons, aggregate, scored
 from ..contracts.instrument import Instrument
+from ..contracts.waves import previous_waves, wave_order
 from ..privacy.suppress import suppress_small_groups
 from ..privacy.tables import protect_tables
 
@@ -122,8 +123,14 @@ def score_run(
     *,
     min_n: int,
     headcounts: pd.DataFrame | None = None,
+    waves: list[str] | None = None,
+    compare: dict[str, str | None] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every report-safe table of a run, for all departments and waves at once.
+
+    ``waves`` is their order in time (default: read from their names, ``contracts.waves``);
+    each wave is compared with the one before it, unless ``compare`` says otherwise (the run's
+    wave with its ``compare_to``).
 
     Suppression is applied to all tables together (``privacy.protect_tables``): small groups and
     the complementary cells that keep them from being recovered by subtraction, before any
@@ -154,9 +161,10 @@ def score_run(
         item_dimension=instrument.items.set_index("id")["dimension"].to_dict(),
         indices=instrument.indices,
     )
+    previous = previous_waves(wave_order(responses["wave"].unique(), order=waves), compare=compare)
     for level in ("items", "dimensions"):
         on = "item" if level == "items" else "dimension"
         district = tables[f"district_{level}"]
-        tables[level] = add_comparisons(tables[level], district, on=on)
-        tables[f"district_{level}"] = add_comparisons(district, district, on=on)
+        tables[level] = add_comparisons(tables[level], district, on=on, previous=previous)
+        tables[f"district_{level}"] = add_comparisons(district, district, on=on, previous=previous)
     return tables

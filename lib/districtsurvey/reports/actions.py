@@ -13,6 +13,7 @@ import pandas as pd
 import yaml
 
 from ..contracts.instrument import Instrument
+from ..contracts.labels import statement_label
 from ..contracts.paths import TACTICS_DIR
 
 TACTICS_FILE = TACTICS_DIR / "default.yml"
@@ -55,7 +56,7 @@ def action_plan(
                 "department": department,
                 "rank": int(row.rank),
                 "area": instrument.dimension_label(dims.get(row.item, "")),
-                "statement": instrument.item_text(row.item),
+                "statement": statement_label(instrument, row.item),
                 "goal": f"Raise % favorable from {now:.0f}% to {min(now + target_points, 100):.0f}% "
                 "by the next survey",
                 "tactics": tactic,

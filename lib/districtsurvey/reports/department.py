@@ -8,8 +8,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..contracts.instrument import Instrument, load_instrument
+from ..contracts.labels import statement_labels
+from ..contracts.waves import by_wave
 from ..prepare.cache import read_run, read_table, run_folder
-from .display import pct, pts
+from .display import not_shown_reason, pct, pts
+from .units import unit_noun
 
 FLAG_WORDS = {
     "up": "up (significant)",
@@ -37,10 +40,16 @@ class Report:
     focus: pd.DataFrame
     follow_up: pd.DataFrame = field(default_factory=pd.DataFrame)
     benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)
+    hidden_groups: pd.DataFrame = field(default_factory=pd.DataFrame)  # by, hidden (bool)
 
     @property
     def min_n(self) -> int:
         return int(self.run["min_n"])
+
+    @property
+    def unit(self) -> str:
+        """ "school" or "department" (``units.unit_noun``)."""
+        return unit_noun(self.department)
 
     @property
     def wave(self) -> str:
@@ -51,8 +60,17 @@ class Report:
         return self.items[~self.items["suppressed"]]
 
 
+def _in_order(table: pd.DataFrame, column: str, order: list[str], waves: list[str]) -> pd.DataFrame:
+    """Rows in wave order, then in instrument order of ``column`` (unknown values last)."""
+    pos = {v: i for i, v in enumerate(order)}
+    key = table[column].astype(object).map(lambda v: pos.get(v, len(pos)))
+    table = table.iloc[key.argsort(kind="stable").to_numpy()]
+    return by_wave(table, waves).reset_index(drop=True)
+
+
 def load(run_dir: str | Path = "", department: str = "") -> Report:
-    """Load one department (by slug or name) of a prepared run."""
+    """Load one department (by slug or name) of a prepared run: its tables in wave order and, in
+    a wave, in instrument order (areas, then indices; statements)."""
     folder = run_folder(run_dir)
     run = read_run(folder)
     slugs = {d["slug"]: d["name"] for d in run["departments"]}
@@ -62,17 +80,22 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     if name is None:
         raise KeyError(f"unknown department '{department}'; known: {', '.join(sorted(slugs))}")
     ins = load_instrument(run["instrument"])
-    wave = run["wave"]
+    wave, waves = run["wave"], run["waves"]
     item_dim = ins.items.set_index("id")["dimension"]
-    item_history = read_table(folder, "items", department=name)
+    labels = statement_labels(ins)
+    item_history = _in_order(
+        read_table(folder, "items", department=name), "item", ins.item_ids, waves
+    )
     item_history = item_history.assign(
-        label=item_history["item"].map(ins.item_text), dimension=item_history["item"].map(item_dim)
+        label=item_history["item"].map(labels), dimension=item_history["item"].map(item_dim)
     )
     items = item_history[item_history["wave"] == wave]
-    order = {d: i for i, d in enumerate(ins.dimensions["id"])}
-    history = read_table(folder, "dimensions", department=name)
+    areas = [*ins.dimensions["id"], *ins.indices]
+    history = _in_order(
+        read_table(folder, "dimensions", department=name), "dimension", areas, waves
+    )
     history = history.assign(label=history["dimension"].map(ins.dimension_label))
-    dims = history[history["wave"] == wave].sort_values("dimension", key=lambda s: s.map(order))
+    dims = history[history["wave"] == wave]
     return Report(
         run,
         ins,
@@ -88,6 +111,7 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
         focus=read_table(folder, "focus", department=name),
         follow_up=read_table(folder, "follow_up", department=name),
         benchmarks=read_table(folder, "benchmarks", department=name),
+        hidden_groups=read_table(folder, "hidden_groups", department=name, wave=wave),
     )
 
 
@@ -102,11 +126,15 @@ def _outcome(r: Report) -> pd.Series | None:
 
 
 def _change_words(row) -> str:
+    """ "97% in 2026-spring, -2 points, no real change" (the change is the difference of the two
+    whole numbers shown), or "" when there is no earlier figure."""
     if pd.isna(row["change_pct_favorable"]):
         return ""
     flag = FLAG_WORDS.get(row.get("change_flag"), "")
-    return f"{pts(row['change_pct_favorable'])} points since {row['prev_wave']}" + (
-        f", {flag}" if flag else ""
+    change = pts(row["change_pct_favorable"])
+    moved = "no change" if change == "0" else f"{change} points"
+    return f"{pct(row['prev_pct_favorable'])} in {row['prev_wave']}, {moved}" + (
+        f", {flag}" if flag and change != "0" else ""
     )
 
 
@@ -116,6 +144,36 @@ def _statement(row) -> dict:
 
 
 def _not_shown(r: Report, what: str = "") -> str:
-    """Why something is missing, e.g. a chart that would be empty: every group in it is hidden."""
+    """Why something is missing: the one "not shown" sentence of every report."""
     lead = f"{what} not shown" if what else "Not shown"
-    return f"{lead}: fewer than {r.min_n} respondents, or hidden to protect a smaller group."
+    return f"{lead}: {not_shown_reason(r.min_n)}."
+
+
+def ranked(table: pd.DataFrame, column: str = "pct_favorable", *, ascending: bool = False):
+    """Rows with a figure, by the whole number shown (``ascending`` or not), ties kept in the
+    table's (instrument) order: 80.4 and 79.6 both show as 80, so the first listed comes first.
+
+    >>> t = pd.DataFrame({"item": ["a", "b", "c"], "pct_favorable": [79.6, 80.4, 91.0]})
+    >>> ranked(t)["item"].tolist(), ranked(t, ascending=True)["item"].tolist()
+    (['c', 'a', 'b'], ['a', 'b', 'c'])
+    """
+    t = table[table[column].notna()]
+    if "suppressed" in t.columns:
+        t = t[~t["suppressed"].fillna(False).astype(bool)]
+    key = t[column].astype(float).round()
+    return t.iloc[(key if ascending else -key).argsort(kind="stable").to_numpy()]
+
+
+def tied_first(table: pd.DataFrame, column: str = "pct_favorable", *, lowest: bool) -> pd.DataFrame:
+    """The rows tied for the lowest (or highest) whole number shown.
+
+    >>> t = pd.DataFrame({"label": ["Operations", "Timeliness", "Accuracy"],
+    ...                   "pct_favorable": [26.2, 25.8, 43.0]})
+    >>> tied_first(t, lowest=True)["label"].tolist()
+    ['Operations', 'Timeliness']
+    """
+    t = ranked(table, column, ascending=lowest)
+    if t.empty:
+        return t
+    first = round(float(t[column].iloc[0]))
+    return t[t[column].astype(float).round() == first]

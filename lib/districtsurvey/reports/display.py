@@ -42,12 +42,27 @@ def pct(v) -> str:
 
 
 def pts(v) -> str:
-    """Signed points: '+4', '—' for empty.
+    """Signed points: '+4', '-12', '0' (never '-0' or '+0'), '—' for empty. Changes and
+    differences are taken between the whole-number percentages shown
+    (``analysis.scoring.shown``), so they are whole numbers already.
 
-    >>> pts(3.6), pts(-12.2)
-    ('+4', '-12')
+    >>> pts(4.0), pts(-12.0), pts(-0.0), pts(0.4), pts(float("nan"))
+    ('+4', '-12', '0', '0', '—')
     """
-    return "—" if pd.isna(v) else f"{v:+.0f}"
+    if pd.isna(v):
+        return "—"
+    text = f"{v:+.0f}"
+    return "0" if text in {"+0", "-0"} else text
+
+
+def not_shown_reason(min_n: int) -> str:
+    """Why a figure is not shown: the one sentence every report uses (a count reads "not shown",
+    a figure "—").
+
+    >>> not_shown_reason(5)
+    'fewer than 5 answers, or hidden so that a smaller group cannot be worked out'
+    """
+    return f"fewer than {min_n} answers, or hidden so that a smaller group cannot be worked out"
 
 
 def count(v, min_n: int) -> str:
@@ -60,15 +75,33 @@ def count(v, min_n: int) -> str:
     return "not shown" if pd.isna(v) else f"{int(v):,}"
 
 
+def us_date(value) -> str:
+    """An ISO date as US readers write it.
+
+    >>> us_date("2026-12-01")
+    'December 1, 2026'
+    """
+    import datetime as dt
+
+    if not value:
+        return ""
+    d = dt.date.fromisoformat(str(value))
+    return f"{d:%B} {d.day}, {d.year}"
+
+
 def interval(low, high) -> str:
     return "—" if pd.isna(low) or pd.isna(high) else f"{low:.0f}–{high:.0f}%"
 
 
 def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
-    """The columns every score table shows, formatted: respondents, % favorable, interval,
-    against the district and change (hidden rows read 'not shown' and '—')."""
+    """The columns every score table shows, formatted: how many answered, % favorable, interval,
+    against the district and change (hidden rows read 'not shown' and '—').
+
+    "Answered" is the number of people who answered at least one statement of the row (an area:
+    one of its statements); "respondents" is kept for the people who answered at least one
+    statement of the survey about the unit (``respondents`` table)."""
     return {
-        "Respondents": [count(v, min_n) for v in t["n"]],
+        "Answered": [count(v, min_n) for v in t["n"]],
         "% favorable": list(t["pct_favorable"].map(pct)),
         "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
         "vs district": list(t["vs_district"].map(pts)),

@@ -12,40 +12,57 @@ from .department import (
     FLAG_WORDS,
     Report,
     _change_words,
+    _not_shown,
     _now,
     _outcome,
     _statement,
+    ranked,
 )
-from .display import Table, count, pct, pts, table
+from .display import Table, count, not_shown_reason, pct, pts, table
 from .html import Html, render
 
 
+def _headline(row: pd.Series, label: str) -> dict:
+    return {
+        "label": label,
+        "pct": pct(row["pct_favorable"]),
+        "district": pct(row["district_pct_favorable"]),
+        "change": _change_words(row),
+    }
+
+
+def _indices(r: Report) -> list[dict]:
+    """The instrument's indices (the engagement index) as headlines, when shown."""
+    d = r.dimensions
+    shown = d[(d["kind"] == "index") & ~d["suppressed"].fillna(True).astype(bool)]
+    return [_headline(row, row["label"]) for _, row in shown.iterrows()]
+
+
 def at_a_glance(r: Report) -> Html:
-    """The first screen: respondents and response rate, overall score and change, top strengths,
-    the focus areas, and how last round's focus items moved."""
+    """The first screen: respondents and response rate, overall score and change (and the
+    engagement index), top strengths, the focus areas, and how last round's focus moved."""
     now = _now(r)
     n = now["n"] if now is not None else pd.NA
     rate = now["response_rate"] if now is not None else float("nan")
+    invited = now["invited"] if now is not None else float("nan")
     page = {
         "department": r.department,
         "survey": f"{r.instrument.title}, {r.wave}",
         "n": count(n, r.min_n),
         "rate": "" if pd.isna(rate) else pct(rate),
+        "invited": "" if pd.isna(rate) or pd.isna(invited) else f"{int(invited):,}",
     }
     if r.shown_items.empty:
-        page["not_shown"] = (
-            f"Results are not shown: fewer than {r.min_n} respondents answered, or the results are "
-            "hidden so that a smaller group cannot be worked out from them."
-        )
+        page["not_shown"] = _not_shown(r, "Results are")
         return render("glance.html.j2", **page)
     overall = _outcome(r)
+    page["headlines"] = _indices(r)
     if overall is not None:
-        page["overall"] = {
-            "pct": pct(overall["pct_favorable"]),
-            "district": pct(overall["district_pct_favorable"]),
-            "change": _change_words(overall),
-        }
-    best = r.shown_items.nlargest(3, "pct_favorable")
+        label = r.instrument.dimension_label(
+            r.instrument.items.set_index("id").loc[r.instrument.outcome, "dimension"]
+        )
+        page["headlines"].insert(0, _headline(overall, label))
+    best = ranked(r.shown_items).head(3)
     page["strengths"] = [_statement(b) for b in best.to_dict("records")]
     focus = r.focus.merge(r.items[["item", "label"]], on="item")
     page["focus"] = [{**_statement(f), "reason": f["reason"]} for f in focus.to_dict("records")]
@@ -57,25 +74,51 @@ def at_a_glance(r: Report) -> Html:
 
 
 def _follow_line(r: Report, f: dict) -> str:
-    text = r.instrument.item_text(f["item"]).rstrip(".")
+    label = r.item_history.drop_duplicates("item").set_index("item")["label"]
+    text = str(label.get(f["item"], r.instrument.item_text(f["item"]))).removesuffix(".")
     if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
-        return (
-            f"{text}: not shown this round (too few answers, or hidden to protect a smaller group)"
-        )
+        return f"{text}: not shown this round ({not_shown_reason(r.min_n)})"
+    if pd.isna(f.get("prev_pct_favorable")):
+        return f"{text}: {pct(f['pct_favorable'])} (no figure for {r.run.get('compare_to')})"
     moved = FLAG_WORDS.get(f.get("change_flag"), "")
-    return (
-        f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} "
-        f"({pts(f['change_pct_favorable'])} points{', ' + moved if moved else ''})"
-    )
+    change = pts(f["change_pct_favorable"])
+    words = "no change" if change == "0" else f"{change} points" + (f", {moved}" if moved else "")
+    return f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} ({words})"
+
+
+RULE_WORDS = {
+    "below": (
+        "Chosen from the statements below the district or down significantly since {since}: "
+        "the furthest below the district (or the biggest fall), weighted by how closely each goes "
+        "with {outcome}, first. See Methods."
+    ),
+    "fallback": (
+        "No statement is below the district and none fell significantly since {since}, so the "
+        "focus is on the lowest-rated statements. See Methods."
+    ),
+    "lowest": "The lowest-rated statements (this run's rule). See Methods.",
+}
+
+
+def _outcome_words(r: Report) -> str:
+    if not r.instrument.outcome:
+        return "the overall outcome"
+    dim = r.instrument.items.set_index("id").loc[r.instrument.outcome, "dimension"]
+    label = r.instrument.dimension_label(dim).lower()
+    return "the overall rating" if label == "overall" else label
 
 
 def focus_table(r: Report) -> Table | Html:
-    """The focus areas with the reason each was chosen (the run's focus rule)."""
+    """The focus areas with the reason each was chosen (the run's focus rule, in words)."""
     if r.focus.empty:
         return Html.text(
-            "No focus area is chosen: too few answers, or nothing stands below the district."
+            f"No focus area: the statements are not shown ({not_shown_reason(r.min_n)})."
         )
     f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
+    basis = f["basis"].iloc[0] if "basis" in f else "below"
+    caption = RULE_WORDS.get(basis, RULE_WORDS["below"]).format(
+        since=r.run.get("compare_to") or "the last survey", outcome=_outcome_words(r)
+    )
     return table(
         pd.DataFrame(
             {
@@ -86,7 +129,7 @@ def focus_table(r: Report) -> Table | Html:
                 "Why": f["reason"],
             }
         ),
-        caption=f"Chosen by the rule '{r.run.get('focus_rule', 'gap_x_importance')}' (see Methods).",
+        caption=caption,
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from ..analysis.scoring import describe_scales
-from .department import Report, _not_shown, _statement
-from .display import pts
+from .department import Report, _not_shown, _statement, ranked
+from .display import pct, pts, us_date
 from .html import Html, render
 
 
@@ -15,7 +17,7 @@ def strengths(r: Report) -> Html:
     shown = r.shown_items
     if shown.empty:
         return Html.text(_not_shown(r))
-    gains = shown[shown["change_flag"] == "up"].nlargest(3, "change_pct_favorable")
+    gains = ranked(shown[shown["change_flag"] == "up"], "change_pct_favorable").head(3)
     recog = (
         r.comments[r.comments["question"].isin(r.instrument.recognition_questions)]
         if not r.comments.empty
@@ -24,9 +26,10 @@ def strengths(r: Report) -> Html:
     return render(
         "strengths.html.j2",
         # the same three lead the at-a-glance block, so print leaves them out here
-        best=[_statement(b) for b in shown.nlargest(3, "pct_favorable").to_dict("records")],
+        best=[_statement(b) for b in ranked(shown).head(3).to_dict("records")],
         gains=[
-            f"{g['label']} — {pts(g['change_pct_favorable'])} points"
+            f"{g['label']} — {pts(g['change_pct_favorable'])} points "
+            f"({pct(g['prev_pct_favorable'])} in {g['prev_wave']}, {pct(g['pct_favorable'])} now)"
             for g in gains.to_dict("records")
         ],
         recognition=[str(t) for t in recog["text"].head(6)] if len(recog) else [],
@@ -52,10 +55,68 @@ def comments(r: Report, *, per_question: int = 8) -> Html:
     return render("comments.html.j2", groups=groups)
 
 
+def _focus_rule(r: Report) -> str:
+    rule = r.run.get("focus_rule", "gap_x_importance")
+    most = r.run["max_focus"]
+    if rule == "lowest":
+        return (
+            f"The {most} lowest-rated statements (the rule this run chose); ties go to the "
+            "statement listed first in the survey. The overall rating itself is never a focus area."
+        )
+    return (
+        f"At most {most}. A statement can be a focus area when the {r.unit} is below the district "
+        "on it (by the whole numbers shown) or when it fell significantly since the last survey. "
+        "Among those, the ones first chosen have the most points below the district plus points "
+        "lost in a significant fall, weighted by importance: how closely the statement goes with "
+        "the overall rating (its share of the squared correlations with the overall rating "
+        f"statement; from the {r.unit}'s own answers when at least 100 people answered, "
+        "otherwise from the whole district's). When no statement is below the district and none "
+        "fell significantly, the lowest-rated statements are the focus, and the reason says so. "
+        "The overall rating statement itself is never a focus area."
+    )
+
+
+def _index_rules(r: Report) -> list[tuple[str, str]]:
+    out = []
+    for index_id, items in r.instrument.indices.items():
+        texts = "; ".join(f"“{r.instrument.item_text(i)}”" for i in items)
+        out.append(
+            (
+                r.instrument.dimension_label(index_id),
+                f"The share of favorable answers over its {len(items)} statements, pooled: "
+                f"{texts}. A reverse-worded statement counts as favorable when people disagree "
+                "with it. A person counts toward it when they answered at least one of them.",
+            )
+        )
+    return out
+
+
+def _scale_rule(r: Report) -> tuple[str, str]:
+    """The scale(s) as Methods states them, and what a reverse-worded statement's share means."""
+    title, text = describe_scales(r.instrument)
+    return title, (
+        text + " A reverse-worded statement's favorable share is the share who disagree; it is "
+        "labeled “(% who disagree — favorable)”."
+    )
+
+
 def methods(r: Report) -> Html:
-    """How every number was made: scale, favorable, N/A, privacy rules, focus rule, tests, sources."""
+    """How every number was made: who counts, scale, rounding, privacy, focus rule, the
+    engagement index, tests, benchmarks and sources."""
+    since = r.run.get("compare_to") or "the previous wave"
     rules = [
-        describe_scales(r.instrument),
+        (
+            "Who counts",
+            f"Respondents: people who answered at least one statement about the {r.unit} in "
+            f"{r.wave}; the response rate is respondents over people invited. Answered (in a "
+            "table): people who answered that statement, or at least one statement of that area.",
+        ),
+        _scale_rule(r),
+        (
+            "Rounding",
+            "Percentages are shown as whole numbers; every change and every difference from the "
+            "district is the difference of the whole numbers shown, so the figures always add up.",
+        ),
         (
             "Privacy",
             f"Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
@@ -66,16 +127,10 @@ def methods(r: Report) -> Html:
             "it, the same way in every file of the run. Comments are shown only for groups of at "
             f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
             "numbers and staff ids removed (a recognition answer keeps the name of the person "
-            "recognised), shuffled within each question.",
+            "recognized), shuffled within each question.",
         ),
-        (
-            "Focus areas",
-            f"Rule '{r.run.get('focus_rule', 'gap_x_importance')}': priority = (points below "
-            "the district + a tenth of the room left to 100%) × importance, where importance is the "
-            "item's share of r² with the overall outcome item (Pearson correlation; the department's "
-            "own answers when it has at least 100 respondents, otherwise the district's). At most "
-            f"{r.run['max_focus']} areas. The outcome item itself is never a focus area.",
-        ),
+        ("Focus areas", _focus_rule(r)),
+        *_index_rules(r),
         (
             "Uncertainty",
             "95% Wilson intervals for percentages, t intervals for means. A change since the last "
@@ -85,13 +140,24 @@ def methods(r: Report) -> Html:
         ),
         (
             "Comparisons",
-            f"District = all respondents of the wave; change = {r.wave} minus "
-            f"{r.run.get('compare_to') or 'the previous wave'}, in points of % favorable. The "
-            "printed version leaves out what the at-a-glance block repeats (the focus table, the "
-            "follow-up and the highest-rated statements) and the statement table, the statement "
-            "trends and the secondary breakdown; the report on screen has them all. Report date "
-            f"{r.run.get('date')}.",
+            f"District = all respondents of the wave; change = {r.wave} minus {since}, in points "
+            "of % favorable. Waves are in time order: "
+            f"{', '.join(r.run['waves'])}. The printed version leaves out what the at-a-glance "
+            "block repeats (the focus table, the follow-up and the highest-rated statements) and "
+            "the statement table, the statement trends and the secondary breakdown; the report "
+            f"on screen has them all. Report date {us_date(r.run.get('date'))}.",
         ),
     ]
+    if not r.benchmarks.empty:
+        basis = r.benchmarks.get("benchmark_basis", pd.Series(["mean"])).iloc[0]
+        what = "mean" if basis == "mean" else "whole-number % favorable"
+        rules.append(
+            (
+                "Benchmarks",
+                f"Each statement's {what} is placed among the benchmark's "
+                "percentiles by straight-line interpolation between the two nearest; beyond the "
+                "benchmark's lowest or highest percentile the report says 'below' or 'above' it.",
+            )
+        )
     sources = [(Path(i["path"]).name, i["sha256"]) for i in r.run["inputs"]]
     return render("methods.html.j2", rules=rules, sources=sources)

@@ -14,6 +14,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.text import Text
 
+from ..contracts.labels import REVERSED, shorten
+
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 # Labels come from data (department names, statements): a "$" in them is text, never mathtext.
 plt.rcParams["text.parse_math"] = False
@@ -52,7 +54,20 @@ def title(ax: Axes, text: str) -> Text:
 
 
 def _wrap(label: str, width: int = 48) -> str:
-    return "\n".join(textwrap.wrap(str(label), width)[:2])
+    """At most two lines of ``width``; a longer label is shortened with "…", never silently cut,
+    and a reverse-worded statement keeps "(% who disagree — favorable)" whole on its own line.
+
+    >>> _wrap("I often think about leaving this district. (% who disagree — favorable)", 52)
+    'I often think about leaving this district.\\n(% who disagree — favorable)'
+    """
+    label = str(label)
+    if label.endswith(REVERSED) and width >= len(REVERSED):
+        head = label[: -len(REVERSED)].rstrip()
+        return shorten(head, width) + "\n" + REVERSED
+    lines = textwrap.wrap(str(label), width)
+    if len(lines) > 2:
+        lines = textwrap.wrap(shorten(str(label), 2 * width - 4), width)[:2]
+    return "\n".join(lines)
 
 
 def plot_favorability(
@@ -61,9 +76,11 @@ def plot_favorability(
     label: str = "label",
     reference: str | None = "district_pct_favorable",
     min_n: int = 5,
+    own: str = "This department",
     ax: Axes | None = None,
 ) -> Axes:
-    """Horizontal bars of % favorable per row, with the district as a marker.
+    """Horizontal bars of % favorable per row, with the district as a marker; ``own`` names the
+    bars in the legend ("This school").
 
     >>> t = pd.DataFrame({"label": ["A", "B"], "pct_favorable": [70.0, None],
     ...                   "district_pct_favorable": [60.0, 65.0], "suppressed": [False, True]})
@@ -73,7 +90,7 @@ def plot_favorability(
     ax = _axes(ax, 0.27 * len(table) + 1.1, width=6.5, margins=(1.9, 0.5, 0.4, 0.7))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
-    ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
+    ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)
     for yi, v, sup in zip(y, values, table["suppressed"], strict=True):
         text = "not shown" if sup else f"{v:.0f}%"
         ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
@@ -164,12 +181,22 @@ def plot_trend(
     ax: Axes | None = None,
 ) -> Axes:
     """% favorable across waves, one line per ``hue``, with 95% intervals (``fav_low``/``fav_high``)
-    when present; suppressed waves leave a gap."""
+    when present; suppressed waves leave a gap. ``order`` is the waves in time order
+    (``run["waves"]``); each line is drawn in that order, whatever the order of the rows.
+
+    >>> t = pd.DataFrame({"wave": ["2026-fall", "2025-fall", "2026-spring"], "label": "A",
+    ...                   "pct_favorable": [60.0, 40.0, 50.0]})
+    >>> ax = plot_trend(t, order=["2025-fall", "2026-spring", "2026-fall"])
+    >>> ax.lines[0].get_xdata().tolist(), ax.lines[0].get_ydata().tolist()
+    ([0.0, 1.0, 2.0], [40.0, 50.0, 60.0])
+    """
     ax = _axes(ax, 2.9, width=6.5, margins=(0.7, 1.7, 0.4, 0.45))
     order = order or list(dict.fromkeys(table[x]))
     pos = {w: i for i, w in enumerate(order)}
+    table = table[table[x].astype(object).isin(pos)]
     for name, part in table.groupby(hue, sort=False):
-        xs = part[x].map(pos).to_numpy(dtype=float)
+        part = part.iloc[part[x].astype(object).map(pos).argsort(kind="stable").to_numpy()]
+        xs = part[x].astype(object).map(pos).to_numpy(dtype=float)
         ys = part["pct_favorable"].astype(float).to_numpy()
         line = ax.plot(xs, ys, marker="o", label=name)[0]
         if {"fav_low", "fav_high"} <= set(part.columns):

@@ -166,10 +166,13 @@ def build_rollout(
         }
         for r in focus.itertuples()
     ]
+    plain = dict(zip(focus["rank"], focus["item"], strict=True))  # the plan's rows by rank
     page.plan = [
         {
             "area": r.area,
-            "statement": plain_clause(r.statement, served=served),
+            "statement": plain_clause(
+                meta.loc[plain[r.rank], "text"] if r.rank in plain else r.statement, served=served
+            ),
             "goal": r.goal,
             "tactics": r.tactics,
             "indicator": r.leading_indicator,

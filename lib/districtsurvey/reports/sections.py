@@ -1,33 +1,64 @@
 """The sections of a department report after the first screen: areas against the district,
-trends, every statement, benchmarks and breakdowns."""
+trends, every statement, benchmarks and breakdowns.
+
+Every table is in instrument order (areas, then the engagement index; statements) and every
+wave axis in time order (``run["waves"]``). Changes and differences are those of the whole
+numbers shown.
+"""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from . import plots
-from .department import FLAG_WORDS, Report, _not_shown
-from .display import Chart, Table, count, interval, pct, pts, score_columns, table
+from .department import FLAG_WORDS, Report, _not_shown, tied_first
+from .display import Chart, Table, count, interval, not_shown_reason, pct, pts, score_columns, table
 from .html import Html
+
+
+def _against_district(v) -> str:
+    if pd.isna(v):
+        return "no district figure"
+    if round(v) == 0:
+        return "level with the district"
+    return f"{pts(abs(v))[1:]} points {'below' if v < 0 else 'above'} the district"
+
+
+def _extreme(rows: pd.DataFrame, word: str) -> str:
+    """ "Operations is the lowest-rated area: 26% favorable, 28 points below the district." or,
+    for ties, every tied area named."""
+    if len(rows) == 1:
+        row = rows.iloc[0]
+        return (
+            f"{row['label']} is the {word}-rated area: {pct(row['pct_favorable'])} favorable, "
+            f"{_against_district(row['vs_district'])}."
+        )
+    names = list(rows["label"])
+    who = ", ".join(names[:-1]) + f" and {names[-1]}"
+    each = "; ".join(
+        f"{row['label']} {_against_district(row['vs_district'])}" for _, row in rows.iterrows()
+    )
+    return (
+        f"{who} are tied as the {word}-rated areas: {pct(rows['pct_favorable'].iloc[0])} "
+        f"favorable ({each})."
+    )
 
 
 def dimension_caption(r: Report) -> str:
     d = r.dimensions[(r.dimensions["kind"] == "dimension") & ~r.dimensions["suppressed"]]
     if d.empty:
         return _not_shown(r)
-    low, high = d.nsmallest(1, "pct_favorable").iloc[0], d.nlargest(1, "pct_favorable").iloc[0]
-    return (
-        f"{low['label']} is the lowest-rated area: {pct(low['pct_favorable'])} favorable, "
-        f"{abs(low['vs_district']):.0f} points {'below' if low['vs_district'] < 0 else 'above'} "
-        f"the district. {high['label']} is the highest: {pct(high['pct_favorable'])}."
-    )
+    low, high = tied_first(d, lowest=True), tied_first(d, lowest=False)
+    if round(float(low["pct_favorable"].iloc[0])) == round(float(high["pct_favorable"].iloc[0])):
+        return _extreme(low, "lowest") + " Every area shown has the same score."
+    return f"{_extreme(low, 'lowest')} {_extreme(high, 'highest')}"
 
 
 def plot_dimensions(r: Report) -> Chart | Html:
     """% favorable per dimension with the district as a marker (words when all are hidden)."""
     if r.dimensions["suppressed"].all():
         return Html.text(_not_shown(r, "Areas are"))
-    ax = plots.plot_favorability(r.dimensions, min_n=r.min_n)
+    ax = plots.plot_favorability(r.dimensions, min_n=r.min_n, own=f"This {r.unit}")
     plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
@@ -54,25 +85,32 @@ def dimension_table(r: Report) -> Table:
                 "District": d["district_pct_favorable"].map(pct),
                 "Change is": d["change_flag"].map(FLAG_WORDS).fillna("—"),
             }
-        )
+        ),
+        caption="Answered: people who answered at least one statement of the area. "
+        f"Change: since {r.run.get('compare_to') or 'the last survey'}, in points.",
+    )
+
+
+def _flagged(rows: pd.DataFrame) -> str:
+    return "; ".join(
+        f"{d['label']} went {d['change_flag']} {pts(abs(d['change_pct_favorable']))[1:]} points "
+        f"({pct(d['prev_pct_favorable'])} to {pct(d['pct_favorable'])})"
+        for d in rows.to_dict("records")
     )
 
 
 def plot_trends(r: Report) -> Chart | Html:
-    """% favorable per dimension over every wave, with 95% intervals (words when all hidden)."""
-    h = r.history[r.history["kind"] == "dimension"]
+    """% favorable per area (and the engagement index) over every wave, in time order, with 95%
+    intervals (words when all are hidden)."""
+    h = r.history
     if h["pct_favorable"].isna().all():
         return Html.text(_not_shown(r, "Trends are"))
-    ax = plots.plot_trend(h, order=[w for w in r.run["waves"]])
+    ax = plots.plot_trend(h, order=list(r.run["waves"]))
     plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
-    caption = (
-        "; ".join(
-            f"{d['label']} went {d['change_flag']} {abs(d['change_pct_favorable']):.0f} points"
-            for d in flagged.to_dict("records")
-        )
-        or "No area changed significantly"
-    ) + f" since {r.run.get('compare_to')}. Shaded bands: 95% intervals."
+    caption = (_flagged(flagged) or "No area changed significantly") + (
+        f" since {r.run.get('compare_to')}. Shaded bands: 95% intervals."
+    )
     return Chart.from_axes(
         ax,
         alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
@@ -82,19 +120,22 @@ def plot_trends(r: Report) -> Chart | Html:
 
 
 def _across_waves(r: Report, history: pd.DataFrame, now: pd.DataFrame, name: str) -> pd.DataFrame:
-    """% favorable per label over every wave, with the latest change flag in words."""
+    """% favorable per label (rows in instrument order) over every wave (columns in time order),
+    with the latest change flag in words."""
     h = history.pivot_table(
         index="label", columns="wave", values="pct_favorable", sort=False, dropna=False
     )
+    labels = list(dict.fromkeys(now["label"])) or list(dict.fromkeys(history["label"]))
     waves = [w for w in r.run["waves"] if w in h.columns]
-    out = h[waves].map(pct).reset_index().rename(columns={"label": name})
+    out = h.reindex(index=labels, columns=waves).map(pct).reset_index()
+    out = out.rename(columns={"label": name}).rename_axis(columns=None)
     flags = now.set_index("label")["change_flag"].map(FLAG_WORDS)
     out["Latest change"] = out[name].map(flags).fillna("—")
     return out
 
 
 def trend_table(r: Report) -> Table:
-    """Dimensions across all waves (% favorable) with the change flag of the latest wave."""
+    """Areas across all waves (% favorable) with the change flag of the latest wave."""
     return table(
         _across_waves(r, r.history, r.dimensions, "Area"),
         caption="A change counts only when it is significant (two-proportion z-test, "
@@ -107,21 +148,22 @@ def item_trend_table(r: Report) -> Table:
     return table(_across_waves(r, r.item_history, r.items, "Statement"), screen_only=True)
 
 
+def _names(rows: pd.DataFrame) -> str:
+    names = list(rows["label"])
+    return names[0] if len(names) == 1 else "; ".join(names[:-1]) + f" and {names[-1]}"
+
+
 def plot_likert(r: Report) -> Chart | Html:
     """Diverging Likert chart of every item (words when all are hidden)."""
     if r.shown_items.empty:
         return Html.text(_not_shown(r, "Statements are"))
     ax = plots.plot_likert(r.items, min_n=r.min_n)
-    plots.title(ax, f"{r.department}: how respondents answered, {r.wave}")
-    shown = r.shown_items
+    plots.title(ax, f"{r.department}: how people answered, {r.wave}")
+    best = tied_first(r.shown_items, lowest=False)
+    worst = tied_first(r.shown_items, lowest=True)
     caption = (
-        ""
-        if shown.empty
-        else (
-            f"Most favorable: {shown.nlargest(1, 'pct_favorable').iloc[0]['label']} "
-            f"({pct(shown['pct_favorable'].max())}); least: "
-            f"{shown.nsmallest(1, 'pct_favorable').iloc[0]['label']} ({pct(shown['pct_favorable'].min())})."
-        )
+        f"Most favorable: {_names(best)} ({pct(best['pct_favorable'].iloc[0])}); "
+        f"least: {_names(worst)} ({pct(worst['pct_favorable'].iloc[0])})."
     )
     alt = "Diverging bar chart of agreement per statement: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} favorable"
@@ -139,14 +181,15 @@ def plot_likert(r: Report) -> Chart | Html:
 
 
 def item_table(r: Report) -> Table:
-    """Every item: n, mean, % favorable with interval, neutral, unfavorable, district, change."""
+    """Every item: answered, mean, % favorable with interval, neutral, unfavorable, district,
+    change."""
     t = r.items
     return table(
         pd.DataFrame(
             {
                 "Area": t["dimension"].map(r.instrument.dimension_label),
                 "Statement": t["label"],
-                "n": [count(v, r.min_n) for v in t["n"]],
+                "Answered": [count(v, r.min_n) for v in t["n"]],
                 "Mean": t["mean"].map(lambda v: "—" if pd.isna(v) else f"{v:.2f}"),
                 "% fav": t["pct_favorable"].map(pct),
                 "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
@@ -156,38 +199,75 @@ def item_table(r: Report) -> Table:
                 "Change": t["change_pct_favorable"].map(pts),
             }
         ),
+        caption="Answered: people who answered the statement (N/A is not an answer). "
+        "Mean on the 1–5 scale, reverse-worded statements flipped.",
         screen_only=True,
     )
 
 
+def ordinal(p: float) -> str:
+    """'62nd', '1st', '13th'.
+
+    >>> ordinal(62.4), ordinal(1), ordinal(13), ordinal(23)
+    ('62nd', '1st', '13th', '23rd')
+    """
+    n = round(p)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _rank_words(row) -> str:
+    if pd.isna(row["percentile_rank"]):
+        return "—"
+    bound = row.get("rank_bound") or ""
+    words = ordinal(row["percentile_rank"])
+    return f"{bound} the {words}" if bound else words
+
+
 def benchmarks(r: Report) -> Table | Html:
-    """Percentile rank of each item against the external benchmark, when one was given."""
+    """Where each statement stands against the external benchmark, when one was given."""
     b = r.benchmarks
     if b.empty:
         return Html.text("No benchmark file was given for this run.")
-    b = b.merge(r.items[["item", "label", "suppressed"]], on="item")
+    b = r.items[["item", "label", "suppressed"]].merge(b, on="item")  # instrument order
     b = b[~b["suppressed"]]
     if b.empty:
         return Html.text(_not_shown(r, "Benchmark ranks are"))
     n = b["benchmark_n"].iloc[0] if len(b) else float("nan")
-    return table(
-        pd.DataFrame(
-            {
-                "Statement": b["label"],
-                "Mean": b["mean"].map(lambda v: f"{v:.2f}"),
-                "Percentile rank": b["percentile_rank"].map(
-                    lambda v: "—" if pd.isna(v) else f"{v:.0f}"
-                ),
-            }
-        ),
-        caption=f"Benchmark: {b['source'].iloc[0] if len(b) else ''}"
-        + ("" if pd.isna(n) else f" (n = {int(n):,})"),
+    source = f"Benchmark: {b['source'].iloc[0]}" + ("" if pd.isna(n) else f" (n = {int(n):,})")
+    by_mean = b.get("benchmark_basis", pd.Series(["mean"])).iloc[0] == "mean"
+    figure = (
+        {"Mean": b["mean"].map(lambda v: f"{v:.2f}")}
+        if by_mean
+        else {"% favorable": b["pct_favorable"].map(pct)}
     )
+    what = "mean" if by_mean else "% favorable"
+    ranks = [_rank_words(row) for row in b.to_dict("records")]
+    return table(
+        pd.DataFrame({"Statement": b["label"], **figure, "Benchmark percentile": ranks}),
+        caption=f"{source}. Where this {what} stands among the benchmark's percentiles; "
+        "'above' or 'below' a percentile: beyond the highest or lowest one the benchmark gives.",
+    )
+
+
+def _hidden_note(r: Report, by: str) -> str:
+    h = r.hidden_groups
+    if h.empty or by not in set(h["by"]):
+        return ""
+    return (
+        f" Other {by} groups are not shown: {not_shown_reason(r.min_n)}."
+        if bool(h.loc[h["by"] == by, "hidden"].any())
+        else ""
+    )
+
+
+BY_WORDS = {"role": "By the role of the people who answered", "site": "By site"}
 
 
 def breakdown_table(r: Report, *, by: str | int = 0) -> Table | Html:
     """% favorable by a breakdown (a column name, or its position in the instrument's
-    ``breakdowns``: role first for support services, site first for engagement) and area."""
+    ``breakdowns``) and area; groups with nothing to show are left out, and a note says so
+    only when a group with answers is hidden."""
     b = r.breakdowns
     if isinstance(by, int):
         by = r.instrument.breakdowns[by] if by < len(r.instrument.breakdowns) else None
@@ -201,18 +281,18 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Table | Html:
     order = [r.instrument.dimension_label(d) for d in r.instrument.dimensions["id"]]
     wide = wide.reindex(columns=[c for c in order if c in wide.columns])
     n = b.groupby("group")["n"].max().reindex(wide.index)
-    # groups with nothing to show are counted, not listed (the list of shown groups is the same)
     hidden = wide.isna().all(axis=1) & n.isna()
-    why = (
-        f"fewer than {r.min_n} respondents, or hidden so that a smaller group cannot be worked out"
-    )
+    note = _hidden_note(r, by)
     if not (~hidden).any():
-        return Html.text(f"No {by} can be shown: {why}.")
-    shown = wide[~hidden].map(pct)
-    shown.insert(0, "Respondents", [count(v, r.min_n) for v in n[~hidden]])
-    rest = f" {int(hidden.sum())} other {by} groups are not shown." if hidden.any() else ""
+        return Html.text(f"No {by} group can be shown: {not_shown_reason(r.min_n)}.")
+    shown = wide[~hidden]
+    dash = f" '—' = {not_shown_reason(r.min_n)}." if shown.isna().any().any() else ""
+    shown = shown.map(pct)
+    shown.insert(0, "Answered", [count(v, r.min_n) for v in n[~hidden]])
+    lead = BY_WORDS.get(by, f"By {by}")
     return table(
-        shown.reset_index().rename(columns={"group": by.title()}),
-        caption=f"'—' = {why}.{rest}",
+        shown.reset_index().rename(columns={"group": by.title()}).rename_axis(columns=None),
+        caption=f"{lead}. Answered: the most people of the group who answered any one area."
+        f"{dash}{note}",
         screen_only=by != r.instrument.breakdowns[0],
     )

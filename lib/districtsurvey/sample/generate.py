@@ -64,17 +64,18 @@ def generate_sample(
 
 
 def _benchmarks(rng: np.random.Generator, inst: dict, survey: str) -> pd.DataFrame:
-    """A fictional external benchmark: percentiles of 48 districts' item means (own rng stream)."""
+    """A fictional external benchmark: percentiles of 48 districts' % favorable per item (own
+    rng stream, so the other files do not change with it)."""
     rows = []
     for item in inst["items"]:
-        means = np.clip(rng.normal(3.75 + rng.normal(0, 0.12), 0.22, size=48), 1, 5)
+        shares = np.clip(rng.normal(62 + rng.normal(0, 7), 9, size=48), 5, 98)
         for q in (5, 10, 25, 50, 75, 90, 95):
             rows.append(
                 {
                     "survey": survey,
                     "item": item["id"],
                     "percentile": q,
-                    "mean": round(float(np.percentile(means, q)), 3),
+                    "pct_favorable": round(float(np.percentile(shares, q)), 1),
                     "source": BENCHMARK_SOURCE,
                     "n": 48,
                 }

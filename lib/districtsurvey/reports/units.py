@@ -1,0 +1,47 @@
+"""Schools and central-office departments told apart in words: "this school", "this department".
+
+The engagement survey reports on every unit people work in, schools among them; support services
+rate central-office departments only. Which names are schools is a word list
+(``words/school_words.txt``), not code.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+WORDS = Path(__file__).parent / "words" / "school_words.txt"
+
+
+@cache
+def _school_pattern() -> re.Pattern:
+    lines = WORDS.read_text(encoding="utf-8").splitlines()
+    words = [w.strip() for w in lines if w.strip() and not w.lstrip().startswith("#")]
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
+
+
+def unit_noun(name: str) -> str:
+    """``"school"`` for a school's name, else ``"department"``.
+
+    >>> unit_noun("Central High School"), unit_noun("Horizon Academy"), unit_noun("Payroll")
+    ('school', 'school', 'department')
+    """
+    return "school" if _school_pattern().search(str(name)) else "department"
+
+
+def unit_nouns(names) -> tuple[str, str]:
+    """How to call a set of units: ``("departments", "")``, ``("schools", "")`` or
+    ``("units", "12 departments and 40 schools")``.
+
+    >>> unit_nouns(["Payroll", "Finance"]), unit_nouns(["Payroll", "Lakeside Elementary"])
+    (('departments', ''), ('units', '1 department and 1 school'))
+    """
+    kinds = [unit_noun(n) for n in names]
+    depts, schools = kinds.count("department"), kinds.count("school")
+    if not schools:
+        return "departments", ""
+    if not depts:
+        return "schools", ""
+    plural = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"  # noqa: E731
+    return "units", f"{plural(depts, 'department')} and {plural(schools, 'school')}"
