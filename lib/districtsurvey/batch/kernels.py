@@ -168,14 +168,25 @@ class WarmKernel:
             raise
 
     async def _silent(self, code: str) -> None:
-        reply = await self.kc.execute_interactive(
-            code,
-            silent=True,
-            store_history=False,
-            timeout=self.timeout,
-            output_hook=lambda msg: None,
+        """Run ``code`` quietly; raise ``DeadKernelError`` as soon as the kernel is found dead
+        (a killed kernel answers nothing: without the check this waits the whole timeout)."""
+        from nbclient.exceptions import DeadKernelError
+
+        reply = asyncio.ensure_future(
+            self.kc.execute_interactive(
+                code,
+                silent=True,
+                store_history=False,
+                timeout=self.timeout,
+                output_hook=lambda msg: None,
+            )
         )
-        content = reply["content"]
+        while not reply.done():
+            await asyncio.wait([reply], timeout=0.5)
+            if not reply.done() and not await self.km.is_alive():
+                reply.cancel()
+                raise DeadKernelError("the kernel died")
+        content = reply.result()["content"]
         if content["status"] != "ok":
             raise KernelError(f"{content.get('ename')}: {content.get('evalue')}")
 
@@ -252,8 +263,14 @@ class WarmKernel:
 
     async def _run(self, nb: nbformat.NotebookNode, limit: float | None) -> nbformat.NotebookNode:
         from nbclient import NotebookClient
+        from nbclient.exceptions import DeadKernelError
 
-        await self._silent(_RESET)  # also before the first notebook: the preload bound names
+        try:  # also before the first notebook: the preload bound names
+            await self._silent(_RESET)
+        except DeadKernelError:  # killed while idle, found only now (a killed process with
+            await self._stop()  # threads takes a moment to end): a new kernel, once
+            await self._start()
+            await self._silent(_RESET)
         self.uses += 1
         deadline = None if limit is None else time.monotonic() + limit
         client = NotebookClient(
