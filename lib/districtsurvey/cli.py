@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .contracts.errors import SurveyDataError
+from .contracts.errors import Problem, SurveyDataError
 from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
 
 app = typer.Typer(
@@ -74,11 +74,23 @@ def run(
     pdf: Annotated[
         bool, typer.Option("--pdf", help="also print every report to PDF (Chromium)")
     ] = False,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper", help="PDF paper size: letter | a4 (default: params 'paper', letter)"
+        ),
+    ] = None,
 ) -> None:
     """Run the batch: one report per department plus the district summary."""
     from .batch.run import run_batch
     from .contracts.params import load_params
 
+    if paper is not None and paper.lower() not in ("letter", "a4"):
+        fail(
+            SurveyDataError(
+                Problem("--paper", f"unknown paper size '{paper}'", hint="letter or a4")
+            )
+        )
     try:
         manifest = run_batch(
             params,
@@ -90,6 +102,7 @@ def run(
             scheduler=scheduler,
             kernel=kernel,
             pdf=pdf,
+            paper=paper,
         )
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
@@ -113,6 +126,7 @@ def demo(
         scheduler=None,
         kernel="warm",
         pdf=False,
+        paper=None,
     )
 
 

@@ -17,12 +17,14 @@ PAGE_CHART_IN = 235 / 25.4  # the tallest chart the print stylesheet lets throug
 
 def test_a_long_heatmap_comes_in_parts_of_at_most_heatmap_rows(prepared_run, monkeypatch):
     d = summary.load_district(prepared_run)
-    n = len(summary.heatmap_matrix(d))
+    n = len(summary.heatmap_matrix(d)) - 1  # departments: the district's row comes first
     monkeypatch.setattr(summary, "HEATMAP_ROWS", 12)
     parts = summary.plot_heatmap(d)
-    assert isinstance(parts, Charts) and len(parts.charts) == math.ceil(n / 12)
+    # every part repeats the district's row: 11 departments + the district per part
+    assert isinstance(parts, Charts) and len(parts.charts) == math.ceil(n / 11)
     sizes = [int(c.alt.split(" for ")[1].split()[0]) for c in parts.charts]
-    assert sum(sizes) == n and max(sizes) <= 12
+    assert sum(sizes) == n and max(sizes) + 1 <= 12
+    assert all(c.data["Department"].iloc[0] == "District" for c in parts.charts)
     assert all(c.caption.startswith(f"Part {k + 1} of ") for k, c in enumerate(parts.charts))
     html = parts._repr_html_()
     assert html.count("<figure") == len(parts.charts)

@@ -53,14 +53,15 @@ def publish_extras(
     run_dir: str | Path,
     *,
     pdf: bool = False,
-    paper: str = "A4",
+    paper: str | None = None,
     only: Iterable[str] | None = None,
 ) -> list[Path]:
     """Write every department's action plan and roll-out page (and PDFs); return the paths.
 
     Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
     summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page
-    (``paper``: ``A4`` or ``Letter``; the roll-out page fits one page of either). ``only``
+    (``paper``: ``letter`` or ``a4``, default the run's ``paper`` param; the roll-out page fits
+    one page of either). ``only``
     limits it to some departments (slugs or names), as ``run --only`` does.
     """
     run_dir = Path(run_dir)
@@ -95,11 +96,12 @@ def publish_extras(
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
         written.append(run_dir / "rollout" / f"{slug}.html")
     if pdf:
+        paper = paper or run.get("params", {}).get("paper") or "letter"
         written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper)
     return written
 
 
-def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "A4") -> list[Path]:
+def print_pdfs(run_dir: Path, slugs: list[str], *, paper: str = "letter") -> list[Path]:
     """PDFs of the district summary and the department reports that exist, and of every
     roll-out page, with one browser."""
     from .pdf import print_all

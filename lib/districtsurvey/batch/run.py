@@ -165,6 +165,7 @@ def run_batch(
     scheduler: str | None = None,
     kernel: str = "warm",
     pdf: bool = False,
+    paper: str | None = None,
     quiet: bool = False,
     department_notebook: Path = DEPARTMENT_NOTEBOOK,
     summary_notebook: Path = SUMMARY_NOTEBOOK,
@@ -174,7 +175,8 @@ def run_batch(
 
     ``executor`` is ``local`` (``jobs`` worker processes, default: cores) or ``dask`` (jobs sent
     to the cluster at ``scheduler``); ``kernel`` is ``warm`` (reused kernels) or ``fresh``.
-    After the notebooks, the action plans and roll-out pages are written (and PDFs with ``pdf``).
+    After the notebooks, the action plans and roll-out pages are written (and PDFs with ``pdf``,
+    on ``paper``: ``letter`` or ``a4``, default the params file's ``paper``).
     """
     started = time.perf_counter()
     if executor not in ("local", "dask"):
@@ -246,7 +248,11 @@ def run_batch(
     reports = _merge(run, kept, results)
     extras, extras_error = [], None
     try:  # action plans and roll-out pages (and PDFs of every report with --pdf)
-        made = extras_made.result() if extras_made else publish_extras(run_dir, pdf=pdf, only=only)
+        made = (
+            extras_made.result()
+            if extras_made
+            else publish_extras(run_dir, pdf=pdf, paper=paper, only=only)
+        )
         extras = [str(p.relative_to(run_dir)) for p in made]
     except SurveyDataError as err:
         extras_error = str(err)

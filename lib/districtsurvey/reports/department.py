@@ -9,6 +9,7 @@ import pandas as pd
 
 from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
+from . import locale as locales
 from .display import pct, pts
 
 FLAG_WORDS = {
@@ -55,6 +56,7 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     """Load one department (by slug or name) of a prepared run."""
     folder = run_folder(run_dir)
     run = read_run(folder)
+    locales.activate(run)  # the run's dates and spelling for every section
     slugs = {d["slug"]: d["name"] for d in run["departments"]}
     names = {v: k for k, v in slugs.items()}
     department = department or run["departments"][0]["slug"]

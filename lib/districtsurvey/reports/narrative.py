@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import locale as locales
 from .department import Report, _not_shown, _statement
 from .display import pts
 from .html import Html, render
@@ -75,7 +76,7 @@ def methods(r: Report) -> Html:
             "it, the same way in every file of the run. Comments are shown only for groups of at "
             f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
             "numbers and staff ids removed (a recognition answer keeps the name of the person "
-            "recognised), shuffled within each question.",
+            "recognized), shuffled within each question.",
         ),
         (
             "Focus areas",
@@ -99,7 +100,7 @@ def methods(r: Report) -> Html:
             "printed version leaves out what the at-a-glance block repeats (the focus table, the "
             "follow-up and the highest-rated statements) and the statement table, the statement "
             "trends and the secondary breakdown; the report on screen has them all. Report date "
-            f"{r.run.get('date')}.",
+            f"{locales.current().date(r.run['date'])}.",
         ),
     ]
     sources = [(Path(i["path"]).name, i["sha256"]) for i in r.run["inputs"]]
