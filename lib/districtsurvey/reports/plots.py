@@ -87,7 +87,7 @@ def plot_favorability(
     >>> tuple(float(x) for x in plot_favorability(t).get_xlim())
     (0.0, 100.0)
     """
-    ax = _axes(ax, 0.27 * len(table) + 1.35, width=6.5, margins=(1.9, 0.5, 0.4, 0.95))
+    ax = _axes(ax, 0.21 * len(table) + 1.0, width=6.5, margins=(1.9, 0.5, 0.35, 0.65))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
     ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label="This department")
@@ -106,10 +106,19 @@ def plot_favorability(
         )
     ax.set_yticks(y, [_wrap(s, 28) for s in table[label]])
     ax.set_xlim(0, 100)
-    ax.set_xlabel("% favorable (agree or strongly agree)")
-    # below the axis, never over a bar or a district marker
+    # the axis label on the left and the legend on the right of one line below the axis: never
+    # over a bar or a district marker
+    ax.set_xlabel("% favorable (agree or strongly agree)", fontsize=8.5, loc="left")
     ax.legend(
-        loc="upper center", bbox_to_anchor=(0.5, _below(ax, 0.5)), ncol=2, fontsize=9, frameon=False
+        loc="upper right",
+        bbox_to_anchor=((1 - ax.get_position().x0) / ax.get_position().width, _below(ax, 0.2)),
+        ncol=2,
+        fontsize=9,
+        frameon=False,
+        handlelength=1.2,
+        columnspacing=1.0,
+        markerscale=0.5,
+        borderaxespad=0.1,
     )
     ax.spines[["top", "right"]].set_visible(False)
     return ax
@@ -118,9 +127,20 @@ def plot_favorability(
 def plot_likert(
     table: pd.DataFrame, *, label: str = "label", min_n: int = 5, ax: Axes | None = None
 ) -> Axes:
-    """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right."""
-    ax = _axes(ax, 0.25 * len(table) + 1.1, width=7.2, margins=(3.1, 0.2, 0.4, 0.7))
-    y = np.arange(len(table))[::-1]
+    """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right.
+    A statement's label takes one line when it fits, two otherwise; rows are as tall as their
+    label needs (a short statement takes less room on paper).
+
+    >>> t = pd.DataFrame({"label": ["Short.", "A much longer statement " * 4],
+    ...                   "pct_favorable": [60.0, 40], "pct_neutral": [20.0, 30],
+    ...                   "pct_unfavorable": [20.0, 30], "suppressed": [False, False]})
+    >>> [len(t.get_text().splitlines()) for t in plot_likert(t).get_yticklabels()]
+    [1, 2]
+    """
+    labels = [_wrap(s, 62) for s in table[label]]
+    units = np.array([1.0 if "\n" not in s else 1.5 for s in labels])
+    ax = _axes(ax, 0.14 * units.sum() + 0.9, width=7.3, margins=(4.0, 0.15, 0.3, 0.6))
+    y = units.sum() - (np.cumsum(units) - units / 2)  # row centres, first statement on top
     fav, neu, unf = (
         table[c].astype(float).fillna(0).to_numpy()
         for c in ("pct_favorable", "pct_neutral", "pct_unfavorable")
@@ -132,12 +152,13 @@ def plot_likert(
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
         ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8.5)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
-    ax.set_yticks(y, [_wrap(s, 50) for s in table[label]], fontsize=8, linespacing=1.0)
-    ax.set_xlim(-100, 130)  # room for 'not shown' right of the bars
+    ax.set_yticks(y, labels, fontsize=8, linespacing=1.0)
+    ax.set_ylim(0, units.sum())
+    ax.set_xlim(-100, 152)  # room for "not shown" right of the bars
     ax.set_xticks([-100, -50, 0, 50, 100], ["100%", "50%", "0", "50%", "100%"])
     ax.legend(
         loc="upper center",
-        bbox_to_anchor=(0.5, _below(ax, 0.28)),
+        bbox_to_anchor=(0.5, _below(ax, 0.22)),
         ncol=3,
         fontsize=9,
         frameon=False,
@@ -275,7 +296,7 @@ def plot_trend(
     >>> [t.get_text() for t in plot_trend(t, order=["w1", "w2"]).texts]
     ['A 60%', 'B 70%']
     """
-    ax = _axes(ax, 3.0, width=6.5, margins=(0.7, 1.9, 0.4, 0.45))
+    ax = _axes(ax, 2.1, width=6.5, margins=(0.7, 1.9, 0.35, 0.4))
     order = order or list(dict.fromkeys(table[x]))
     pos = {w: i for i, w in enumerate(order)}
     ends = []
@@ -312,7 +333,9 @@ def plot_trend(
     ax.set_ylim(0, 100)
     ax.set_ylabel("% favorable")
     right = max(len(order) - 1, 1) + 0.15
-    placed = _spread([e[2] for e in ends], gap=5.5)
+    # labels at least one 8 pt line apart (in % points of the axis's height)
+    line = 100 * (8 * 1.2 / 72) / (ax.get_position().height * ax.figure.get_figheight())
+    placed = _spread([e[2] for e in ends], gap=line)
     for (name, ex, ey, colour), y in zip(ends, placed, strict=True):
         ax.annotate(
             f"{_wrap(name, 22).replace(chr(10), ' ')} {ey:.0f}%",
