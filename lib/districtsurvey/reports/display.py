@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import locale as locales
 from .html import Markup, render
 
 KEEP_ROWS = 12  # a printed table this short is not split between pages
@@ -31,6 +32,15 @@ SVG_RC = {
         "Helvetica",
     ],  # what a reader's browser falls back to
 }
+
+
+def say(words: str) -> str:
+    """Our own words (never data) in the active locale's spelling.
+
+    >>> say("% favorable")  # en-US unless a run activated another locale
+    '% favorable'
+    """
+    return locales.current().spell(words)
 
 
 def pct(v) -> str:
@@ -70,7 +80,7 @@ def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
     against the district and change (hidden rows read 'not shown' and '—')."""
     return {
         "Respondents": [count(v, min_n) for v in t["n"]],
-        "% favorable": list(t["pct_favorable"].map(pct)),
+        say("% favorable"): list(t["pct_favorable"].map(pct)),
         "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
         "vs district": list(t["vs_district"].map(pts)),
         "Change": list(t["change_pct_favorable"].map(pts)),

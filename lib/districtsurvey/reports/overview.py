@@ -12,7 +12,7 @@ import re
 import pandas as pd
 
 from .department import FLAG_WORDS
-from .display import count, pct, table
+from .display import count, pct, say, table
 from .district import (
     DISTRICT,
     EXCELLENCE,
@@ -64,7 +64,7 @@ def _head(d: District) -> dict:
     line = ""
     if len(overall):
         o = overall.iloc[0]
-        line = f"District {d.outcome_label.lower()}: {pct(o['pct_favorable'])} favorable"
+        line = f"District {d.outcome_label.lower()}: {pct(o['pct_favorable'])} " + say("favorable")
         moved = change(o["pct_favorable"], o["prev_pct_favorable"])
         if not pd.isna(moved):
             flag = FLAG_WORDS.get(o["change_flag"], "")
@@ -90,7 +90,7 @@ def district_scores(d: District):
         rows.append(
             {
                 "Area": d.instrument.dimension_label(area),
-                "% favorable": pct(now["pct_favorable"]),
+                say("% favorable"): pct(now["pct_favorable"]),
                 "Change": "—" if pd.isna(moved) else signed(moved) + (f", {flag}" if flag else ""),
                 "Trend": " → ".join(
                     pct(h.loc[(area, w), "pct_favorable"]) if (area, w) in h.index else "—"
@@ -100,7 +100,7 @@ def district_scores(d: District):
         )
     prev = d.run.get("compare_to")
     return table(
-        pd.DataFrame(rows, columns=["Area", "% favorable", "Change", "Trend"]),
+        pd.DataFrame(rows, columns=["Area", say("% favorable"), "Change", "Trend"]),
         caption=(f"Change: points since {d.wave(prev)}. " if prev else "")
         + "Trend: "
         + ", ".join(d.wave(w) for w in waves)

@@ -1,9 +1,9 @@
 """Charts over report-safe tables: data first, options keyword-only, ``ax=None`` in, Axes out.
 
-Hidden groups get no bar, only the words "not shown". Colours are colour-blind safe: a
+Hidden groups get no bar, only the words "not shown". Colors are color-blind safe: a
 blue/orange pair for favorable/unfavorable and for above/below the district, and the Okabe-Ito
 palette for lines, which are also told apart by marker, dash and a label at their end. Legends sit
-outside the data. No text is smaller than 8 pt.
+outside the data. No text is smaller than 8 pt. The charts' own words follow the run's locale.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.text import Text
+
+from .display import say
 
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 #: Okabe & Ito's colour-blind-safe palette (yellow left out: too pale on white), then grey
@@ -108,7 +110,7 @@ def plot_favorability(
     ax.set_xlim(0, 100)
     # the axis label on the left and the legend on the right of one line below the axis: never
     # over a bar or a district marker
-    ax.set_xlabel("% favorable (agree or strongly agree)", fontsize=8.5, loc="left")
+    ax.set_xlabel(say("% favorable (agree or strongly agree)"), fontsize=8.5, loc="left")
     ax.legend(
         loc="upper right",
         bbox_to_anchor=((1 - ax.get_position().x0) / ax.get_position().width, _below(ax, 0.2)),
@@ -146,9 +148,9 @@ def plot_likert(
         for c in ("pct_favorable", "pct_neutral", "pct_unfavorable")
     )
     left = -(unf + neu / 2)
-    ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label="Unfavorable")
+    ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label=say("Unfavorable"))
     ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
-    ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label="Favorable")
+    ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label=say("Favorable"))
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
         ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8.5)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
@@ -167,13 +169,13 @@ def plot_likert(
     return ax
 
 
-def _ink(colour) -> str:
-    """Black or white text, whichever contrasts more with a cell's colour (WCAG luminance).
+def _ink(color) -> str:
+    """Black or white text, whichever contrasts more with a cell's color (WCAG luminance).
 
     >>> _ink("#0b3d6b"), _ink("#f7f7f7")
     ('white', 'black')
     """
-    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(colour)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(color)]
     lum = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
     return "black" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "white"
 
@@ -185,7 +187,7 @@ def plot_heatmap(
     min_n: int = 5,
     ax: Axes | None = None,
 ) -> Axes:
-    """Rows x columns of % favorable, each cell coloured by its points above (blue) or below
+    """Rows x columns of % favorable, each cell colored by its points above (blue) or below
     (orange) the ``reference`` value of its column (the district's, when given; else the mean of
     the column); the numbers are % favorable. Empty (suppressed) cells are grey and marked '–'.
 
@@ -211,9 +213,7 @@ def plot_heatmap(
         aspect="auto",
     )
     for (i, j), v in np.ndenumerate(values):
-        colour = (
-            "#eeeeee" if np.isnan(v) else VS_DISTRICT((gap[i, j] + HEAT_RANGE) / 2 / HEAT_RANGE)
-        )
+        fill = "#eeeeee" if np.isnan(v) else VS_DISTRICT((gap[i, j] + HEAT_RANGE) / 2 / HEAT_RANGE)
         ax.text(
             j,
             i,
@@ -221,7 +221,7 @@ def plot_heatmap(
             ha="center",
             va="center",
             fontsize=9,
-            color=_ink(colour),
+            color=_ink(fill),
             fontweight="bold" if matrix.index[i] == "District" else "normal",
         )
     ax.set_xticks(range(matrix.shape[1]), [_wrap(c, 16) for c in matrix.columns], fontsize=9)
@@ -244,8 +244,10 @@ def plot_heatmap(
     )
     bar.set_label("points vs the district's value of each area", fontsize=8)
     ax.set_title(
-        "Numbers: % favorable. Colour: above (blue) or below (orange) the district. "
-        f"'–' = not shown: fewer than {min_n} respondents, or hidden to protect a smaller group",
+        say(
+            "Numbers: % favorable. Color: above (blue) or below (orange) the district. "
+            f"'–' = not shown: fewer than {min_n} respondents, or hidden to protect a smaller group"
+        ),
         fontsize=8,
         loc="left",
         pad=34,
@@ -331,7 +333,7 @@ def plot_trend(
     ax.set_xticks(range(len(order)), [(labels or {}).get(w, w) for w in order])
     ax.set_xlim(-0.15, max(len(order) - 1, 1) + 0.15)
     ax.set_ylim(0, 100)
-    ax.set_ylabel("% favorable")
+    ax.set_ylabel(say("% favorable"))
     right = max(len(order) - 1, 1) + 0.15
     # labels at least one 8 pt line apart (in % points of the axis's height)
     line = 100 * (8 * 1.2 / 72) / (ax.get_position().height * ax.figure.get_figheight())

@@ -11,7 +11,7 @@ import math
 import pandas as pd
 
 from . import plots
-from .display import Chart, Charts, Table, count, interval, pct, table
+from .display import Chart, Charts, Table, count, interval, pct, say, table
 from .district import (
     DISTRICT,
     HIDDEN,
@@ -59,7 +59,7 @@ def heatmap_matrix(d: District) -> pd.DataFrame:
 
 
 def plot_heatmap(d: District) -> Chart | Charts:
-    """The departments x areas heatmap, coloured by points above (blue) or below (orange) the
+    """The departments x areas heatmap, colored by points above (blue) or below (orange) the
     district's value of each area; the district's row comes first in every part. A long map
     is cut into parts of at most ``HEATMAP_ROWS`` rows, so each part prints on one page."""
     m = heatmap_matrix(d)
@@ -78,8 +78,10 @@ def plot_heatmap(d: District) -> Chart | Charts:
         charts.append(
             Chart.from_axes(
                 plots.plot_heatmap(shown, reference=district.iloc[0], min_n=d.min_n),
-                alt=f"{where}Heatmap of % favorable for {len(part)} departments by "
-                f"{m.shape[1]} areas, coloured by points above or below the district. {caption}",
+                alt=f"{where}"
+                + say(f"Heatmap of % favorable for {len(part)} departments by {m.shape[1]} areas, ")
+                + say("colored by points above or below the district. ")
+                + caption,
                 caption=caption,
                 data=shown.map(pct).rename_axis("Department").reset_index(),
             )
@@ -101,7 +103,7 @@ def _heatmap_caption(d: District, part: pd.DataFrame, ref: pd.Series) -> str:
         )
     return (
         words
-        + "Colour: points above (blue) or below (orange) the district's value of each area; "
+        + say("Color: points above (blue) or below (orange) the district's value of each area; ")
         + (
             f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a "
             "smaller group cannot be worked out by subtraction."
@@ -130,11 +132,11 @@ def ranking(d: District) -> Table:
             {
                 "Rank": str(rank) if shown else "—",
                 "Department": r["department"],
-                "Answered": count(r["n"], d.min_n),
-                "% favorable": pct(r["pct_favorable"]),
+                say("% favorable"): pct(r["pct_favorable"]),
+                "Verdict": r["verdict"],
                 "95% interval": interval(r["fav_low"], r["fav_high"]),
                 "Change": signed(_shown_change(r)),
-                "Verdict": r["verdict"],
+                "Answered": count(r["n"], d.min_n),
                 "Why": r["why"],
             }
         )
@@ -161,11 +163,11 @@ def _district_row(d: District, ref: float) -> dict:
     return {
         "Rank": "",
         "Department": DISTRICT,
-        "Answered": count(o.get("n", pd.NA), d.min_n) if len(now) else "—",
-        "% favorable": pct(ref),
+        say("% favorable"): pct(ref),
+        "Verdict": "(the reference)",
         "95% interval": interval(o.get("fav_low"), o.get("fav_high")) if len(now) else "—",
         "Change": signed(_shown_change(o)) if len(now) else "—",
-        "Verdict": "(the reference)",
+        "Answered": count(o.get("n", pd.NA), d.min_n) if len(now) else "—",
         "Why": "",
     }
 
