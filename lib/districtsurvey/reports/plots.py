@@ -196,7 +196,7 @@ def plot_heatmap(
     >>> [t.get_text() for t in ax.texts]
     ['60', '70', '–']
     """
-    ax = _axes(ax, 0.32 * len(matrix) + 2.1, width=9.0, margins=(2.2, 0.3, 1.6, 0.2))
+    ax = _axes(ax, 0.26 * len(matrix) + 2.0, width=9.0, margins=(2.2, 0.3, 1.55, 0.2))
     values = matrix.astype(float).to_numpy()
     ref = (
         (matrix.mean() if reference is None else reference.reindex(matrix.columns))
