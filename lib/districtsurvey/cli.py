@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
-from .contracts.errors import SurveyDataError
+from .contracts.errors import Problem, SurveyDataError
 from .contracts.paths import PARAMS_DIR, PROJECT, SAMPLE_DIR
 
 _USAGE = (
@@ -136,6 +136,12 @@ def run(
         float | None,
         typer.Option("--timeout", help="seconds a report may take (default: report_timeout, 300)"),
     ] = None,
+    paper: Annotated[
+        str | None,
+        typer.Option(
+            "--paper", help="PDF paper size: letter | a4 (default: params 'paper', letter)"
+        ),
+    ] = None,
 ) -> None:
     """Run the batch: one report per department plus the district summary.
 
@@ -145,6 +151,12 @@ def run(
     from .batch.run import Interrupted, run_batch
     from .contracts.params import load_params
 
+    if paper is not None and paper.lower() not in ("letter", "a4"):
+        fail(
+            SurveyDataError(
+                Problem("--paper", f"unknown paper size '{paper}'", hint="letter or a4")
+            )
+        )
     try:
         manifest = run_batch(
             params,
@@ -157,6 +169,7 @@ def run(
             kernel=kernel,
             pdf=pdf,
             timeout=timeout,
+            paper=paper.lower() if paper else None,
         )
         run_dir = load_params(params).output_dir
     except SurveyDataError as err:
@@ -184,6 +197,7 @@ def demo(
         kernel="warm",
         pdf=False,
         timeout=None,
+        paper=None,
     )
 
 

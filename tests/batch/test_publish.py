@@ -74,7 +74,9 @@ def test_action_plan_xlsx_is_readable_and_editable(published, prepared_run, run,
     assert ws[1][0].font.bold
     assert ws.cell(row=2, column=header.index("Tactics") + 1).alignment.wrap_text
     assert ws.column_dimensions["F"].width >= 30  # Tactics has room
-    assert ws.cell(row=2, column=header.index("Check date") + 1).number_format == "yyyy-mm-dd"
+    assert (
+        ws.cell(row=2, column=header.index("Check date") + 1).number_format == "mmmm d, yyyy"
+    )  # US: "February 20, 2027"
     assert ws.freeze_panes == "A2"
 
 
@@ -109,7 +111,9 @@ def test_rollout_page_in_plain_words(published, prepared_run, run, cache):
     ) in text
     assert len(re.findall(r"<li>\d+% of the people we serve agree", html)) == 3  # strengths
     assert text.count("Raise % favorable from") == 3  # the plan's goals
-    assert "20 February 2027" in text  # report_date 2026-11-22 (pinned in support.py) + 90 days
+    assert (
+        "February 20, 2027" in text
+    )  # US date; report_date 2026-11-22 (pinned in support.py) + 90 days
     # self-contained and printable: no script, no external resource, print CSS
     assert "<script" not in html and "http" not in html and "<link" not in html
     assert "@page" in html and "break-inside: avoid" in html
@@ -160,7 +164,7 @@ def test_check_date_uses_next_survey_when_given(prepared_run, run, cache):
     instrument = load_instrument(run["instrument"])
     tables = department_tables(cache, "Finance", run["wave"])
     with_survey = {**run, "next_survey": "2027-spring pulse"}
-    for r, expected in ((run, "On 20 February 2027"), (with_survey, "2027-spring pulse")):
+    for r, expected in ((run, "On February 20, 2027"), (with_survey, "2027-spring pulse")):
         plan = plan_for(tables, instrument, department="Finance", run=r)
         page = build_rollout(
             r,

@@ -11,7 +11,22 @@ def test_index_and_department_report_in_chromium(small_batch, offline_page, tmp_
     page.goto((run_dir / "index.html").as_uri())
     assert page.get_by_role("heading", name="Departments at a glance").is_visible()
     assert page.locator("figure.ds-chart svg").count() >= 1
-    page.get_by_role("link", name="Transportation").click()
+    # the superintendent's first screen answers its questions before any detail
+    for heading in (
+        "How we are doing",
+        "What moved since Spring 2026",
+        "Departments needing support",
+        "Departments of excellence",
+        "Last round's system-wide focus (Spring 2026)",
+        "Who was heard",
+    ):
+        box = page.get_by_role("heading", name=heading, exact=True).bounding_box()
+        assert (
+            box is not None
+            and box["y"]
+            < page.get_by_role("heading", name="Departments at a glance").bounding_box()["y"]
+        ), heading
+    page.get_by_role("link", name="Transportation").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("departments/transportation.html")
     heading = page.get_by_role("heading", name="Transportation", exact=True)

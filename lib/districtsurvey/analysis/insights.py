@@ -256,12 +256,25 @@ def leader_tables(
     ).assign(wave=wave)
     if previous_focus is None and compare_to is not None:
         before = key_drivers(wide, instrument, wave=compare_to)
-        previous_focus = choose_focus(
-            items[items["wave"] == compare_to], before, instrument, **focus_kw
-        ).assign(wave=compare_to, source="recomputed")
+        previous_focus = (
+            pd.concat(  # the district's system-wide focus too (the index follows it up)
+                [
+                    choose_focus(
+                        items[items["wave"] == compare_to], before, instrument, **focus_kw
+                    ),
+                    choose_focus(
+                        district_items[district_items["wave"] == compare_to],
+                        before,
+                        instrument,
+                        **focus_kw,
+                    ),
+                ],
+                ignore_index=True,
+            ).assign(wave=compare_to, source="recomputed")
+        )
     if previous_focus is not None:
         out["previous_focus"] = previous_focus
-        out["follow_up"] = follow_up(previous_focus, now)
+        out["follow_up"] = follow_up(previous_focus, pd.concat([now, district_now]))
     out["reliability"] = reliability(wide, instrument)
     if benchmarks is not None:
         ranked = benchmark_ranks(

@@ -4,6 +4,10 @@ Reports are self-contained, so every request other than ``file:`` and ``data:`` 
 recorded in ``Printer.blocked``; reports run no script, so JavaScript is off while printing (a
 dialog a page tried to open would be recorded in ``Printer.dialogs``). The browser is Debian's ``/usr/bin/chromium`` unless
 ``DISTRICTSURVEY_CHROMIUM`` names another (playwright's own browser download is not needed).
+
+PDFs are tagged (a structure tree screen readers follow: headings, lists, tables), carry a
+document outline built from the headings and the page's title, on US Letter unless ``paper``
+says ``a4``.
 """
 
 from __future__ import annotations
@@ -26,6 +30,21 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 MARGIN = {"top": "14mm", "bottom": "14mm", "left": "15mm", "right": "15mm"}  # CSS @page wins
+PAPERS = {"letter": "Letter", "a4": "A4"}  # params / --paper value -> Chromium's paper format
+
+
+def paper_format(paper: str) -> str:
+    """Chromium's name of a paper size given in any case.
+
+    >>> paper_format("letter"), paper_format("A4")
+    ('Letter', 'A4')
+    """
+    try:
+        return PAPERS[str(paper).lower()]
+    except KeyError:
+        raise SurveyDataError(
+            Problem("paper", f"unknown paper size '{paper}'", hint="letter or a4")
+        ) from None
 
 
 class Printer:
@@ -35,9 +54,11 @@ class Printer:
     ...     printer.print(Path("report.html"), Path("report.pdf"))
     """
 
-    def __init__(self, *, chromium: Path = CHROMIUM, paper: str = "A4", javascript: bool = False):
+    def __init__(
+        self, *, chromium: Path = CHROMIUM, paper: str = "letter", javascript: bool = False
+    ):
         self.chromium = Path(chromium)
-        self.paper = paper
+        self.paper = paper_format(paper)
         self.javascript = javascript
         self.blocked: list[str] = []
         self.dialogs: list[str] = []
@@ -89,7 +110,12 @@ class Printer:
             page.goto(Path(html).resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
             data = page.pdf(
-                format=self.paper, print_background=True, margin=MARGIN, prefer_css_page_size=True
+                format=self.paper,
+                print_background=True,
+                margin=MARGIN,
+                prefer_css_page_size=True,
+                tagged=True,  # a structure tree: headings, lists, tables for screen readers
+                outline=True,  # bookmarks from the headings
             )
         finally:
             page.close()
@@ -113,7 +139,7 @@ class Printer:
 def print_all(
     jobs: list[tuple[Path, Path]],
     *,
-    paper: str = "A4",
+    paper: str = "letter",
     chromium: Path = CHROMIUM,
     javascript: bool = False,
     stop: threading.Event | None = None,

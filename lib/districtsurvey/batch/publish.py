@@ -54,7 +54,7 @@ def publish_extras(
     run_dir: str | Path,
     *,
     pdf: bool = False,
-    paper: str = "A4",
+    paper: str | None = None,
     only: Iterable[str] | None = None,
     stop: threading.Event | None = None,
 ) -> list[Path]:
@@ -62,9 +62,9 @@ def publish_extras(
 
     Reads ``<run>/cache`` only. With ``pdf=True`` one headless Chromium prints the district
     summary ``index.html``, each existing ``departments/<slug>.html`` and each roll-out page
-    (``paper``: ``A4`` or ``Letter``; the roll-out page fits one page of either). ``only``
-    limits it to some departments (slugs or names), as ``run --only`` does. ``stop`` (set when
-    the batch is stopped) ends it between two departments.
+    (``paper``: ``letter`` or ``a4``, default the run's ``paper`` param; the roll-out page fits
+    one page of either). ``only`` limits it to some departments (slugs or names), as
+    ``run --only`` does. ``stop`` (set when the batch is stopped) ends it between two departments.
     """
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
@@ -100,12 +100,13 @@ def publish_extras(
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
         written.append(run_dir / "rollout" / f"{slug}.html")
     if pdf:
+        paper = paper or run.get("params", {}).get("paper") or "letter"
         written += print_pdfs(run_dir, [d["slug"] for d in departments], paper=paper, stop=stop)
     return written
 
 
 def print_pdfs(
-    run_dir: Path, slugs: list[str], *, paper: str = "A4", stop: threading.Event | None = None
+    run_dir: Path, slugs: list[str], *, paper: str = "letter", stop: threading.Event | None = None
 ) -> list[Path]:
     """PDFs of the district summary and the department reports that exist, and of every
     roll-out page, with one browser."""

@@ -109,6 +109,7 @@ def run_batch(
     scheduler: str | None = None,
     kernel: str = "warm",
     pdf: bool = False,
+    paper: str | None = None,
     quiet: bool = False,
     timeout: float | None = None,
     department_notebook: Path = DEPARTMENT_NOTEBOOK,
@@ -120,7 +121,8 @@ def run_batch(
     ``executor`` is ``local`` (``jobs`` worker processes, default: cores) or ``dask`` (jobs sent
     to the cluster at ``scheduler``); ``kernel`` is ``warm`` (reused kernels) or ``fresh``;
     ``timeout`` (seconds per report) overrides the params' ``report_timeout``.
-    After the notebooks, the action plans and roll-out pages are written (and PDFs with ``pdf``).
+    After the notebooks, the action plans and roll-out pages are written (and PDFs with ``pdf``,
+    on ``paper``: ``letter`` or ``a4``, default the params file's ``paper``).
     Raises :class:`Interrupted` when stopped by Ctrl-C, SIGTERM or SIGHUP, after stopping every
     worker and kernel and writing the manifest.
     """
@@ -140,6 +142,7 @@ def run_batch(
         "jobs": jobs or os.cpu_count() or 1,
         "report_timeout": timeout or params.report_timeout,
         "pdf": pdf,
+        "paper": paper or params.paper,
     }
     progress = Progress(quiet=quiet, log=log)
     with stop_signals():
@@ -240,7 +243,7 @@ def _batch(
         **current,
         "cache": cache_checksums(run_dir),
         "versions": versions(),
-        **{k: v for k, v in settings.items() if k != "pdf"},
+        **{k: v for k, v in settings.items() if k not in ("pdf", "paper")},
         "resumed": sorted(kept) if earlier is not None else [],
     }
     held.manifest = Manifest(
@@ -278,7 +281,9 @@ def _batch(
         if extras_made is not None:
             made = extras_made.result()
         else:
-            made = publish_extras(run_dir, pdf=settings["pdf"], only=slugs, stop=held.stop)
+            made = publish_extras(
+                run_dir, pdf=settings["pdf"], paper=settings["paper"], only=slugs, stop=held.stop
+            )
         extras = [str(p.relative_to(run_dir)) for p in made]
     except SurveyDataError as err:
         extras_error = str(err)

@@ -50,6 +50,17 @@ class RunParams(BaseModel):
     output: Path | None = None
     #: seconds one report may take in the batch before it is stopped and recorded as failed
     report_timeout: float = Field(300, gt=0)
+    #: dates and spelling of everything a leader reads (``en-US``, or ``en-GB``)
+    locale: Literal["en-US", "en-GB"] = "en-US"
+    #: paper size of ``run --pdf`` (``run --paper`` overrides it)
+    paper: Literal["letter", "a4"] = "letter"
+    #: response rates below this (%) are flagged on the district summary
+    low_response_rate: float = Field(60, ge=0, le=100)
+
+    @field_validator("paper", mode="before")
+    @classmethod
+    def _paper_any_case(cls, value):
+        return value.lower() if isinstance(value, str) else value
 
     @field_validator("data", "comments", mode="before")
     @classmethod

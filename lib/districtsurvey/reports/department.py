@@ -11,6 +11,7 @@ from ..contracts.instrument import Instrument, load_instrument
 from ..contracts.labels import statement_labels
 from ..contracts.waves import by_wave
 from ..prepare.cache import read_run, read_table, run_folder
+from . import locale as locales
 from .display import not_shown_reason, pct, pts
 from .units import unit_noun
 
@@ -73,6 +74,7 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     a wave, in instrument order (areas, then indices; statements)."""
     folder = run_folder(run_dir)
     run = read_run(folder)
+    locales.activate(run)  # the run's dates and spelling for every section
     slugs = {d["slug"]: d["name"] for d in run["departments"]}
     names = {v: k for k, v in slugs.items()}
     department = department or run["departments"][0]["slug"]

@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import locale as locales
 from .html import Markup, render
 
 KEEP_ROWS = 12  # a printed table this short is not split between pages
@@ -24,12 +25,22 @@ KEEP_ROWS = 12  # a printed table this short is not split between pages
 SVG_RC = {
     "svg.fonttype": "none",
     "svg.image_inline": True,
+    "savefig.facecolor": "none",  # the page shows through (and a phone's scroll cue with it)
     "font.sans-serif": [
         "DejaVu Sans",
         "Arial",
         "Helvetica",
     ],  # what a reader's browser falls back to
 }
+
+
+def say(words: str) -> str:
+    """Our own words (never data) in the active locale's spelling.
+
+    >>> say("% favorable")  # en-US unless a run activated another locale
+    '% favorable'
+    """
+    return locales.current().spell(words)
 
 
 def pct(v) -> str:
@@ -102,7 +113,7 @@ def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
     statement of the survey about the unit (``respondents`` table)."""
     return {
         "Answered": [count(v, min_n) for v in t["n"]],
-        "% favorable": list(t["pct_favorable"].map(pct)),
+        say("% favorable"): list(t["pct_favorable"].map(pct)),
         "95% interval": list(map(interval, t["fav_low"], t["fav_high"])),
         "vs district": list(t["vs_district"].map(pts)),
         "Change": list(t["change_pct_favorable"].map(pts)),
@@ -112,14 +123,16 @@ def score_columns(t: pd.DataFrame, min_n: int) -> dict[str, list]:
 @dataclass
 class Table:
     """A plain table with the report's CSS class, escaped cell by cell; ``links`` (text -> relative
-    href) follow the caption; ``screen_only`` tables are left out of print. Wide tables scroll
-    sideways inside a labelled region (a phone shows a scroll cue)."""
+    href) follow the caption; ``hrefs`` (column -> one href or None per row) make those cells
+    links; ``screen_only`` tables are left out of print. Wide tables scroll sideways inside a
+    labelled region (a phone shows a scroll cue)."""
 
     data: pd.DataFrame
     caption: str = ""
     links: dict[str, str] = field(default_factory=dict)
     screen_only: bool = False
     label: str = ""
+    hrefs: dict[str, list[str | None]] = field(default_factory=dict)
 
     @property
     def css(self) -> str:
@@ -127,12 +140,17 @@ class Table:
         return css + (" ds-keep" if len(self.data) <= KEEP_ROWS else "")
 
     def _repr_html_(self) -> str:
-        rows = [["" if pd.isna(v) else str(v) for v in row] for row in self.data.itertuples(False)]
+        columns = [str(c) for c in self.data.columns]
+        links = [self.hrefs.get(c) or [None] * len(self.data) for c in columns]
+        rows = [
+            [("" if pd.isna(v) else str(v), links[j][i]) for j, v in enumerate(row)]
+            for i, row in enumerate(self.data.itertuples(False))
+        ]
         return str(
             render(
                 "table.html.j2",
                 table=self,
-                columns=[str(c) for c in self.data.columns],
+                columns=columns,
                 rows=rows,
                 label=self.label or self.caption or "Table",
             )
@@ -149,15 +167,19 @@ def table(
     links: dict[str, str] | None = None,
     screen_only: bool = False,
     label: str = "",
+    hrefs: dict[str, list[str | None]] | None = None,
 ) -> Table:
     """A plain, index-free table (see :class:`Table`). A table of up to ``KEEP_ROWS`` rows is not
     split between printed pages.
 
-    >>> html = table(pd.DataFrame({"Department": ["<b>HR</b>", "IT"]}))._repr_html_()
+    >>> html = table(pd.DataFrame({"Department": ["<b>HR</b>", "IT"]}),
+    ...              hrefs={"Department": ["departments/hr.html", None]})._repr_html_()
     >>> 'class="ds-table ds-keep"' in html, "&lt;b&gt;HR&lt;/b&gt;" in html
     (True, True)
+    >>> '<a href="departments/hr.html">&lt;b&gt;HR' in html, "<td>IT</td>" in html
+    (True, True)
     """
-    return Table(df, caption, dict(links or {}), screen_only, label)
+    return Table(df, caption, dict(links or {}), screen_only, label, dict(hrefs or {}))
 
 
 _SVG_HEAD = re.compile(r"\A.*?(?=<svg\b)", re.S)  # XML declaration, DOCTYPE, comments
@@ -209,7 +231,8 @@ class Chart:
         data = None if self.data is None else table(self.data, label=f"Data of: {self.alt[:80]}")
         head = Markup('<svg role="img" aria-label="{}" ').format(self.alt)
         svg = Markup(self.svg.replace("<svg ", str(head), 1))  # the SVG matplotlib wrote
-        return str(render("chart.html.j2", chart=self, svg=svg, data=data))
+        width_px = round((self.width_in or 6.5) * 96)  # CSS px: a phone keeps most of it
+        return str(render("chart.html.j2", chart=self, svg=svg, data=data, width_px=width_px))
 
     def __repr__(self) -> str:
         return f"Chart({self.alt!r})"

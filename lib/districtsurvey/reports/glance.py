@@ -8,6 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from . import actions
+from . import locale as locales
 from .department import (
     FLAG_WORDS,
     Report,
@@ -140,6 +141,7 @@ def action_plan(r: Report) -> Table | Html:
     )
     if plan.empty:
         return Html.text("No action plan: no focus area this round.")
+    plan["check_date"] = plan["check_date"].map(locales.current().date)
     return table(
         plan[
             ["rank", "statement", "goal", "tactics", "owner", "leading_indicator", "check_date"]

@@ -4,30 +4,58 @@ Every value that reaches a report (department names, item texts, comments, title
 or from an instrument/params file, so it is untrusted. Report sections are rendered through one
 autoescaping Jinja environment (``templates/sections/``): a value is escaped unless the code marks
 it safe, and only HTML built here is marked safe. Comments are text, never Markdown.
+
+Templates are written in US English; a run in another locale (``locale: en-GB``) gets the
+templates' own words respelled when they are loaded, never the values put into them.
 """
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
 from markupsafe import Markup, escape
 
+from . import locale as locales
+
 TEMPLATES = Path(__file__).parent / "templates"
+_JINJA = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)  # code, not words: never respelled
+
+
+def spell_template(source: str, locale: locales.Locale) -> str:
+    """The words of a template source in ``locale``'s spelling (its Jinja code untouched).
+
+    >>> spell_template("<p>% favorable {{ favorable }}</p>", locales.load_locale("en-GB"))
+    '<p>% favourable {{ favorable }}</p>'
+    """
+    return "".join(
+        part if _JINJA.fullmatch(part) else locale.spell(part) for part in _JINJA.split(source)
+    )
 
 
 @cache
-def environment(folder: str):
-    """The Jinja environment of one template folder (``sections``, ``rollout``), autoescaping on."""
+def environment(folder: str, locale_id: str = locales.DEFAULT):
+    """The Jinja environment of one template folder (``sections``, ``rollout``), autoescaping on,
+    its templates' words in the spelling of ``locale_id``; ``loc`` (the locale) is a global."""
     import jinja2
 
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES / folder)),
+    loc = locales.load_locale(locale_id)
+
+    class Loader(jinja2.FileSystemLoader):
+        def get_source(self, env, template):
+            source, filename, uptodate = super().get_source(env, template)
+            return spell_template(source, loc), filename, uptodate
+
+    env = jinja2.Environment(
+        loader=Loader(str(TEMPLATES / folder)),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
+    env.globals["loc"] = loc
+    return env
 
 
 class Html:
@@ -56,13 +84,15 @@ class Html:
         return "<report section>"
 
 
-def render(template: str, **context) -> Html:
-    """A section template of ``templates/sections/`` rendered with ``context`` (all escaped).
+def render(template: str, *, locale: locales.Locale | None = None, **context) -> Html:
+    """A section template of ``templates/sections/`` rendered with ``context`` (all escaped), in
+    ``locale`` (default: the active locale, see ``reports.locale``).
 
     >>> render("paragraphs.html.j2", paragraphs=["A & B"]).markup
     Markup('<p>A &amp; B</p>\\n')
     """
-    return Html(environment("sections").get_template(template).render(**context))
+    env = environment("sections", locales.current(locale).id)
+    return Html(env.get_template(template).render(**context))
 
 
 __all__ = ["Html", "Markup", "TEMPLATES", "environment", "escape", "render"]

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.scoring import describe_scales
+from . import locale as locales
 from .department import Report, _not_shown, _statement, ranked
-from .display import pct, pts, us_date
+from .display import pct, pts
 from .html import Html, render
 
 
@@ -145,7 +146,7 @@ def methods(r: Report) -> Html:
             f"{', '.join(r.run['waves'])}. The printed version leaves out what the at-a-glance "
             "block repeats (the focus table, the follow-up and the highest-rated statements) and "
             "the statement table, the statement trends and the secondary breakdown; the report "
-            f"on screen has them all. Report date {us_date(r.run.get('date'))}.",
+            f"on screen has them all. Report date {locales.current().date(r.run['date'])}.",
         ),
     ]
     if not r.benchmarks.empty:

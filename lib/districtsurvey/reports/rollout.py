@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..analysis import stats
 from ..contracts.instrument import Instrument
+from . import locale as locales
 from .html import environment
 
 # Item wording turned into a clause about the people who answered. A service survey
@@ -68,14 +69,13 @@ def plain_result(pct: float, text: str, *, served: bool, reverse: bool = False) 
     return f"{pct:.0f}% {who} {verb} that {plain_clause(text, served=served)}"
 
 
-def long_date(value: str | dt.date) -> str:
-    """``2027-02-20`` -> ``20 February 2027``.
+def long_date(value: str | dt.date, locale: str = locales.DEFAULT) -> str:
+    """``2027-02-20`` -> ``February 20, 2027`` (``20 February 2027`` with ``locale="en-GB"``).
 
-    >>> long_date("2027-02-20")
-    '20 February 2027'
+    >>> long_date("2027-02-20"), long_date("2027-02-20", "en-GB")
+    ('February 20, 2027', '20 February 2027')
     """
-    d = dt.date.fromisoformat(value) if isinstance(value, str) else value
-    return f"{d.day} {d:%B %Y}"
+    return locales.load_locale(locale).date(value)
 
 
 @dataclass
@@ -96,6 +96,7 @@ class Rollout:
     plan: list[dict] = field(default_factory=list)
     check: str = ""
     check_detail: str = ""
+    locale: str = locales.DEFAULT  # dates and spelling (the run's ``locale``)
 
 
 def build_rollout(
@@ -116,6 +117,7 @@ def build_rollout(
     """
     min_n = int(run["min_n"])
     served = serves_others(instrument)
+    loc = locales.for_run(run)
     meta = instrument.items.set_index("id")
     hidden = items["suppressed"].fillna(True).astype(bool) | items["pct_favorable"].isna()
     shown_items = items[~hidden]
@@ -123,10 +125,11 @@ def build_rollout(
     page = Rollout(
         department=department,
         title=run.get("title", ""),
-        wave=run["wave"],
-        date=long_date(run["date"]),
+        wave=_wave_unless_named(run, loc),
+        date=loc.date(run["date"]),
         shown=not shown_items.empty,
         served=served,
+        locale=loc.id,
     )
     page.check, page.check_detail = _when(run, plan)
     if not page.shown:
@@ -183,19 +186,27 @@ def build_rollout(
     return page
 
 
+def _wave_unless_named(run: dict, loc: locales.Locale) -> str:
+    """The wave for the page's header ("Fall 2026"), or "" when the title already names it."""
+    title = str(run.get("title", "")).lower()
+    label = loc.wave(run["wave"])
+    return "" if run["wave"].lower() in title or label.lower() in title else label
+
+
 def _when(run: dict, plan: pd.DataFrame) -> tuple[str, str]:
     """The next survey when the run names one, else the plan's 90-day check date."""
+    loc = locales.for_run(run).id
     check_date = plan["check_date"].iloc[0] if len(plan) else None
     if check_date is None:
         start = dt.date.fromisoformat(run["date"])
         check_date = (start + dt.timedelta(days=90)).isoformat()
     ninety = (
-        f"We will look at our progress measures on {long_date(check_date)}, 90 days after "
+        f"We will look at our progress measures on {long_date(check_date, loc)}, 90 days after "
         "this summary."
     )
     if run.get("next_survey"):
         return f"At the next survey: {run['next_survey']}.", ninety
-    return f"On {long_date(check_date)}, 90 days after this summary.", (
+    return f"On {long_date(check_date, loc)}, 90 days after this summary.", (
         "We will look at our progress measures then, and at the next survey see whether the "
         "results have moved."
     )
@@ -203,4 +214,4 @@ def _when(run: dict, plan: pd.DataFrame) -> tuple[str, str]:
 
 def render_rollout(page: Rollout) -> str:
     """The page as a self-contained HTML document (inline CSS, no script)."""
-    return environment("rollout").get_template("rollout.html.j2").render(page=page)
+    return environment("rollout", page.locale).get_template("rollout.html.j2").render(page=page)

@@ -1,178 +1,201 @@
-"""What the district summary notebook calls: all departments of a prepared run side by side."""
+"""What the district summary notebook calls: the first screen (``overview``), then the detail —
+system-wide focus, the heatmap, the full ranking, response rates, reliability, report links.
+
+Every figure comes from the run cache's report-safe tables: a figure hidden there stays hidden.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from pathlib import Path
 
 import pandas as pd
 
-from ..contracts.instrument import Instrument, load_instrument
-from ..prepare.cache import read_run, read_table, run_folder
 from . import plots
-from .display import Chart, Charts, Table, count, pct, pts, score_columns, table
+from .display import Chart, Charts, Table, count, interval, pct, say, table
+from .district import (
+    DISTRICT,
+    HIDDEN,
+    District,
+    change,
+    district_value,
+    load_district,
+    ranking_table,
+    signed,
+)
 from .html import Html, render
+from .overview import at_a_glance, district_focus, district_scores, verdict_rule
 
-HEATMAP_ROWS = 28  # departments per heatmap part: one printed page each
+HEATMAP_ROWS = 28  # rows per heatmap part (the district's included): one printed page each
 
-
-@dataclass
-class District:
-    run: dict
-    instrument: Instrument
-    dimensions: pd.DataFrame  # current wave, department x dimension
-    district: pd.DataFrame  # current wave, district x dimension
-    respondents: pd.DataFrame  # current wave, per department and the district
-    focus: pd.DataFrame  # the district's system-wide focus areas
-    reliability: pd.DataFrame  # Cronbach's alpha per dimension per wave
-
-    @property
-    def min_n(self) -> int:
-        return int(self.run["min_n"])
-
-    @property
-    def outcome_dimension(self) -> str:
-        items = self.instrument.items.set_index("id")
-        return items.loc[self.instrument.outcome or items.index[0], "dimension"]
-
-
-def load_district(run_dir: str | Path = "") -> District:
-    """Load the district-level slice of a prepared run (the demo run when empty)."""
-    folder = run_folder(run_dir)
-    run = read_run(folder)
-    wave = run["wave"]
-    names = [d["name"] for d in run["departments"]]
-    dims = read_table(folder, "dimensions", wave=wave)
-    resp = read_table(folder, "respondents", wave=wave)
-    return District(
-        run,
-        load_instrument(run["instrument"]),
-        dims[dims["department"].isin(names)],
-        read_table(folder, "district_dimensions", wave=wave),
-        resp[resp["department"].isin([*names, "District"])],
-        read_table(folder, "focus", department="District"),
-        read_table(folder, "reliability"),
-    )
-
-
-def headline(d: District) -> Html:
-    total = d.respondents[d.respondents["department"] == "District"]
-    n = total["n"].iloc[0] if len(total) else pd.NA
-    rate = total["response_rate"].iloc[0] if len(total) else float("nan")
-    overall = d.district[d.district["dimension"] == d.outcome_dimension]
-    facts = (
-        f"{len(d.run['departments'])} departments · {count(n, d.min_n)} respondents"
-        + ("" if pd.isna(rate) else f" · response rate {pct(rate)}")
-        + f" · wave {d.run['wave']}"
-        + (f", compared with {d.run['compare_to']}" if d.run.get("compare_to") else "")
-    )
-    line = ""
-    if len(overall):
-        o = overall.iloc[0]
-        line = f"District overall: {pct(o['pct_favorable'])} favorable" + (
-            ""
-            if pd.isna(o["change_pct_favorable"])
-            else f", {pts(o['change_pct_favorable'])} points since {o['prev_wave']}"
-        )
-    return render("headline.html.j2", title=d.run["title"], facts=facts, overall=line)
+__all__ = [
+    "HEATMAP_ROWS",
+    "District",
+    "at_a_glance",
+    "department_links",
+    "district_focus",
+    "district_scores",
+    "heatmap_matrix",
+    "load_district",
+    "plot_heatmap",
+    "ranking",
+    "ranking_table",
+    "reliability",
+    "response_rates",
+]
 
 
 def heatmap_matrix(d: District) -> pd.DataFrame:
-    """Departments x dimensions, % favorable; suppressed cells are empty."""
+    """Departments x areas, % favorable, with the district's row first; hidden cells are empty."""
     dims = d.dimensions[d.dimensions["kind"] == "dimension"]
     m = dims.pivot_table(
         index="department", columns="dimension", values="pct_favorable", dropna=False
     )
     order = [c for c in d.instrument.dimensions["id"] if c in m.columns]
     m = m.reindex(columns=order).reindex(sorted(d.dimensions["department"].unique()))
+    ref = d.district.set_index("dimension")["pct_favorable"].reindex(order)
+    m = pd.concat([ref.to_frame(DISTRICT).T, m])
     m.columns = [d.instrument.dimension_label(c) for c in m.columns]
     return m
 
 
 def plot_heatmap(d: District) -> Chart | Charts:
-    """The departments x areas heatmap; a long one is cut into parts of at most
-    ``HEATMAP_ROWS`` departments, on one colour scale, so each part prints on one page."""
+    """The departments x areas heatmap, colored by points above (blue) or below (orange) the
+    district's value of each area; the district's row comes first in every part. A long map
+    is cut into parts of at most ``HEATMAP_ROWS`` rows, so each part prints on one page."""
     m = heatmap_matrix(d)
-    hidden = int(m.isna().sum().sum())
-    lowest = m.stack().idxmin() if m.notna().any().any() else None
-    caption = (
-        (f"Lowest cell: {lowest[0]}, {lowest[1]} ({pct(m.loc[lowest])}). " if lowest else "")
-        + f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a small group "
-        "cannot be worked out by subtraction."
-    )
-    center = float(m.stack().mean()) if lowest else None
-    parts = max(1, math.ceil(len(m) / HEATMAP_ROWS))
-    size = max(1, math.ceil(len(m) / parts))
+    district, rows = m.loc[[DISTRICT]], m.drop(index=DISTRICT)
+    per = max(1, HEATMAP_ROWS - 1)
+    parts = max(1, math.ceil(len(rows) / per))
+    size = max(1, math.ceil(len(rows) / parts))
     charts = []
     for k in range(parts):
-        part = m.iloc[k * size : (k + 1) * size]
+        part = rows.iloc[k * size : (k + 1) * size]
         where = (
             "" if parts == 1 else f"Part {k + 1} of {parts}: {part.index[0]} to {part.index[-1]}. "
         )
+        shown = pd.concat([district, part])
+        caption = where + _heatmap_caption(d, part, district.iloc[0])
         charts.append(
             Chart.from_axes(
-                plots.plot_heatmap(part, min_n=d.min_n, center=center),
-                alt=f"{where}Heatmap of % favorable for {len(part)} departments by "
-                f"{m.shape[1]} areas. {caption}",
-                caption=where + caption,
-                data=part.map(pct).rename_axis("Department").reset_index(),
+                plots.plot_heatmap(shown, reference=district.iloc[0], min_n=d.min_n),
+                alt=f"{where}"
+                + say(f"Heatmap of % favorable for {len(part)} departments by {m.shape[1]} areas, ")
+                + say("colored by points above or below the district. ")
+                + caption,
+                caption=caption,
+                data=shown.map(pct).rename_axis("Department").reset_index(),
             )
         )
     return charts[0] if parts == 1 else Charts(charts)
 
 
-def ranking_table(d: District) -> pd.DataFrame:
-    """Departments by % favorable on the outcome, with intervals and a plain verdict."""
-    t = d.dimensions[d.dimensions["dimension"] == d.outcome_dimension].copy()
-    district = d.district[d.district["dimension"] == d.outcome_dimension]["pct_favorable"]
-    ref = float(district.iloc[0]) if len(district) else float("nan")
-    t["verdict"] = "about the district"
-    t.loc[t["fav_low"] > ref, "verdict"] = "excellence: above the district"
-    t.loc[t["fav_high"] < ref, "verdict"] = "needs support: below the district"
-    t.loc[t["suppressed"], "verdict"] = "not shown"
-    return t.sort_values("pct_favorable", ascending=False, na_position="last")
+def _heatmap_caption(d: District, part: pd.DataFrame, ref: pd.Series) -> str:
+    """What one part of the map shows: its furthest cell below the district, its hidden cells."""
+    gap = part.round() - ref.round()  # points, as the displayed figures differ
+    hidden = int(part.isna().sum().sum())
+    words = ""
+    if gap.notna().any().any():
+        dept, area = gap.stack().idxmin()
+        below = -gap.loc[dept, area]
+        words = (
+            f"Furthest below the district here: {dept}, {area} ({pct(part.loc[dept, area])}, "
+            + (f"{below:.0f} points below). " if below > 0 else "not below it). ")
+        )
+    return (
+        words
+        + say("Color: points above (blue) or below (orange) the district's value of each area; ")
+        + (
+            f"{hidden} cells are hidden ('–'): fewer than {d.min_n} respondents, or hidden so a "
+            "smaller group cannot be worked out by subtraction."
+            if hidden
+            else "no cell is hidden."
+        )
+    )
 
 
 def ranking(d: District) -> Table:
-    """Ranked departments; 'excellence'/'needs support' only when the 95% interval clears the district."""
+    """Every department ranked on the outcome area, the district's row among them; each name
+    links to its report; 'excellence' / 'needs support' only when the 95% interval clears the
+    district (the 'Why' column gives the interval)."""
     t = ranking_table(d)
+    ref = district_value(d)
+    rows = []
+    rank = 0
+    placed = False
+    for r in t.to_dict("records"):
+        if not placed and (pd.isna(r["pct_favorable"]) or r["pct_favorable"] < ref):
+            rows.append(_district_row(d, ref))
+            placed = True
+        shown = r["verdict"] != HIDDEN
+        rank += shown
+        rows.append(
+            {
+                "Rank": str(rank) if shown else "—",
+                "Department": r["department"],
+                say("% favorable"): pct(r["pct_favorable"]),
+                "Verdict": r["verdict"],
+                "95% interval": interval(r["fav_low"], r["fav_high"]),
+                "Change": signed(_shown_change(r)),
+                "Answered": count(r["n"], d.min_n),
+                "Why": r["why"],
+            }
+        )
+    if not placed:
+        rows.append(_district_row(d, ref))
+    df = pd.DataFrame(rows)
+    hrefs = [None if n == DISTRICT else d.report(n) for n in df["Department"]]
+    return table(
+        df,
+        caption=f"Ranked on '{d.outcome_label}'. Answered: people who answered its statements "
+        "(the response-rate table counts everyone who answered any statement). " + verdict_rule(d),
+        hrefs={"Department": hrefs},
+        label="Ranking of every department",
+    )
+
+
+def _shown_change(r: dict) -> float:
+    return change(r["pct_favorable"], r.get("prev_pct_favorable"))
+
+
+def _district_row(d: District, ref: float) -> dict:
+    now = d.district[d.district["dimension"] == d.outcome_dimension]
+    o = now.iloc[0] if len(now) else {}
+    return {
+        "Rank": "",
+        "Department": DISTRICT,
+        say("% favorable"): pct(ref),
+        "Verdict": "(the reference)",
+        "95% interval": interval(o.get("fav_low"), o.get("fav_high")) if len(now) else "—",
+        "Change": signed(_shown_change(o)) if len(now) else "—",
+        "Answered": count(o.get("n", pd.NA), d.min_n) if len(now) else "—",
+        "Why": "",
+    }
+
+
+def response_rates(d: District) -> Table:
+    """Respondents, invited and response rate per department, lowest rate first, rates below
+    the params' ``low_response_rate`` flagged; the district's row last."""
+    r = d.respondents
+    deps = r[r["department"] != DISTRICT].sort_values(
+        ["response_rate", "department"], na_position="last"
+    )
+    t = pd.concat([deps, r[r["department"] == DISTRICT]])
+    low = t["response_rate"].round() < d.low_rate  # as displayed: '60%' is not below 60%
     return table(
         pd.DataFrame(
             {
-                "Rank": range(1, len(t) + 1),
                 "Department": t["department"],
-                **score_columns(t, d.min_n),
-                "Verdict": t["verdict"],
+                "Respondents": [count(v, d.min_n) for v in t["n"]],
+                "Invited": t["invited"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
+                "Response rate": t["response_rate"].map(pct),
+                f"Below {pct(d.low_rate)}": ["low" if x else "" for x in low],
             }
         ),
-        caption=f"Ranked on '{d.instrument.dimension_label(d.outcome_dimension)}'.",
-    )
-
-
-def excellence_and_support(d: District) -> Html:
-    t = ranking_table(d)
-    best = t[t["verdict"].str.startswith("excellence")]["department"].tolist()
-    need = t[t["verdict"].str.startswith("needs")]["department"].tolist()
-    return render(
-        "verdicts.html.j2",
-        groups=[
-            ("Departments of excellence", "95% interval above the district", best),
-            ("Departments needing support", "95% interval below the district", need),
-        ],
-    )
-
-
-def district_focus(d: District) -> Html:
-    """The district's system-wide focus areas (at most three)."""
-    if d.focus.empty:
-        return Html.text("No system-wide focus area stands out.")
-    return render(
-        "numbered.html.j2",
-        items=[
-            f"{d.instrument.item_text(f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
-            for f in d.focus.to_dict("records")
-        ],
+        caption=f"Lowest first. Respondents: people who answered at least one statement about "
+        f"the department. 'low': a response rate below {pct(d.low_rate)} (params "
+        "low_response_rate), where results speak for fewer of those invited.",
+        hrefs={"Department": [None if n == DISTRICT else d.report(n) for n in t["department"]]},
+        label="Response rates",
     )
 
 
@@ -186,21 +209,8 @@ def reliability(d: District) -> Table:
         .map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")
         .reset_index()
         .rename(columns={"area": "Area"}),
-        caption="Cronbach's α over respondents who answered every item of the area.",
-    )
-
-
-def response_rates(d: District) -> Table:
-    t = d.respondents.sort_values("department", key=lambda s: s.eq("District"))
-    return table(
-        pd.DataFrame(
-            {
-                "Department": t["department"],
-                "Respondents": [count(v, d.min_n) for v in t["n"]],
-                "Invited": t["invited"].map(lambda v: "—" if pd.isna(v) else f"{int(v):,}"),
-                "Response rate": t["response_rate"].map(pct),
-            }
-        )
+        caption="Cronbach's α over respondents who answered every item of the area "
+        "(0.7 or more is usually adequate).",
     )
 
 

@@ -7,6 +7,8 @@ import math
 
 import pandas as pd
 
+from . import locale as locales
+
 # Column headers and widths (characters) of the spreadsheet a leader edits.
 PLAN_COLUMNS = {
     "department": ("Department", 18),
@@ -35,7 +37,7 @@ def plan_xlsx(plan: pd.DataFrame, *, run: dict, department: str, note: str = "")
                 department,
                 run.get("title", ""),
                 run["wave"],
-                run["date"],
+                locales.for_run(run).date(run["date"]),
                 "A starting point: edit the goal, tactics, owner and indicator "
                 "with your team. One row per focus area (at most three).",
                 note or "Prefilled from the survey's focus areas.",
@@ -59,7 +61,7 @@ def plan_xlsx(plan: pd.DataFrame, *, run: dict, department: str, note: str = "")
                 cell = ws.cell(row=row, column=col)
                 cell.alignment = wrap
                 if key == "check_date":
-                    cell.number_format = "yyyy-mm-dd"
+                    cell.number_format = locales.for_run(run).excel_date
         for row, values in enumerate(sheet.itertuples(index=False), start=2):
             lines = max(
                 math.ceil(len(str(v)) / (w * 1.1))

@@ -1,0 +1,123 @@
+"""A run's language conventions: dates, spelling and season names, read from ``<id>.yml`` beside
+this module (``en-US``, the default, and ``en-GB``).
+
+Our own words (templates, captions, headings) are written in US English and pass through
+:meth:`Locale.spell`; values from data (item texts, department names, comments) are never
+respelled. A notebook's ``load`` activates its run's locale, so helpers called without one
+(``html.render``, ``display.table``) use it.
+
+>>> us, gb = load_locale("en-US"), load_locale("en-GB")
+>>> us.date("2026-12-01"), gb.date("2026-12-01")
+('December 1, 2026', '1 December 2026')
+>>> gb.spell("% favorable; Recognized"), us.spell("favourable")
+('% favourable; Recognised', 'favorable')
+>>> us.wave("2026-fall"), gb.wave("2026-fall"), us.wave("FY2025")
+('Fall 2026', 'Autumn 2026', 'FY2025')
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+from ...contracts.waves import SEASONS
+
+FOLDER = Path(__file__).parent
+DEFAULT = "en-US"
+LOCALES = tuple(sorted(p.stem for p in FOLDER.glob("*.yml")))
+
+
+@dataclass(frozen=True)
+class Locale:
+    """Dates, spelling and season names of one locale (see the module docstring)."""
+
+    id: str
+    name: str
+    date_format: str
+    excel_date: str
+    months: tuple[str, ...]
+    seasons: dict[str, str] = field(default_factory=dict)
+    spelling: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def pattern(self) -> re.Pattern | None:
+        return _pattern(tuple(sorted(self.spelling, key=len, reverse=True)))
+
+    def date(self, value: str | dt.date) -> str:
+        """A long date: ``December 1, 2026`` (en-US) or ``1 December 2026`` (en-GB)."""
+        d = dt.date.fromisoformat(str(value)[:10]) if not isinstance(value, dt.date) else value
+        return self.date_format.format(day=d.day, month=self.months[d.month - 1], year=d.year)
+
+    def spell(self, text: str) -> str:
+        """Our own words in this locale's spelling (whole words; capitals kept)."""
+        if not self.spelling or not text:
+            return text
+        return self.pattern.sub(lambda m: _same_case(m.group(0), self.spelling), text)
+
+    def wave(self, wave: str) -> str:
+        """A wave name for reading: ``2026-fall`` -> ``Fall 2026``; other names as they are."""
+        m = re.fullmatch(r"(\d{4})[-_ ]?([A-Za-z]+)", str(wave).strip())
+        if m and m.group(2).lower() in SEASONS:
+            season = m.group(2).lower()
+            return f"{self.seasons.get(season, season.title())} {m.group(1)}"
+        return str(wave)
+
+
+@cache
+def _pattern(words: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"\b(" + "|".join(map(re.escape, words)) + r")\b", re.IGNORECASE)
+
+
+def _same_case(word: str, spelling: dict[str, str]) -> str:
+    new = spelling[word.lower()]
+    if word.isupper() and len(word) > 1:
+        return new.upper()
+    return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+
+@cache
+def load_locale(locale_id: str = DEFAULT) -> Locale:
+    """The locale ``locale_id`` (``en-US`` or ``en-GB``); an unknown id raises ``KeyError``."""
+    if locale_id not in LOCALES:
+        raise KeyError(f"unknown locale '{locale_id}'; known: {', '.join(LOCALES)}")
+    data = yaml.safe_load((FOLDER / f"{locale_id}.yml").read_text(encoding="utf-8"))
+    return Locale(
+        id=data["id"],
+        name=data["name"],
+        date_format=data["date"],
+        excel_date=data["excel_date"],
+        months=tuple(data["months"]),
+        seasons=dict(data.get("seasons") or {}),
+        spelling={k.lower(): v for k, v in (data.get("spelling") or {}).items()},
+    )
+
+
+def for_run(run: dict) -> Locale:
+    """The locale a prepared run asked for (``run.json``'s params), en-US when it names none."""
+    params = run.get("params") or {}
+    return load_locale(run.get("locale") or params.get("locale") or DEFAULT)
+
+
+# One run per notebook kernel: a plain module variable (a context variable set in one Jupyter
+# cell would not be seen by the next, which runs in a copy of the context).
+_active: list[Locale] = []
+
+
+def activate(run_or_id: dict | str) -> Locale:
+    """Make a run's locale (or a locale id) the one helpers use when given none; returns it."""
+    loc = load_locale(run_or_id) if isinstance(run_or_id, str) else for_run(run_or_id)
+    _active[:] = [loc]
+    return loc
+
+
+def current(locale: Locale | None = None) -> Locale:
+    """``locale`` when given, else the active one, else en-US."""
+    return locale or (_active[0] if _active else load_locale(DEFAULT))
+
+
+__all__ = ["DEFAULT", "LOCALES", "Locale", "activate", "current", "for_run", "load_locale"]
