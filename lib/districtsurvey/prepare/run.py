@@ -43,6 +43,7 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
             recognition_questions=instrument.recognition_questions,
             respondents=counts,
             comment_min_n=params.comment_min_n,
+            protected=_group_names(responses, comments),
         )
 
     run_dir = params.output_dir
@@ -71,6 +72,15 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
     (cache / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
     focus_file(tables["focus"], instrument).to_csv(run_dir / FOCUS_FILE, index=False)
     return run_dir
+
+
+def _group_names(responses: pd.DataFrame, comments: pd.DataFrame) -> list[str]:
+    """Department, site and role names: never redacted as people's names ("Grant Elementary")."""
+    names = set(comments["department"].dropna().astype(str))
+    for col in ("department", "site", "role"):
+        if col in responses.columns:
+            names |= set(responses[col].dropna().astype(str).unique())
+    return sorted(names)
 
 
 def prepare(params_path: str | Path) -> Path:
