@@ -13,10 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
+from ..contracts.files import safe_csv
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import sort_waves, wave_key
+from ..privacy.derived import protect_drivers
 from ..privacy.redact import redact_comments
 from .inputs import check_selection, read_inputs, sha256, slugify
 from .score import score_run
@@ -35,6 +37,14 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None
     tables = score_run(responses, instrument, min_n=params.min_n, headcounts=headcounts)
     tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
+    tables["drivers"] = protect_drivers(  # only shown departments; their counts protected
+        tables["drivers"],
+        respondents=tables["respondents"],
+        items=tables["items"],
+        wave=params.wave,
+        outcome=instrument.outcome,
+        min_n=params.min_n,
+    )
     if params.comments:
         comments = pd.concat([load_table(p, COMMENTS) for p in params.comments], ignore_index=True)
         counts = tables["respondents"].fillna({"n": 0})
@@ -70,7 +80,7 @@ def prepare_run(params: RunParams, *, params_path: str = "<params>") -> Path:
         "params": json.loads(params.model_dump_json()),
     }
     (cache / "run.json").write_text(json.dumps(run, indent=2), encoding="utf-8")
-    focus_file(tables["focus"], instrument).to_csv(run_dir / FOCUS_FILE, index=False)
+    safe_csv(focus_file(tables["focus"], instrument)).to_csv(run_dir / FOCUS_FILE, index=False)
     return run_dir
 
 

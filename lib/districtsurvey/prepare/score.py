@@ -12,6 +12,8 @@ import pandas as pd
 
 from ..analysis.scoring import add_comparisons, aggregate, scored
 from ..contracts.instrument import Instrument
+from ..contracts.waves import sort_waves
+from ..privacy.derived import protect_changes
 from ..privacy.suppress import suppress_small_groups
 from ..privacy.tables import protect_tables
 
@@ -127,7 +129,9 @@ def score_run(
 
     Suppression is applied to all tables together (``privacy.protect_tables``): small groups and
     the complementary cells that keep them from being recovered by subtraction, before any
-    comparison column is derived.
+    comparison column is derived; with respondent ids linked across waves, a group whose
+    membership changed by fewer than ``min_n`` people gets no change figure
+    (``privacy.derived.protect_changes``).
     """
     raw = {}
     for level in ("items", "dimensions"):
@@ -154,9 +158,13 @@ def score_run(
         item_dimension=instrument.items.set_index("id")["dimension"].to_dict(),
         indices=instrument.indices,
     )
+    waves = sort_waves(responses["wave"].dropna().unique())
     for level in ("items", "dimensions"):
         on = "item" if level == "items" else "dimension"
         district = tables[f"district_{level}"]
-        tables[level] = add_comparisons(tables[level], district, on=on)
-        tables[f"district_{level}"] = add_comparisons(district, district, on=on)
+        for name, table in ((level, tables[level]), (f"district_{level}", district)):
+            compared = add_comparisons(table, district, on=on)
+            # linked ids: no change figure where fewer than min_n people joined or left
+            tables[name] = protect_changes(compared, responses, waves=waves, min_n=min_n)
     return tables
+
