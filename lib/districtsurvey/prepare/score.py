@@ -167,4 +167,3 @@ def score_run(
             # linked ids: no change figure where fewer than min_n people joined or left
             tables[name] = protect_changes(compared, responses, waves=waves, min_n=min_n)
     return tables
-

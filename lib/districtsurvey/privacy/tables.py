@@ -214,9 +214,7 @@ def protect_tables(
         hidden = complementary_cells(
             n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
         )
-        bare = {
-            r for r, cells in unit_items.items() if r not in hidden and set(cells) <= hidden
-        }
+        bare = {r for r, cells in unit_items.items() if r not in hidden and set(cells) <= hidden}
         if not bare:
             break
         primary |= bare
