@@ -153,7 +153,7 @@ def score(
     from .contracts.files import safe_csv, write_atomic
     from .contracts.instrument import load_instrument
     from .contracts.validate import load_responses
-    from .prepare.groupings import group_columns, score_groupings
+    from .prepare.groupings import allowed_grouping, group_columns, score_groupings
 
     try:
         ins = load_instrument(instrument)
@@ -168,6 +168,14 @@ def score(
             SurveyDataError(
                 f"--by: unknown column(s) {', '.join(unknown) or 'repeated'}; group columns of "
                 f"this file: {', '.join(allowed)}",
+                path=data,
+            )
+        )
+    if not allowed_grouping(groups):
+        fail(
+            SurveyDataError(
+                f"--by {by}: at most one of role and site (beside department and wave); "
+                "crossed rater groups are too small to show safely",
                 path=data,
             )
         )

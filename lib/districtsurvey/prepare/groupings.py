@@ -1,8 +1,8 @@
 """The ``score`` command's table: one row per group x statement plus a pooled row per group,
 safe against every other table the command can write.
 
-Every grouping the command accepts (any subset of department, role, site and wave, in any order,
-for one wave or all) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
+Every grouping the command accepts (department, wave and at most one of role and site, in any
+order, for one wave or all) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
 decides the hidden cells of all levels at once, and an output shows its own level of that one
 decision. So ``--by department`` and ``--by department,role`` (or ``--wave W``) can be published
 side by side: the coarser grouping, and the district, are margins the protection already counted.
@@ -47,9 +47,25 @@ def group_columns(responses: pd.DataFrame) -> list[str]:
     return [c for c in GROUP_COLUMNS if c in responses.columns and responses[c].notna().any()]
 
 
+#: Rater columns: a grouping takes at most one of them (beside department and wave), as the
+#: reports do; crossing them makes cells of one or two people whose answers the published
+#: answer-option counts of the others pin down.
+RATER_COLUMNS = ("role", "site")
+
+
+def allowed_grouping(by: Sequence[str]) -> bool:
+    """Whether ``score`` writes this grouping: department, wave and at most one rater column.
+
+    >>> allowed_grouping(["department", "role"]), allowed_grouping(["role", "site"])
+    (True, False)
+    """
+    return sum(c in RATER_COLUMNS for c in by) <= 1
+
+
 def _levels(dims: Sequence[str]) -> list[tuple[str, ...]]:
     masks = itertools.product([False, True], repeat=len(dims))
-    return [tuple(d for d, m in zip(dims, mask, strict=True) if m) for mask in masks]
+    levels = [tuple(d for d, m in zip(dims, mask, strict=True) if m) for mask in masks]
+    return [level for level in levels if allowed_grouping(level)]
 
 
 def _cells(df: pd.DataFrame, dims: list[str], points: int) -> pd.DataFrame:
@@ -120,8 +136,27 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> La
         links.update(statements)
     n = np.where(pooled, people, answers)
     worth = cells["level"].map({"|".join(lv): _worth(lv) for lv in _levels(dims)}).to_numpy()
+    # categories an attacker can count: answer options (as answered) and fav / neutral / unfav
+    fav, neu, unf = (profile[:, 1], answers - profile[:, 1] - profile[:, 2], profile[:, 2])
+    atoms = np.column_stack([v, fav, neu, unf])
+    reverse = cells["item"].isin(set(instrument.items.loc[instrument.items["reverse"], "id"]))
+    score = np.where(reverse.to_numpy()[:, None], points + 1 - k[None, :], k[None, :])
+    opt_fav = np.isin(score, scale.favorable) & ~pooled[:, None]  # pooled rows mix items
+    opt_unf = np.isin(score, scale.unfavorable) & ~pooled[:, None]
+    ones = np.ones((len(cells), 1), bool)
+    favorable = np.hstack([opt_fav, ones, ~ones, ~ones])
+    unfavorable = np.hstack([opt_unf, ~ones, ~ones, ones])
     return Lattice(
-        n=n, size=people, profile=profile, margins=margins, links=links, rank=worth.astype(float)
+        n=n,
+        size=people,
+        profile=profile,
+        margins=margins,
+        links=links,
+        rank=worth.astype(float),
+        atoms=atoms,
+        partitions=(tuple(range(points)), (points, points + 1, points + 2)),
+        favorable=favorable,
+        unfavorable=unfavorable,
     )
 
 

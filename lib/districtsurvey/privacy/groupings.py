@@ -29,7 +29,11 @@ class Lattice:
     respondents of the cell's group (the complement picked is the smallest group first);
     ``profile``: answers, favorable, unfavorable answers, sum and sum of squares of scores;
     ``margins``: (total, parts) with total = sum of parts; ``links``: cells hidden with a cell;
-    ``rank``: how much a cell is worth showing (higher: hidden later), e.g. by its grouping.
+    ``rank``: how much a cell is worth showing (higher: hidden later), e.g. by its grouping;
+    ``atoms``: answers per category of one or more partitions of a cell's answers (answer
+    options; favorable / neutral / unfavorable), ``partitions``: the columns of each, and
+    ``favorable`` / ``unfavorable``: per cell, the columns that are (un)favorable answers
+    (none: the partition says nothing about favorability, as a pooled row's options).
     """
 
     n: np.ndarray
@@ -38,6 +42,10 @@ class Lattice:
     margins: list[tuple[int, np.ndarray]]
     links: dict[int, Sequence[int]]
     rank: np.ndarray | None = None
+    atoms: np.ndarray | None = None
+    partitions: tuple[tuple[int, ...], ...] = ()
+    favorable: np.ndarray | None = None
+    unfavorable: np.ndarray | None = None
 
 
 def _uniform(profile: np.ndarray) -> bool:
@@ -111,24 +119,127 @@ def hidden_cells(lattice: Lattice, *, min_n: int = 5) -> np.ndarray:
     for c in np.flatnonzero(hidden):  # links of the primary cells
         hidden[c] = False
         hide(int(c))
-    while queue:
-        m = queue.popleft()
-        queued[m] = False
-        total, parts = lattice.margins[m]
-        hid = parts[hidden[parts] & (n[parts] > 0)]
-        if hidden[total]:
-            safe = len(hid) > 0
-        else:
-            pooled = n[hid].sum()
-            safe = len(hid) == 0 or (
-                len(hid) >= 2 and pooled >= min_n and not _uniform(lattice.profile[hid].sum(axis=0))
-            )
-        if safe:
-            continue
-        shown = parts[~hidden[parts]]
-        if not hidden[total]:
-            shown = np.append(shown, total)
-        if len(shown):
-            order = np.lexsort((shown, n[shown], size[shown], worth[shown]))
-            hide(int(shown[order[0]]))
-    return hidden
+
+    def cheapest(cells: np.ndarray) -> int:
+        order = np.lexsort((cells, n[cells], size[cells], worth[cells]))
+        return int(cells[order[0]])
+
+    while True:
+        while queue:
+            m = queue.popleft()
+            queued[m] = False
+            total, parts = lattice.margins[m]
+            hid = parts[hidden[parts] & (n[parts] > 0)]
+            if hidden[total]:
+                safe = len(hid) > 0
+            else:
+                pooled = n[hid].sum()
+                safe = len(hid) == 0 or (
+                    len(hid) >= 2
+                    and pooled >= min_n
+                    and not _uniform(lattice.profile[hid].sum(axis=0))
+                )
+            if safe:
+                continue
+            shown = parts[~hidden[parts]]
+            if not hidden[total]:
+                shown = np.append(shown, total)
+            if len(shown):
+                hide(cheapest(shown))
+        complements = _told_apart(lattice, hidden)
+        if not complements:
+            return hidden
+        for candidates in complements:
+            candidates = candidates[~hidden[candidates]]
+            if len(candidates):
+                hide(cheapest(candidates))
+
+
+def _told_apart(lattice: Lattice, hidden: np.ndarray) -> list[np.ndarray]:
+    """Hidden cells whose answers the shown totals tell, though every margin is safe alone.
+
+    A shown total minus its shown parts gives the hidden parts' pooled answers per category;
+    a category with none there has none in each of them. Over all its margins a hidden cell
+    may be left with categories that are all favorable, none favorable, all unfavorable, or
+    one: its answers are known. For each such cell: the cells whose hiding would give one of
+    its missing categories back (shown parts that have it, or the total), one list per cell.
+    """
+    if lattice.atoms is None or not lattice.partitions:
+        return []
+    from scipy import sparse
+
+    if not hasattr(lattice, "_rows"):
+        rows = np.repeat(np.arange(len(lattice.margins)), [len(p) for _, p in lattice.margins])
+        cols = np.concatenate([p for _, p in lattice.margins]) if len(rows) else rows
+        lattice._rows, lattice._cols = rows, cols
+        lattice._totals = np.array([t for t, _ in lattice.margins], dtype=int)
+    rows, cols, totals = lattice._rows, lattice._cols, lattice._totals
+    atoms, n = lattice.atoms > 0, lattice.n
+    use = hidden[cols] & (n[cols] > 0) & ~hidden[totals[rows]]
+    shape = (len(lattice.margins), len(n))
+    member = sparse.csr_matrix((np.ones(use.sum()), (rows[use], cols[use])), shape=shape)
+    pooled = member @ atoms.astype(float)  # hidden parts' answers per category, per margin
+    active = np.asarray(member.sum(axis=1)).ravel() > 0
+    empty = sparse.csr_matrix((pooled < 0.5) & active[:, None])
+    missing = np.asarray((member.T @ empty).todense()) > 0.5
+    missing |= ~hidden[:, None] & ~atoms  # a shown cell's empty categories are published
+    # a part has none of what its total has none of; a total none of what all its parts lack
+    down = sparse.csr_matrix((np.ones(len(rows)), (cols, totals[rows])), shape=(len(n), len(n)))
+    whole = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=shape)
+    size = np.asarray(whole.sum(axis=1)).ravel()
+    up = sparse.csr_matrix(
+        (np.ones(len(totals)), (totals, np.arange(len(totals)))), shape=(len(n), len(totals))
+    )
+    for _ in range(8):
+        before = missing.sum()
+        missing |= (down @ missing.astype(float)) > 0.5
+        all_parts = (whole @ missing.astype(float)) > size[:, None] - 0.5
+        missing |= (up @ (all_parts & (size[:, None] > 0)).astype(float)) > 0.5
+        if missing.sum() == before:
+            break
+    allowed = ~missing
+    told = np.flatnonzero(hidden & (n > 0) & _known_answers(lattice, allowed))
+    parents = sparse.csr_matrix(
+        (np.arange(len(rows)) + 1, (cols, rows)), shape=(len(n), len(lattice.margins))
+    )
+
+    def sources(c: int, j: np.ndarray, seen: set) -> list[np.ndarray]:
+        """Cells whose hiding takes away a reason cell c is known to lack categories j."""
+        out = []
+        for m in parents.indices[parents.indptr[c] : parents.indptr[c + 1]]:
+            total, parts = lattice.margins[m]
+            if hidden[total]:
+                if total not in seen and missing[total][j].any():
+                    seen.add(total)
+                    out += sources(int(total), j & missing[total], seen)
+                continue
+            if not atoms[total][j].all():
+                out.append(np.array([total]))  # a shown total with none of them
+            elif (pooled[m][j] < 0.5).any():
+                shown = parts[~hidden[parts]]
+                out += [shown[atoms[shown][:, j].any(axis=1)], np.array([total])]
+        return out
+
+    out = []
+    for c in told:
+        found = sources(int(c), missing[c], {int(c)})
+        if found:
+            out.append(np.concatenate(found).astype(int))
+    return out
+
+
+def _known_answers(lattice: Lattice, allowed: np.ndarray) -> np.ndarray:
+    """Per cell: whether the categories left tell its answers (one category; all favorable,
+    none favorable or all unfavorable, where the partition grades them)."""
+    known = np.zeros(len(allowed), bool)
+    none = np.zeros_like(allowed)
+    fav_all = none if lattice.favorable is None else lattice.favorable
+    unf_all = none if lattice.unfavorable is None else lattice.unfavorable
+    for cols in lattice.partitions:
+        cols = list(cols)
+        al, fav, unf = allowed[:, cols], fav_all[:, cols], unf_all[:, cols]
+        known |= al.sum(axis=1) <= 1
+        graded = fav.any(axis=1)
+        known |= graded & (~(al & ~fav).any(axis=1) | ~(al & fav).any(axis=1))
+        known |= unf.any(axis=1) & ~(al & ~unf).any(axis=1)
+    return known
