@@ -174,8 +174,8 @@ def score(
     if not allowed_grouping(groups):
         fail(
             SurveyDataError(
-                f"--by {by}: at most one of role and site (beside department and wave); "
-                "crossed rater groups are too small to show safely",
+                f"--by {by}: role or site only with department, and not both (groups across "
+                "the district by rater would let hidden cells be worked out)",
                 path=data,
             )
         )

@@ -34,6 +34,8 @@ def _subtraction_breaches(outputs: dict[tuple, pd.DataFrame], min_n: int) -> lis
     for level, child in outputs.items():
         for d in level:
             parent_level = tuple(x for x in level if x != d)
+            if parent_level not in outputs:
+                continue
             parent = outputs[parent_level].set_index([*parent_level, "item"] or ["item"])
             for key, part in child.groupby([*parent_level, "item"]):
                 key = key if isinstance(key, tuple) else (key,)
@@ -61,6 +63,10 @@ def engagement_outputs():
     outputs = {}
     for k in range(4):
         for level in itertools.combinations(DIMS[:3], k):
+            if len(level) > 1 and "department" not in level or len(level) > 2:
+                continue  # refused (test_score_refuses_crossed_rater_groups_...)
+            if level in (("role",), ("site",)):
+                continue
             by = ",".join(level)
             outputs[level] = _score(path, "--instrument", "engagement", "--by", by,
                                     "--wave", "2026-fall")  # fmt: skip
@@ -81,7 +87,6 @@ def test_score_by_department_and_by_department_role_together_reveal_nothing():
         ("department",): _score(path, *args, "department"),
         ("department", "role"): _score(path, *args, "department,role"),
         (): _score(path, *args, ""),
-        ("role",): _score(path, *args, "role"),
     }
     outputs = {k: v[v["item"] != "(all statements)"] for k, v in outputs.items()}
     assert not _subtraction_breaches(outputs, 5)
@@ -136,10 +141,11 @@ def test_blank_group_is_its_own_group_never_dropped(tiny, tmp_path):
     assert pooled.loc["Principal", "suppressed"] and pooled.loc["Teacher", "suppressed"]
 
 
-def test_score_refuses_columns_that_are_not_groups(tiny, tmp_path):
+def test_score_refuses_crossed_rater_groups_and_columns_that_are_not_groups(tiny, tmp_path):
     path = tmp_path / "t.csv"
     tiny.to_csv(path, index=False)
-    for by in ("respondent_id", "item", "value", "role,role"):
+    for by in ("respondent_id", "item", "value", "role,role", "role,site", "department,site,role",
+               "role", "site,wave"):  # fmt: skip
         res = runner.invoke(app, ["score", str(path), "--instrument", "support_services",
                                   "--by", by])  # fmt: skip
         assert res.exit_code == 1 and "--by" in res.output, by

@@ -1,8 +1,8 @@
 """The ``score`` command's table: one row per group x statement plus a pooled row per group,
 safe against every other table the command can write.
 
-Every grouping the command accepts (department, wave and at most one of role and site, in any
-order, for one wave or all) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
+Every grouping the command accepts (the district or departments, optionally split by role or
+by site, per wave or all waves; in any order) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
 decides the hidden cells of all levels at once, and an output shows its own level of that one
 decision. So ``--by department`` and ``--by department,role`` (or ``--wave W``) can be published
 side by side: the coarser grouping, and the district, are margins the protection already counted.
@@ -47,19 +47,22 @@ def group_columns(responses: pd.DataFrame) -> list[str]:
     return [c for c in GROUP_COLUMNS if c in responses.columns and responses[c].notna().any()]
 
 
-#: Rater columns: a grouping takes at most one of them (beside department and wave), as the
-#: reports do; crossing them makes cells of one or two people whose answers the published
-#: answer-option counts of the others pin down.
+#: Rater columns: a grouping takes at most one, and only within departments (as the reports
+#: do). Rater groups across the district beside departments make a two-way table whose hidden
+#: cells the other cells pin down by subtraction and bounds; crossing role and site makes cells
+#: of one or two people.
 RATER_COLUMNS = ("role", "site")
 
 
 def allowed_grouping(by: Sequence[str]) -> bool:
-    """Whether ``score`` writes this grouping: department, wave and at most one rater column.
+    """Whether ``score`` writes this grouping: the district or departments, optionally split by
+    one rater column, per wave or not.
 
-    >>> allowed_grouping(["department", "role"]), allowed_grouping(["role", "site"])
-    (True, False)
+    >>> [allowed_grouping(b) for b in (["department", "role"], ["role"], ["role", "site"])]
+    [True, False, False]
     """
-    return sum(c in RATER_COLUMNS for c in by) <= 1
+    raters = [c for c in by if c in RATER_COLUMNS]
+    return len(raters) <= 1 and (not raters or "department" in by)
 
 
 def _levels(dims: Sequence[str]) -> list[tuple[str, ...]]:
@@ -128,8 +131,10 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> La
     for level in _levels(dims):
         here = by_level["|".join(level)]
         for d in level:
-            up = by_level["|".join(x for x in level if x != d)]
-            margins += pairs(here, up, [_ROOT, *(x for x in level if x != d), "item"])
+            parent = "|".join(x for x in level if x != d)
+            if parent in by_level:  # (sites across the district are not published)
+                up = by_level[parent]
+                margins += pairs(here, up, [_ROOT, *(x for x in level if x != d), "item"])
         items, rows = here[here["item"] != ALL_ITEMS], here[here["item"] == ALL_ITEMS]
         statements = pairs(items, rows.drop(columns="item"), [_ROOT, *level])
         margins += statements
