@@ -2,7 +2,7 @@
 safe against every other table the command can write.
 
 Every grouping the command accepts (the district or departments, optionally split by role or
-by site, per wave or all waves; in any order) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
+by site; always per wave; in any order) is a level of one lattice of cells; ``privacy.groupings.hidden_cells``
 decides the hidden cells of all levels at once, and an output shows its own level of that one
 decision. So ``--by department`` and ``--by department,role`` (or ``--wave W``) can be published
 side by side: the coarser grouping, and the district, are margins the protection already counted.
@@ -66,9 +66,11 @@ def allowed_grouping(by: Sequence[str]) -> bool:
 
 
 def _levels(dims: Sequence[str]) -> list[tuple[str, ...]]:
+    """The groupings written: always per wave (waves are never pooled: with ids linked across
+    waves, pooled and per-wave figures would be two overlapping tables)."""
     masks = itertools.product([False, True], repeat=len(dims))
     levels = [tuple(d for d, m in zip(dims, mask, strict=True) if m) for mask in masks]
-    return [level for level in levels if allowed_grouping(level)]
+    return [lv for lv in levels if allowed_grouping(lv) and ("wave" in lv or "wave" not in dims)]
 
 
 def _cells(df: pd.DataFrame, dims: list[str], points: int) -> pd.DataFrame:
@@ -226,7 +228,8 @@ def score_groupings(
     wave: str | None = None,
     min_n: int = 5,
 ) -> pd.DataFrame:
-    """The ``score`` table: ``by`` columns, ``item`` (``(all statements)`` for the pooled row),
+    """The ``score`` table: ``by`` columns (and ``wave``: figures are always per wave),
+    ``item`` (``(all statements)`` for the pooled row),
     ``n`` (answers; respondents on the pooled row), ``n_answers``, mean, sd, % favorable /
     neutral / unfavorable, ``pct_1..pct_<points>`` (share per answer option, as answered) and
     ``suppressed`` — figures empty where suppressed.
@@ -240,11 +243,12 @@ def score_groupings(
     """
     dims = group_columns(responses)
     cells, hidden = protected_cells(responses, instrument, min_n=min_n)
-    wanted = [d for d in dims if d in by or (wave is not None and d == "wave")]
+    wanted = [d for d in dims if d in by or d == "wave"]
     mine = (cells["level"] == "|".join(wanted)).to_numpy().copy()
     if wave is not None:
         mine &= (cells["wave"] == wave).to_numpy()
-    return _figures(cells[mine], hidden[mine], list(by), instrument)
+    columns = [*by, *(["wave"] if "wave" in dims and "wave" not in by else [])]
+    return _figures(cells[mine], hidden[mine], columns, instrument)
 
 
 def _figures(cells: pd.DataFrame, hidden: np.ndarray, by: list[str], ins: Instrument):
