@@ -132,10 +132,10 @@ def test_blank_group_is_its_own_group_never_dropped(tiny, tmp_path):
     df.loc[df["respondent_id"].str[-1].isin(["c", "d"]), "role"] = None  # 12 with no role
     path = tmp_path / "t.csv"
     df.to_csv(path, index=False)
-    t = _score(path, "--instrument", "support_services", "--by", "role")
+    t = _score(path, "--instrument", "support_services", "--by", "department,role")
     pooled = t[t["item"] == "(all statements)"].set_index("role")
-    # Teacher 8, Principal 4 (hidden), no role 12: the 12 are a group of their own; Teacher is
-    # hidden as the complement of Principal (the district, 24, is published)
+    # Finance: Teacher 8, Principal 4 (hidden), no role 12: the 12 are a group of their own;
+    # Teacher is hidden as the complement of Principal (Finance, 24, is published)
     assert sorted(pooled.index) == ["(not given)", "Principal", "Teacher"]
     assert pooled.loc["(not given)", "n"] == 12
     assert pooled.loc["Principal", "suppressed"] and pooled.loc["Teacher", "suppressed"]
