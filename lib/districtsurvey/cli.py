@@ -224,18 +224,21 @@ def validate(
 def score(
     data: Annotated[Path, typer.Argument(help="tidy responses (.csv or .parquet)")],
     instrument: Annotated[str, typer.Option(help="instrument id or .yml")],
-    by: Annotated[str, typer.Option(help="group columns, comma-separated")] = "department",
+    by: Annotated[
+        str, typer.Option(help="group columns, comma-separated: department, role, site, wave")
+    ] = "department",
     wave: Annotated[str | None, typer.Option(help="only this wave")] = None,
     min_n: Annotated[int, typer.Option("--min-n", min=3)] = 5,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="CSV file (default: stdout)")
     ] = None,
 ) -> None:
-    """Write the report-safe scored table (one row per group x item)."""
-    from .contracts.files import write_atomic
+    """Write the report-safe scored table: one row per group x statement and a pooled row per
+    group, safe beside every other table this command writes (any --by, any --wave)."""
+    from .contracts.files import safe_csv, write_atomic
     from .contracts.instrument import load_instrument
     from .contracts.validate import load_responses
-    from .prepare.score import score_items
+    from .prepare.groupings import allowed_grouping, group_columns, score_groupings
 
     try:
         ins = load_instrument(instrument)
@@ -243,15 +246,28 @@ def score(
     except SurveyDataError as err:
         fail(err)
     groups = [g.strip() for g in by.split(",") if g.strip()]
-    unknown = [g for g in groups if g not in responses.columns]
-    if unknown:
-        fail(SurveyDataError(f"--by: unknown column(s) {', '.join(unknown)}", path=data))
-    if wave is not None:
-        if wave not in set(responses["wave"]):
-            fail(SurveyDataError(f"--wave: wave '{wave}' is not in the data", path=data))
-        responses = responses[responses["wave"] == wave]
-    table = score_items(responses, ins, by=groups, min_n=min_n)
-    text = table.to_csv(index=False)
+    allowed = group_columns(responses)
+    unknown = [g for g in groups if g not in allowed]
+    if unknown or len(set(groups)) < len(groups):
+        fail(
+            SurveyDataError(
+                f"--by: unknown column(s) {', '.join(unknown) or 'repeated'}; group columns of "
+                f"this file: {', '.join(allowed)}",
+                path=data,
+            )
+        )
+    if not allowed_grouping(groups):
+        fail(
+            SurveyDataError(
+                f"--by {by}: role or site only with department, and not both (groups across "
+                "the district by rater would let hidden cells be worked out)",
+                path=data,
+            )
+        )
+    if wave is not None and wave not in set(responses["wave"]):
+        fail(SurveyDataError(f"--wave: wave '{wave}' is not in the data", path=data))
+    table = score_groupings(responses, ins, by=groups, wave=wave, min_n=min_n)
+    text = safe_csv(table).to_csv(index=False)
     if output is None:
         sys.stdout.write(text)
     else:

@@ -188,12 +188,14 @@ def test_protect_tables_hides_the_next_smallest_department_everywhere():
     assert not out["district_items"]["suppressed"].any()
 
 
-def test_protect_tables_without_additive_respondents_keeps_counts_of_the_complement():
+def test_protect_tables_hides_the_rater_count_of_a_department_whose_items_are_all_hidden():
     # support services: a respondent rates several departments, so counts do not add up; Mid's
-    # scores are hidden (they add up to the district's), its respondent count is not
+    # scores are hidden (they add up to the district's) and, all its statements being hidden,
+    # its rater count goes with them (issue 12: it was shown); Big keeps its count
     out = protect_tables(_run_tables(), min_n=5, item_dimension={"i1": "dim", "i2": "dim"})
     r = out["respondents"].set_index("department")
-    assert r.loc["Tiny", "suppressed"] and not r.loc["Mid", "suppressed"]
+    assert r.loc["Tiny", "suppressed"] and r.loc["Mid", "suppressed"]
+    assert pd.isna(r.loc["Mid", "n"]) and not r.loc["Big", "suppressed"]
     assert out["items"].set_index("department").loc["Mid", "suppressed"].all()
 
 

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.files import restore_csv
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_labels
 from . import focus, stats
@@ -313,7 +314,7 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
     """``leader_tables`` with the run's params: reads the previous run's focus and benchmarks."""
     previous = None
     if params.previous_run is not None:
-        previous = pd.read_csv(params.previous_run / FOCUS_FILE).assign(
+        previous = restore_csv(pd.read_csv(params.previous_run / FOCUS_FILE)).assign(
             source=str(params.previous_run)
         )
         previous = previous[

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..contracts.files import write_atomic
+from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
 from ..reports.actions import action_plan
 from ..reports.rollout import build_rollout, render_rollout
@@ -95,7 +95,7 @@ def publish_extras(
         note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
         plans = run_dir / "action_plans"
         write_atomic(plans / f"{slug}.xlsx", plan_xlsx(plan, run=run, department=name, note=note))
-        write_atomic(plans / f"{slug}.csv", plan.to_csv(index=False))
+        write_atomic(plans / f"{slug}.csv", safe_csv(plan).to_csv(index=False))
         write_atomic(run_dir / "rollout" / f"{slug}.html", render_rollout(page))
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
         written.append(run_dir / "rollout" / f"{slug}.html")

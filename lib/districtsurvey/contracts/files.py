@@ -4,6 +4,8 @@ A reader (or the next run) sees the old file or the new one, never half of one; 
 (disk full, a size limit, a read-only folder) removes its temporary file and leaves the old file as
 it was. A process killed mid-write (kill -9) can leave a temporary file: :func:`sweep_debris`
 removes those, by their name pattern, before the next run writes into the folder.
+
+CSV cells that a spreadsheet would run as formulas are neutralized (``safe_csv``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+import pandas as pd
 
 #: ``.<name>.<pid>.tmp`` (and ``.<stem>.<pid>.tmp.ipynb``, the name papermill is given).
 DEBRIS = re.compile(r"^\..+\.(\d+)\.tmp(?:\.ipynb)?$")
@@ -99,3 +103,55 @@ def sweep_debris(folder: str | Path, *, pid: int | None = None) -> list[Path]:
                 except OSError:
                     pass
     return removed
+
+
+#: A cell that starts with one of these is a formula to a spreadsheet (OWASP "CSV injection"):
+#: = + - @, tab, carriage return (and their full-width forms).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralize(value: object) -> object:
+    """A text cell a spreadsheet reads as text: one ``'`` before a formula start (as OWASP
+    recommends); other values unchanged. ``restore`` undoes it exactly.
+
+    >>> neutralize("=HYPERLINK(\\"http://x\\")"), neutralize("-5 days"), neutralize("Finance")
+    ('\\'=HYPERLINK("http://x")', "'-5 days", 'Finance')
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def restore(value: object) -> object:
+    """The value ``neutralize`` was given (for files a later run reads back)."""
+    if (
+        isinstance(value, str)
+        and value.startswith("'")
+        and value[1:].lstrip("'").startswith(FORMULA_START)
+    ):
+        return value[1:]
+    return value
+
+
+def safe_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """``table`` with every text cell (and header) neutralized: write this, never the table.
+
+    >>> safe_csv(pd.DataFrame({"owner": ["@admin", "Ms. Lee"], "n": [-3, 4]})).to_csv(index=False)
+    "owner,n\\n'@admin,-3\\nMs. Lee,4\\n"
+    """
+    out = table.copy()
+    for col in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+            out[col] = out[col].map(neutralize)
+    out.columns = [neutralize(c) for c in out.columns]
+    return out
+
+
+def restore_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """A table read back from a file ``safe_csv`` wrote, as it was."""
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(restore)
+    out.columns = [restore(c) for c in out.columns]
+    return out

@@ -16,6 +16,7 @@ from pathlib import Path
 import ipywidgets as W
 import pandas as pd
 
+from ..contracts.files import safe_csv
 from ..contracts.paths import OUTPUTS
 from .cube import Cube
 from .render import (
@@ -323,8 +324,8 @@ class Explorer:
             stem.with_name(stem.name + "-items.csv"),
             stem.with_name(stem.name + "-breakdown.csv"),
         ]
-        self.view.items.to_csv(paths[0], index=False)
-        self.view.breakdown.to_csv(paths[1], index=False)
+        safe_csv(self.view.items).to_csv(paths[0], index=False)
+        safe_csv(self.view.breakdown).to_csv(paths[1], index=False)
         self.exported.value = " ".join(f"<code>{html.escape(str(p))}</code>" for p in paths)
         return paths
 

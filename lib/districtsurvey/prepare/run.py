@@ -13,11 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
-from ..contracts.files import atomic_path, sha256_file, write_atomic
+from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import by_wave, wave_order
+from ..privacy.derived import protect_drivers
 from ..privacy.redact import redact_comments
 from .inputs import check_selection, read_inputs, resolve_only, sha256, unique_slugs
 from .score import score_run
@@ -81,6 +82,14 @@ def prepare_run(
     )
     tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
     tables["hidden_groups"] = hidden_groups(responses, tables.get("breakdowns"))
+    tables["drivers"] = protect_drivers(  # only shown departments; their counts protected
+        tables["drivers"],
+        respondents=tables["respondents"],
+        items=tables["items"],
+        wave=params.wave,
+        outcome=instrument.outcome,
+        min_n=params.min_n,
+    )
     if params.comments:
         comments = pd.concat([load_table(p, COMMENTS) for p in params.comments], ignore_index=True)
         counts = tables["respondents"].fillna({"n": 0})
@@ -89,6 +98,7 @@ def prepare_run(
             recognition_questions=instrument.recognition_questions,
             respondents=counts,
             comment_min_n=params.comment_min_n,
+            protected=_group_names(responses, comments),
         )
 
     run_dir = params.output_dir
@@ -121,9 +131,21 @@ def prepare_run(
         "params": json.loads(params.model_dump_json()),
         "cache": checksums,
     }
-    write_atomic(run_dir / FOCUS_FILE, focus_file(tables["focus"], instrument).to_csv(index=False))
+    write_atomic(
+        run_dir / FOCUS_FILE,
+        safe_csv(focus_file(tables["focus"], instrument)).to_csv(index=False),
+    )
     write_atomic(cache / "run.json", json.dumps(run, indent=2))  # last: the cache is complete
     return run_dir
+
+
+def _group_names(responses: pd.DataFrame, comments: pd.DataFrame) -> list[str]:
+    """Department, site and role names: never redacted as people's names ("Grant Elementary")."""
+    names = set(comments["department"].dropna().astype(str))
+    for col in ("department", "site", "role"):
+        if col in responses.columns:
+            names |= set(responses[col].dropna().astype(str).unique())
+    return sorted(names)
 
 
 def prepare(params_path: str | Path) -> Path:

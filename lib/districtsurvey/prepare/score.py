@@ -13,6 +13,7 @@ import pandas as pd
 from ..analysis.scoring import add_comparisons, aggregate, scored
 from ..contracts.instrument import Instrument
 from ..contracts.waves import previous_waves, wave_order
+from ..privacy.derived import protect_changes
 from ..privacy.suppress import suppress_small_groups
 from ..privacy.tables import protect_tables
 
@@ -134,7 +135,9 @@ def score_run(
 
     Suppression is applied to all tables together (``privacy.protect_tables``): small groups and
     the complementary cells that keep them from being recovered by subtraction, before any
-    comparison column is derived.
+    comparison column is derived; with respondent ids linked across waves, a group whose
+    membership changed by fewer than ``min_n`` people gets no change figure
+    (``privacy.derived.protect_changes``).
     """
     raw = {}
     for level in ("items", "dimensions"):
@@ -165,6 +168,8 @@ def score_run(
     for level in ("items", "dimensions"):
         on = "item" if level == "items" else "dimension"
         district = tables[f"district_{level}"]
-        tables[level] = add_comparisons(tables[level], district, on=on, previous=previous)
-        tables[f"district_{level}"] = add_comparisons(district, district, on=on, previous=previous)
+        for name, table in ((level, tables[level]), (f"district_{level}", district)):
+            compared = add_comparisons(table, district, on=on, previous=previous)
+            # linked ids: no change figure where fewer than min_n people joined or left
+            tables[name] = protect_changes(compared, responses, previous=previous, min_n=min_n)
     return tables

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import cache
-from pathlib import Path
+import unicodedata
+from collections.abc import Iterable
 
 import pandas as pd
 
+from .names import find_names
 from .suppress import check_min_n
 
-WORDS = Path(__file__).parent / "words"
-
-
+_DOT = r"(?:\.|\s*\(dot\)\s*|\s*\[dot\]\s*|\s+dot\s+)"
+_AT = r"\s*(?:@|\(at\)|\[at\])\s*|\s+at\s+"
 EMAIL = re.compile(
-    r"[\w.+-]+\s*(?:@|\(at\)|\[at\]|\s+at\s+)\s*[\w-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*[\w-]+)*"
-    r"\s*(?:\.|\(dot\)|\[dot\]|\s+dot\s+)\s*(?:com|org|net|edu|gov|us|k12|mil|info|io|co)\b",
+    rf"[\w+-]+(?:{_DOT}[\w+-]+)*(?:{_AT})[\w-]+(?:{_DOT}[\w-]+)*"
+    rf"{_DOT}(?:com|org|net|edu|gov|us|k12|mil|info|io|co)\b",
     re.IGNORECASE,
 )
 PLAIN_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -34,48 +34,51 @@ STAFF_ID = re.compile(
     r"|#\s?\d{4,}\b|\b\d{6,}\b",
     re.IGNORECASE,
 )
-_NAME = r"[A-Z][a-zA-Z'’-]+"
-TITLED_NAME = re.compile(
-    r"\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Coach|Principal|Supt|Superintendent|Director|Nurse|Officer|Sr|Sra"
-    rf"|Prof)\.?\s+(?:[A-Z]\.\s*)?{_NAME}(?:\s+{_NAME})?"
+#: "my employee number is 4821", "badge no. 4821", "staff ID: AB-4821", "payroll # 4821"
+STAFF_PHRASE = re.compile(
+    r"\b(?:employee|staff|badge|personnel|payroll|worker|teacher|emp|badge)\s*"
+    r"(?:id|identification|number|no\.?|num|#|code)?\s*(?:is|was|=|:|#|-)?\s*(?:is\s+)?#?\s*"
+    r"[A-Z]{0,3}-?\d{3,}\b",
+    re.IGNORECASE,
 )
-INITIAL_NAME = re.compile(rf"\b(?:[A-Z]\.\s?){{1,2}}{_NAME}\b|\b{_NAME},\s[A-Z]\.(?!\w)")
-FULL_NAME = re.compile(
-    r"\b[A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?\s+(?:[A-Z]\.\s+)?(?:Mc|Mac|O['’])?[A-Z][a-z]+"
-    r"(?:['’-][A-Z]?[a-z]+)?\b"
+#: Characters that change nothing a reader sees but split a word for a pattern (zero-width space,
+#: joiners, soft hyphen, word joiner, BOM, bidi controls).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]"
 )
 
 
-def redact_text(text: str, *, keep_names: bool = False) -> str:
+def clean(text: str) -> str:
+    """The text as a reader sees it: NFKC (full-width and styled letters read as plain ones) and
+    no invisible characters.
+
+    >>> clean("Li\u200bnda Ｏｋａｆｏｒ")
+    'Linda Okafor'
+    """
+    return INVISIBLE.sub("", unicodedata.normalize("NFKC", str(text)))
+
+
+def redact_text(text: str, *, keep_names: bool = False, keep: Iterable[str] = ()) -> str:
     """Replace e-mail addresses, phone numbers, staff ids and (unless ``keep_names``) names.
+
+    ``keep``: phrases that are never names (the run's department and site names).
 
     >>> redact_text("Call Ms. Alvarez at (555) 123-4567 or j.alvarez@rusd.k12.us")
     'Call [name] at [phone] or [email]'
     >>> redact_text("Thanks to Ms. Alvarez! Reach her at 555.123.4567", keep_names=True)
     'Thanks to Ms. Alvarez! Reach her at [phone]'
+    >>> redact_text("write to jane dot doe at district dot org, employee number is 4821")
+    'write to [email], [id]'
     """
-    text = PLAIN_EMAIL.sub("[email]", str(text))
+    text = PLAIN_EMAIL.sub("[email]", clean(text))
     text = EMAIL.sub("[email]", text)
     text = PHONE.sub("[phone]", text)
     text = STAFF_ID.sub("[id]", text)
+    text = STAFF_PHRASE.sub("[id]", text)
     if not keep_names:
-        text = TITLED_NAME.sub("[name]", text)
-        text = INITIAL_NAME.sub("[name]", text)
-        text = FULL_NAME.sub(_name_or_phrase, text)
+        for a, b in reversed(find_names(text, keep=keep)):
+            text = text[:a] + "[name]" + text[b:]
     return text
-
-
-@cache
-def _not_names() -> frozenset[str]:
-    """Capitalised words that are not names (``words/not_names.txt``)."""
-    lines = (WORDS / "not_names.txt").read_text(encoding="utf-8").splitlines()
-    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
-
-
-def _name_or_phrase(match: re.Match) -> str:
-    words = re.findall(r"[A-Za-z]+", match.group(0))
-    not_names = _not_names()
-    return match.group(0) if words[0] in not_names or words[-1] in not_names else "[name]"
 
 
 def _shuffle_seed(seed: int, *parts: object) -> int:
@@ -91,13 +94,15 @@ def redact_comments(
     comment_min_n: int = 10,
     group: tuple[str, ...] = ("department", "wave"),
     seed: int = 0,
+    protected: Iterable[str] | None = None,
 ) -> pd.DataFrame:
     """Report-safe comments: only groups with at least ``comment_min_n`` respondents, redacted,
     shuffled within each question (independently, so answers cannot be linked across questions),
     without respondent ids or any other per-respondent column.
 
     ``respondents`` has the group columns and ``n`` (respondents per group; empty where the group
-    is suppressed); without it the number of distinct commenters is used.
+    is suppressed); without it the number of distinct commenters is used. ``protected``: phrases
+    that are never names (default: the department names of ``comments`` and ``respondents``).
     """
     check_min_n(comment_min_n)
     if respondents is None:
@@ -109,9 +114,14 @@ def redact_comments(
     keep = [c for c in ("survey", *group, "question", "text") if c in comments.columns]
     out = comments[keep].merge(ok, on=list(group), how="inner")
     out = out[out["text"].notna() & (out["text"].astype(str).str.strip() != "")]
+    if protected is None:
+        protected = set(comments["department"].dropna().astype(str))
+        protected |= set(respondents["department"].dropna().astype(str))
+    protected = sorted(set(protected))
     recognition = out["question"].isin(list(recognition_questions))
     out["text"] = [
-        redact_text(t, keep_names=bool(r)) for t, r in zip(out["text"], recognition, strict=True)
+        redact_text(t, keep_names=bool(r), keep=protected)
+        for t, r in zip(out["text"], recognition, strict=True)
     ]
     parts = [
         part.sample(frac=1, random_state=_shuffle_seed(seed, *key))

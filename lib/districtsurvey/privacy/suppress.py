@@ -30,6 +30,16 @@ MIN_N_FLOOR = 3
 DISTRICT = "District"
 
 
+def not_shown_reason(min_n: int) -> str:
+    """Why a figure is not shown, the same words everywhere: it never tells which rule applied
+    (a small group, or a large one hidden so a smaller one cannot be worked out).
+
+    >>> not_shown_reason(5)
+    'fewer than 5 answers, or hidden so that a smaller group cannot be worked out'
+    """
+    return f"fewer than {min_n} answers, or hidden so that a smaller group cannot be worked out"
+
+
 def check_min_n(min_n: int) -> int:
     """The configured minimum n, refusing anything below the floor of 3."""
     if min_n < MIN_N_FLOOR:

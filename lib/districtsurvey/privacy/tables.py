@@ -102,7 +102,9 @@ def protect_tables(
     too when each respondent belongs to one department, ``respondents_additive``); rater groups ->
     department per dimension (respondents without a group are a hidden rest); items -> dimension
     and index within every department. A hidden respondent count hides that department's figures
-    for the wave; a hidden department x dimension hides its rater groups. Missing combinations
+    for the wave, and a department whose statements are all hidden has its count hidden too (a
+    rater count shown beside hidden scores bounds them); a hidden department x dimension hides
+    its rater groups. Missing combinations
     are added as empty hidden rows, so a listed "fewer than" row does not tell that anyone
     answered. Returns the same tables with ``suppressed`` set and the figures emptied.
     """
@@ -204,9 +206,18 @@ def protect_tables(
             links.setdefault(("dim", c[1], c[2], c[5]), []).append(c)
 
     primary = {c for c, v in n.items() if v < min_n}
-    hidden = complementary_cells(
-        n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
-    )
+    unit_items = {}  # a department's rater count is hidden with its statements (all hidden)
+    for c, v in n.items():
+        if c[0] == "item" and c[1] != DISTRICT and v > 0:
+            unit_items.setdefault(("resp", c[1], c[2]), []).append(c)
+    while True:
+        hidden = complementary_cells(
+            n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
+        )
+        bare = {r for r, cells in unit_items.items() if r not in hidden and set(cells) <= hidden}
+        if not bare:
+            break
+        primary |= bare
 
     def hide(table, name, keys):
         ids = [(name, *row) for row in table[keys].itertuples(index=False)]

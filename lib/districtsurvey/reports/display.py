@@ -16,6 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from ..privacy.suppress import not_shown_reason
 from . import locale as locales
 from .html import Markup, render
 
@@ -64,16 +65,6 @@ def pts(v) -> str:
         return "—"
     text = f"{v:+.0f}"
     return "0" if text in {"+0", "-0"} else text
-
-
-def not_shown_reason(min_n: int) -> str:
-    """Why a figure is not shown: the one sentence every report uses (a count reads "not shown",
-    a figure "—").
-
-    >>> not_shown_reason(5)
-    'fewer than 5 answers, or hidden so that a smaller group cannot be worked out'
-    """
-    return f"fewer than {min_n} answers, or hidden so that a smaller group cannot be worked out"
 
 
 def count(v, min_n: int) -> str:

@@ -18,7 +18,7 @@ from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.text import Text
 
 from ..contracts.labels import REVERSED, shorten
-from .display import say
+from .display import not_shown_reason, say
 
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 #: Okabe & Ito's colour-blind-safe palette (yellow left out: too pale on white), then grey
@@ -262,7 +262,7 @@ def plot_heatmap(
     ax.set_title(
         say(
             "Numbers: % favorable. Color: above (blue) or below (orange) the district. "
-            f"'–' = not shown: fewer than {min_n} respondents, or hidden to protect a smaller group"
+            f"'–' = not shown: {not_shown_reason(min_n)}"
         ),
         fontsize=8,
         loc="left",

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..analysis import stats
 from ..contracts.instrument import Instrument
+from ..privacy.suppress import not_shown_reason
 from . import locale as locales
 from .html import environment
 
@@ -115,7 +116,6 @@ def build_rollout(
     comes from ``actions.action_plan`` over the same focus rows. Suppressed rows are dropped
     before anything is worded; a department with no item shown gets a page without figures.
     """
-    min_n = int(run["min_n"])
     served = serves_others(instrument)
     loc = locales.for_run(run)
     meta = instrument.items.set_index("id")
@@ -132,12 +132,8 @@ def build_rollout(
         locale=loc.id,
     )
     page.check, page.check_detail = _when(run, plan)
-    if not page.shown:
-        page.not_shown_reason = (
-            f"fewer than {min_n} people answered"
-            if resp.empty
-            else "showing them could let someone work out how individual people answered"
-        )
+    if not page.shown:  # the same words whichever rule hid it (never "fewer than 5 answered")
+        page.not_shown_reason = not_shown_reason(int(run["min_n"]))
         return page
     if len(resp):
         row = resp.iloc[0]

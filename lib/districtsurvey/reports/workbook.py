@@ -1,4 +1,8 @@
-"""The action plan as a workbook a leader edits: an "Action plan" sheet and an "About" sheet."""
+"""The action plan as a workbook a leader edits: an "Action plan" sheet and an "About" sheet.
+
+Every cell is written as a value: text that starts like a formula ("=", "+", "-", "@") is stored
+as text with Excel's quote prefix, never as a formula (``as_text``).
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,7 @@ import math
 
 import pandas as pd
 
+from ..contracts.files import FORMULA_START
 from . import locale as locales
 
 # Column headers and widths (characters) of the spreadsheet a leader edits.
@@ -78,4 +83,27 @@ def plan_xlsx(plan: pd.DataFrame, *, run: dict, department: str, note: str = "")
             cell.font = Font(bold=True)
         for (cell,) in info.iter_rows(min_col=2, max_col=2):
             cell.alignment = wrap
+        for ws in writer.sheets.values():
+            as_text(ws)
     return buf.getvalue()
+
+
+def as_text(ws) -> int:
+    """Make every text cell that starts like a formula plain text: openpyxl turns a str starting
+    with "=" into a formula; the quote prefix keeps Excel from reading "=", "+", "-", "@" as one
+    when the cell is edited. Returns how many cells it changed.
+
+    >>> from openpyxl import Workbook
+    >>> ws = Workbook().active
+    >>> ws["A1"], ws["A2"] = '=HYPERLINK("http://x")', "@SUM(1)"
+    >>> as_text(ws), ws["A1"].data_type, ws["A1"].value, ws["A2"].quotePrefix
+    (2, 's', '=HYPERLINK("http://x")', True)
+    """
+    changed = 0
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
+                changed += 1
+    return changed
