@@ -142,7 +142,10 @@ def test_small_department_gets_not_shown_page(published, prepared_run, run, cach
     text = _text((prepared_run / "rollout" / "internal-audit.html").read_text(encoding="utf-8"))
     assert "Results are not shown for Internal Audit" in text
     # the one "not shown" sentence of every page: it does not tell which rule hid the results
-    assert f"fewer than {run['min_n']} answers, or hidden so that a smaller group cannot be worked out" in text
+    assert (
+        f"fewer than {run['min_n']} answers, or hidden so that a smaller group cannot be worked out"
+        in text
+    )
     assert "people answered" not in text
     assert not re.search(r"\d+%", text) and "people answered (" not in text
     plan = pd.read_csv(prepared_run / "action_plans" / "internal-audit.csv")

@@ -115,7 +115,7 @@ def test_score_by_role_counts_the_blank_group(tmp_path):
     out = tmp_path / "scores.csv"
     res = CliRunner().invoke(
         app,
-        ["score", str(data), "--instrument", "support_services", "--by", "role"]
+        ["score", str(data), "--instrument", "support_services", "--by", "department,role"]
         + ["--min-n", "3", "-o", str(out)],
     )
     assert res.exit_code == 0, res.output

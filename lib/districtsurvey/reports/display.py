@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ..privacy.suppress import not_shown_reason
+from ..privacy.suppress import not_shown_reason  # noqa: F401  (the reports import it from here)
 from . import locale as locales
 from .html import Markup, render
 
