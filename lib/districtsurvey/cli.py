@@ -367,7 +367,7 @@ def explore(
     """
     import subprocess
 
-    from .batch.stopping import Stopped, deaf, signum_of, stop_signals
+    from .batch.stopping import Stopped, deaf, die_with_parent, signum_of, stop_child, stop_signals
 
     cmd = [
         sys.executable,
@@ -380,35 +380,11 @@ def explore(
     cmd += ["--no-browser"] if no_browser else []
     cmd += ["--allow-root"] if hasattr(os, "geteuid") and os.geteuid() == 0 else []
     with stop_signals():
-        server = subprocess.Popen(cmd, cwd=PROJECT, preexec_fn=_die_with_parent)
+        server = subprocess.Popen(cmd, cwd=PROJECT, preexec_fn=die_with_parent)
         try:
             code = server.wait()
         except (KeyboardInterrupt, Stopped) as exc:
             with deaf():
-                _stop(server)
+                stop_child(server)
             raise typer.Exit(128 + signum_of(exc)) from None
     raise typer.Exit(code)
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: SIGTERM it when this process dies (Linux prctl)."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _stop(server) -> None:
-    """Ask a child server to stop (SIGTERM: JupyterLab shuts its kernels down), then kill it."""
-    import subprocess
-
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()

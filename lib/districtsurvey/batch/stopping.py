@@ -72,3 +72,27 @@ def deaf() -> Iterator[None]:
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
+
+
+def die_with_parent() -> None:
+    """In the child, before exec: SIGTERM it when this process dies (Linux prctl)."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def stop_child(server) -> None:
+    """Ask a child server to stop (SIGTERM: JupyterLab shuts its kernels down), then kill it."""
+    import subprocess
+
+    if server.poll() is None:
+        server.terminate()
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

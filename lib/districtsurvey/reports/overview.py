@@ -11,6 +11,7 @@ import re
 
 import pandas as pd
 
+from ..contracts.labels import REVERSED, statement_label
 from .department import FLAG_WORDS
 from .display import count, pct, say, table
 from .district import (
@@ -51,13 +52,11 @@ def _head(d: District) -> dict:
     n = total["n"].iloc[0] if len(total) else pd.NA
     rate = total["response_rate"].iloc[0] if len(total) else float("nan")
     prev = d.run.get("compare_to")
-    heard = f"{count(n, d.min_n)} people responded" + (
-        "" if pd.isna(rate) else f" ({pct(rate)} of those invited)"
-    )
     facts = [
         d.wave() + (f", compared with {d.wave(prev)}" if prev else ""),
         f"{len(d.run['departments'])} {d.instrument.unit}s",
-        heard,
+        f"{count(n, d.min_n)} respondents",
+        *([] if pd.isna(rate) else [f"response rate {pct(rate)}"]),
         f"report date {d.locale.date(d.run['date'])}",
     ]
     overall = d.district[d.district["dimension"] == d.outcome_dimension]
@@ -232,12 +231,21 @@ def district_statement(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+def district_label(d: District, item: str) -> str:
+    """A statement said at district level, a reverse-worded one still ending in
+    "(% who disagree — favorable)"."""
+    label = statement_label(d.instrument, item)
+    if label.endswith(REVERSED):
+        return district_statement(label[: -len(REVERSED)]) + " " + REVERSED
+    return district_statement(label)
+
+
 def _follow(d: District) -> dict:
     """How last round's system-wide focus statements moved (district level)."""
     prev = d.run.get("compare_to")
     lines = []
     for f in d.follow_up.sort_values("rank").to_dict("records"):
-        text = district_statement(d.instrument.item_text(f["item"]))
+        text = district_label(d, f["item"])
         if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
             lines.append(f"{text}: not shown this round")
             continue
@@ -282,7 +290,7 @@ def district_focus(d: District) -> Html:
     return render(
         "numbered.html.j2",
         items=[
-            f"{district_statement(d.instrument.item_text(f['item']))} — {f['reason']}"
+            f"{district_label(d, f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
             for f in d.focus.sort_values("rank").to_dict("records")
         ],
     )
