@@ -510,3 +510,19 @@ def test_cli_import_prints_summary_and_writes(tmp_path):
     assert "detected format csv" in result.output and "respondents:      3" in result.output
     assert len(pd.read_csv(out)) == 6
     assert (tmp_path / "tidy.comments.csv").exists()
+
+
+def test_write_tidy_csv_cells_are_never_formulas_and_read_back_as_they_were(tmp_path):
+    """OWASP CSV injection: a tidy CSV a leader may open in a spreadsheet; the run reads it back
+    unchanged (contracts.validate undoes the leading quote)."""
+    from districtsurvey.contracts.validate import load_responses
+
+    r = quirks(write(tmp_path, GOOD))
+    hostile = ['=HYPERLINK("http://x","y")', "+1+cmd|' /C calc'!A0", "@SUM(1)", "-2+3"]
+    df = r.responses.copy()
+    df["department"] = [hostile[i % len(hostile)] for i in range(len(df))]
+    out = write_tidy(df, tmp_path / "tidy.csv")
+    cells = pd.read_csv(out, dtype=str)["department"]
+    assert all(c.startswith("'") for c in cells)  # a spreadsheet shows text, runs nothing
+    back = load_responses(out, instrument=load_instrument(QUIRKS))
+    assert sorted(set(back["department"])) == sorted(set(df["department"]))

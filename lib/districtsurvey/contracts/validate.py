@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
+from .files import restore_csv
 from .instrument import Instrument
 from .schema import NOT_GIVEN
 
@@ -115,7 +116,8 @@ def read_table(path: str | Path) -> pd.DataFrame:
             )
         if path.suffix == ".parquet":
             return pd.read_parquet(path)
-        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+        # a cell we wrote formula-safe ("'=x", contracts.files.safe_csv) reads back as it was
+        return restore_csv(pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""]))
     except SurveyDataError:
         raise
     except UnicodeDecodeError as exc:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.files import safe_csv
 from ..contracts.instrument import Instrument, load_instrument
 from ..contracts.schema import FORMATS
 from ..contracts.validate import load_responses, validate_responses
@@ -253,7 +254,9 @@ def _explain(mapped: Mapped, detected: str, asked: str, rows, where: str) -> lis
 
 
 def write_tidy(df: pd.DataFrame, out: str | Path) -> Path:
-    """Write a frame to ``.csv`` or ``.parquet`` atomically (a temp file renamed into place)."""
+    """Write a frame to ``.csv`` or ``.parquet`` atomically (a temp file renamed into place); a
+    CSV text cell a spreadsheet would run as a formula gets a leading ``'`` (``safe_csv``; the
+    workbench reads it back as it was)."""
     out = Path(out)
     if out.suffix not in {".csv", ".parquet"}:
         raise SurveyDataError(Problem(str(out), "output must end in .csv or .parquet"))
@@ -264,7 +267,7 @@ def write_tidy(df: pd.DataFrame, out: str | Path) -> Path:
         if out.suffix == ".parquet":
             df.to_parquet(tmp, index=False)
         else:
-            df.to_csv(tmp, index=False)
+            safe_csv(df).to_csv(tmp, index=False)
         os.replace(tmp, out)
     finally:
         if os.path.exists(tmp):
