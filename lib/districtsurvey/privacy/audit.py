@@ -146,7 +146,10 @@ def _system(model: Model, hidden: np.ndarray, cells: np.ndarray, margins: list[i
         ub.append(full)
         b_ub.append(rhs)
     a_eq = sparse.csr_matrix((eq_v, (eq_r, eq_c)), shape=(row, start[-1]))
-    return a_eq, np.concatenate(b_eq), sparse.csr_matrix(np.vstack(ub)), np.concatenate(b_ub), start
+    a_ub, b_ub = sparse.csr_matrix(np.vstack(ub)), np.concatenate(b_ub)
+    # only an inequality the truth meets with equality can be tight at every solution
+    candidate = b_ub - a_ub @ np.concatenate(truth) < 1e-9
+    return a_eq, np.concatenate(b_eq), a_ub, b_ub, start, candidate
 
 
 def _pinned(model, cells, start, basis, *, min_n: int) -> list[int]:
@@ -166,12 +169,16 @@ def _pinned(model, cells, start, basis, *, min_n: int) -> list[int]:
     return found
 
 
-def _always_tight(a_eq, b_eq, a_ub, b_ub) -> np.ndarray:
-    """The inequalities that hold with equality at every feasible point."""
-    nv, m = a_ub.shape[1], a_ub.shape[0]
+def _always_tight(a_eq, b_eq, a_ub, b_ub, candidate: np.ndarray) -> np.ndarray:
+    """The inequalities that hold with equality at every feasible point (of the ``candidate``
+    ones: the others have slack at a known solution)."""
+    nv, m = a_ub.shape[1], int(candidate.sum())
+    slack = sparse.csr_matrix(
+        (np.ones(m), (np.flatnonzero(candidate), np.arange(m))), shape=(a_ub.shape[0], m)
+    )
     res = linprog(
         np.concatenate([np.zeros(nv), -np.ones(m)]),
-        A_ub=sparse.hstack([a_ub, sparse.eye(m)]).tocsr(),
+        A_ub=sparse.hstack([a_ub, slack]).tocsr(),
         b_ub=b_ub,
         A_eq=sparse.hstack([a_eq, sparse.csr_matrix((a_eq.shape[0], m))]).tocsr(),
         b_eq=b_eq,
@@ -180,38 +187,43 @@ def _always_tight(a_eq, b_eq, a_ub, b_ub) -> np.ndarray:
     )
     if res.status != 0:  # the truth is feasible; a solver failure hides nothing away
         raise RuntimeError(f"privacy audit: the linear programme failed ({res.message})")
-    return res.x[nv:] < SLACK / 2
+    tight = np.zeros(len(candidate), bool)
+    tight[candidate] = res.x[nv:] < SLACK / 2
+    return tight
 
 
-def _free(a: sparse.csr_matrix) -> np.ndarray:
+def _free(a) -> np.ndarray:
     """An orthonormal basis of the directions the equalities ``a x = b`` leave free: variables a
     row of one entry fixes first, then the null space of each block of linked variables.
 
     >>> _free(sparse.csr_matrix([[1.0, 0, 0], [0, 1, 1]])).round(3).tolist()
     [[0.0], [-0.707], [0.707]]
     """
-    a = sparse.csr_matrix(a)
+    a = a.toarray() if sparse.issparse(a) else np.asarray(a, float)
     nv = a.shape[1]
+    nonzero = np.abs(a) > 1e-12
     fixed = np.zeros(nv, bool)
     while True:
-        live = a[:, ~fixed]
-        ones = np.flatnonzero(np.diff(live.indptr) == 1)
+        live = nonzero & ~fixed
+        ones = live[live.sum(axis=1) == 1]
         if not len(ones):
             break
-        fixed[np.flatnonzero(~fixed)[np.unique(live.indices[live.indptr[ones]])]] = True
+        fixed |= ones.any(axis=0)
     cols = np.flatnonzero(~fixed)
-    live = a[:, cols].tocsc()
-    count, label = connected_components(live.T @ live, directed=False)
+    live = nonzero[:, cols]
+    link = (live.T.astype(float) @ live.astype(float)) > 0
+    count, label = connected_components(sparse.csr_matrix(link), directed=False)
+    basis = np.zeros((nv, 0))
     blocks = []
     for g in range(count):
         mine = cols[label == g]
-        sub = live[:, label == g]
-        rows = np.unique(sub.nonzero()[0])
-        basis = _null(sub[rows].toarray()) if len(rows) else np.eye(len(mine))
-        full = np.zeros((nv, basis.shape[1]))
-        full[mine] = basis
+        rows = live[:, label == g].any(axis=1)
+        sub = a[np.ix_(rows, mine)]
+        part = _null(sub) if rows.any() else np.eye(len(mine))
+        full = np.zeros((nv, part.shape[1]))
+        full[mine] = part
         blocks.append(full)
-    basis = np.hstack(blocks) if blocks else np.zeros((nv, 0))
+    basis = np.hstack(blocks) if blocks else basis
     return np.where(np.abs(basis) < 1e-10, 0.0, basis)
 
 
@@ -245,9 +257,10 @@ def audit(model: Model, hidden: np.ndarray, *, min_n: int, seen: dict | None = N
             np.concatenate([s[1] for s in systems]),
             sparse.block_diag([s[2] for s in systems], format="csr"),
             np.concatenate([s[3] for s in systems]),
+            np.concatenate([s[5] for s in systems]),
         )
         cut = np.cumsum([0] + [s[2].shape[0] for s in systems])
-        for j, (key, cells, (a_eq, _, a_ub, _, start)) in enumerate(todo):
+        for j, (key, cells, (a_eq, _, a_ub, _, start, _)) in enumerate(todo):
             rows = a_ub[np.flatnonzero(tight[cut[j] : cut[j + 1]])]
             basis = _free(sparse.vstack([a_eq, rows]))
             seen[key] = _pinned(model, cells, start, basis, min_n=min_n)
