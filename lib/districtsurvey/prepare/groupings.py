@@ -6,6 +6,8 @@ by site; always per wave; in any order) is a level of one lattice of cells; ``pr
 decides the hidden cells of all levels at once, and an output shows its own level of that one
 decision. So ``--by department`` and ``--by department,role`` (or ``--wave W``) can be published
 side by side: the coarser grouping, and the district, are margins the protection already counted.
+``privacy.audit.audited_cells`` then checks the decision with linear programming over all levels
+(per statement, and the pooled row) and hides more until no hidden cell is pinned.
 A blank group value is its own group, "(not given)", never dropped.
 """
 
@@ -170,7 +172,7 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> tu
         unfavorable=unfavorable,
     )
     groups = (scale.favorable, scale.neutral, scale.unfavorable)
-    full, limits = pooled_map(points)
+    full, limits = pooled_map(*groups)
     maps = [statement_map(k, *groups), statement_map(points + 1 - k, *groups), full]
     none = np.zeros((0, 5 + points))
     model = Model(

@@ -13,9 +13,10 @@ stays unknown to him), and reports every hidden cell whose
 - share of a ratio quantity (% favorable, mean: ``ratios``) is pinned,
 
 over all points that satisfy everything published. "Pinned" is exact over the real numbers: the
-cell's quantity is constant on the affine hull of the feasible set, found with one LP per group
-of linked hidden cells (HiGHS: maximise the capped slack of every inequality; those that cannot
-move are equalities) and the null space of the equalities — the method of an LP attacker.
+cell's quantity is constant on the affine hull of the feasible set, found with one LP for all
+groups of linked hidden cells (HiGHS: maximise the capped slack of every inequality the truth
+meets with equality; those that cannot move are equalities) and the null space of the
+equalities per group — the method of an LP attacker.
 ``audited_cells`` hides one more cell per breach (the cell worth least in a sum with it) and
 repeats the margin rules and the audit until nothing is pinned.
 """
@@ -66,23 +67,22 @@ def statement_map(scores: np.ndarray, favorable, neutral, unfavorable) -> np.nda
     return np.vstack([*rows, np.eye(k)])
 
 
-def pooled_map(points: int) -> tuple[np.ndarray, np.ndarray]:
+def pooled_map(favorable, neutral, unfavorable) -> tuple[np.ndarray, np.ndarray]:
     """Quantities N, F, M, U, S, P1..Pk of a pooled row (statements of both directions) from its
-    options P1..Pk and F, U, S; and its limits: N <= S <= points * N.
+    options P1..Pk and F, U, S; its limits: each answer scores within its category's codes.
 
-    >>> m, lim = pooled_map(2); (m @ np.array([1, 1, 1, 0, 3])).tolist()
+    >>> m, lim = pooled_map([2], [], [1]); (m @ np.array([1, 1, 1, 0, 3])).tolist()
     [2.0, 1.0, 1.0, 0.0, 3.0, 1.0, 1.0]
     """
-    k = points
+    k = max(*favorable, *neutral, *unfavorable)
     out = np.zeros((5 + k, k + 3))
-    out[0, :k] = 1
-    out[1, k], out[3, k + 1], out[4, k + 2] = 1, 1, 1
-    out[2, :k], out[2, k], out[2, k + 1] = 1, -1, -1
-    out[5:, :k] = np.eye(k)
-    limits = np.zeros((2, 5 + k))
-    limits[0, [0, 4]] = 1, -1  # N - S <= 0
-    limits[1, [0, 4]] = -points, 1  # S - points * N <= 0
-    return out, limits
+    out[[0, 2], :k], out[5:, :k] = 1, np.eye(k)
+    out[1, k], out[3, k + 1], out[4, k + 2], out[2, k], out[2, k + 1] = 1, 1, 1, -1, -1
+    groups = (favorable, neutral or [0], unfavorable)
+    low, high = np.zeros((2, 5 + k)), np.zeros((2, 5 + k))
+    low[0, [1, 2, 3, 4]] = *(min(g) for g in groups), -1  # S >= sum of lowest scores
+    high[0, [1, 2, 3, 4]] = *(-max(g) for g in groups), 1  # S <= sum of highest scores
+    return out, np.vstack([low[:1], high[:1]] + ([] if neutral else [np.eye(5 + k)[2:3]]))
 
 
 def _components(model: Model, hidden: np.ndarray) -> list[tuple[np.ndarray, list[int]]]:
@@ -211,10 +211,8 @@ def _free(a) -> np.ndarray:
         fixed |= ones.any(axis=0)
     cols = np.flatnonzero(~fixed)
     live = nonzero[:, cols]
-    link = (live.T.astype(float) @ live.astype(float)) > 0
-    count, label = connected_components(sparse.csr_matrix(link), directed=False)
-    basis = np.zeros((nv, 0))
-    blocks = []
+    count, label = connected_components(sparse.csr_matrix(live.T @ live), directed=False)
+    blocks = [np.zeros((nv, 0))]
     for g in range(count):
         mine = cols[label == g]
         rows = live[:, label == g].any(axis=1)
@@ -223,7 +221,7 @@ def _free(a) -> np.ndarray:
         full = np.zeros((nv, part.shape[1]))
         full[mine] = part
         blocks.append(full)
-    basis = np.hstack(blocks) if blocks else basis
+    basis = np.hstack(blocks)
     return np.where(np.abs(basis) < 1e-10, 0.0, basis)
 
 
@@ -282,27 +280,21 @@ def audited_cells(lattice: Lattice, model: Model, *, min_n: int = 5) -> np.ndarr
     """
     hidden = hidden_cells(lattice, min_n=min_n)
     worth, seen = cell_worth(lattice), {}
-    neighbours: dict[int, set[int]] = {}
-    for total, parts in model.margins:
-        group = {int(total), *parts.tolist()}
-        for c in group:
-            neighbours.setdefault(c, set()).update(group)
     while True:
         found = audit(model, hidden, min_n=min_n, seen=seen)
         if not found:
             return hidden
         extra = hidden.copy()
+        which, members = model._flat  # (set by audit) sum, cell: every member of every sum
         groups = {int(c): g for g, _ in _components(model, hidden) for c in g}
         for c in found:
-            near = np.array(sorted(neighbours.get(c, ())), int)
-            near = near[~hidden[near]] if len(near) else near
-            if not len(near):  # the sums around it are all hidden: widen to its group's
-                group = groups[c]
-                near = np.array(sorted(set().union(*(neighbours.get(int(g), ()) for g in group))))
-                near = near[~hidden[near]] if len(near) else near
-            if len(near):
-                order = np.lexsort((near, lattice.n[near], lattice.size[near], worth[near]))
-                extra[near[order[0]]] = True
+            for around in ([c], groups[c]):  # its sums; if all hidden, its linked group's
+                near = np.unique(members[np.isin(which, which[np.isin(members, around)])])
+                near = near[~hidden[near]]
+                if len(near):
+                    order = np.lexsort((near, lattice.n[near], lattice.size[near], worth[near]))
+                    extra[near[order[0]]] = True
+                    break
         if (extra == hidden).all():
             raise RuntimeError("privacy audit: a pinned cell has no shown cell left to hide")
         hidden = hidden_cells(lattice, min_n=min_n, start=extra)
