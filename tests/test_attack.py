@@ -995,13 +995,6 @@ def _write(df: pd.DataFrame, folder: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: on generated districts of 1-4-person groups the LP attacker still pins hidden "
-    "cells of the score tables (bounds and answer-option counts across per-wave, department "
-    "and rater levels); the margin heuristics of privacy.groupings are not enough, an "
-    "LP-audited suppression is needed (issue 12)",
-)
 @settings(
     max_examples=max(EXAMPLES // 20, 5),
     deadline=None,
@@ -1079,12 +1072,6 @@ def test_special_districts_reveal_nothing_in_any_file(kind, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="open: on the sample district the LP attacker pins Internal Audit's and a few rater "
-    "groups' answers in the score tables (answer-option counts and bounds; see "
-    "test_generated_districts_score_cli_reveals_nothing)",
-)
 def test_sample_score_cli_under_every_grouping_reveals_nothing():
     path = ROOT / "data" / "sample" / "support_services.parquet"
     outputs = score_outputs(path, "support_services", wave="2026-fall")

@@ -234,7 +234,8 @@ def score(
     ] = None,
 ) -> None:
     """Write the report-safe scored table: one row per group x statement and a pooled row per
-    group, safe beside every other table this command writes (any --by, any --wave)."""
+    group, safe beside every other table this command writes (any --by, any --wave): hidden
+    cells are checked with linear programming against all those tables at once."""
     from .contracts.files import safe_csv, write_atomic
     from .contracts.instrument import load_instrument
     from .contracts.validate import load_responses

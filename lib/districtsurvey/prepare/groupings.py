@@ -6,6 +6,8 @@ by site; always per wave; in any order) is a level of one lattice of cells; ``pr
 decides the hidden cells of all levels at once, and an output shows its own level of that one
 decision. So ``--by department`` and ``--by department,role`` (or ``--wave W``) can be published
 side by side: the coarser grouping, and the district, are margins the protection already counted.
+``privacy.audit.audited_cells`` then checks the decision with linear programming over all levels
+(per statement, and the pooled row) and hides more until no hidden cell is pinned.
 A blank group value is its own group, "(not given)", never dropped.
 """
 
@@ -19,7 +21,8 @@ import pandas as pd
 
 from ..analysis.scoring import scored
 from ..contracts.instrument import Instrument
-from ..privacy.groupings import Lattice, hidden_cells
+from ..privacy.audit import Model, audited_cells, pooled_map, statement_map
+from ..privacy.groupings import Lattice
 
 GROUP_COLUMNS = ("department", "role", "site", "wave")
 NOT_GIVEN = "(not given)"
@@ -102,9 +105,10 @@ def _cells(df: pd.DataFrame, dims: list[str], points: int) -> pd.DataFrame:
     return out.astype({c: object for c in [*dims, "item"]})
 
 
-def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> Lattice:
+def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> tuple[Lattice, Model]:
     """Counts, profiles, margins (level -> level without one column; statements -> pooled row)
-    and links (a hidden pooled row hides its group's statements) of the cells."""
+    and links (a hidden pooled row hides its group's statements) of the cells; and what an
+    attacker reads of them (each statement, and the pooled row, across the levels)."""
     scale, points = instrument.scale, instrument.scale.points
     v = cells[[f"v{k}" for k in range(1, points + 1)]].to_numpy(float)
     s = cells[[f"s{k}" for k in range(1, points + 1)]].to_numpy(float)
@@ -129,14 +133,16 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> La
         return _grouped(both["_id_p"].to_numpy(), both["_id"].to_numpy())
 
     by_level = {lvl: part for lvl, part in ids.groupby("level", sort=False)}
-    links = {}
+    links, across = {}, []
     for level in _levels(dims):
         here = by_level["|".join(level)]
         for d in level:
             parent = "|".join(x for x in level if x != d)
             if parent in by_level:  # (sites across the district are not published)
                 up = by_level[parent]
-                margins += pairs(here, up, [_ROOT, *(x for x in level if x != d), "item"])
+                sums = pairs(here, up, [_ROOT, *(x for x in level if x != d), "item"])
+                margins += sums
+                across += sums
         items, rows = here[here["item"] != ALL_ITEMS], here[here["item"] == ALL_ITEMS]
         statements = pairs(items, rows.drop(columns="item"), [_ROOT, *level])
         margins += statements
@@ -153,7 +159,7 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> La
     ones = np.ones((len(cells), 1), bool)
     favorable = np.hstack([opt_fav, ones, ~ones, ~ones])
     unfavorable = np.hstack([opt_unf, ~ones, ~ones, ones])
-    return Lattice(
+    lattice = Lattice(
         n=n,
         size=people,
         profile=profile,
@@ -165,6 +171,18 @@ def _lattice(cells: pd.DataFrame, dims: list[str], instrument: Instrument) -> La
         favorable=favorable,
         unfavorable=unfavorable,
     )
+    groups = (scale.favorable, scale.neutral, scale.unfavorable)
+    full, limits = pooled_map(*groups)
+    maps = [statement_map(k, *groups), statement_map(points + 1 - k, *groups), full]
+    none = np.zeros((0, 5 + points))
+    model = Model(
+        values=np.column_stack([answers, fav, neu, unf, profile[:, 3], v]),
+        kind=np.where(pooled, 2, reverse.to_numpy().astype(int)),
+        maps=maps,
+        limits=[none, none, limits],
+        margins=across,
+    )
+    return lattice, model
 
 
 def _worth(level: Sequence[str]) -> int:
@@ -213,7 +231,7 @@ def protected_cells(
         df = scored(df, instrument)
         df[_ROOT] = 0
         cells = _cells(df, dims, instrument.scale.points)
-        hidden = hidden_cells(_lattice(cells, dims, instrument), min_n=min_n)
+        hidden = audited_cells(*_lattice(cells, dims, instrument), min_n=min_n)
         while len(_DECIDED) >= 4:
             _DECIDED.pop(next(iter(_DECIDED)))
         _DECIDED[key] = (cells, hidden)

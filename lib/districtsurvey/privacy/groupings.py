@@ -59,7 +59,7 @@ def _uniform(profile: np.ndarray) -> bool:
     return bool(fav < eps or fav > answers - eps or unfav > answers - eps or variance < 1e-9)
 
 
-def _worth(lattice: Lattice) -> np.ndarray:
+def cell_worth(lattice: Lattice) -> np.ndarray:
     """A cell's rank, raised to that of any cell it equals (a margin with one part: a department
     at one site is the same group at the department and the department x site level)."""
     rank = np.zeros(len(lattice.n)) if lattice.rank is None else lattice.rank.astype(float)
@@ -80,9 +80,11 @@ def _worth(lattice: Lattice) -> np.ndarray:
     return rank[[root(c) for c in range(len(rank))]]
 
 
-def hidden_cells(lattice: Lattice, *, min_n: int = 5) -> np.ndarray:
-    """Boolean mask of the cells to hide: primary (n under ``min_n``) and every complement the
-    margins need. A work list re-checks only the margins of a cell that was just hidden. The
+def hidden_cells(
+    lattice: Lattice, *, min_n: int = 5, start: np.ndarray | None = None
+) -> np.ndarray:
+    """Boolean mask of the cells to hide: primary (n under ``min_n``, and ``start`` if given)
+    and every complement the margins need. A work list re-checks only the margins of a cell that was just hidden. The
     complement of an unsafe margin is the cell worth least (``rank``, shared by equal cells),
     then the smallest group: one of its shown parts, or its total.
 
@@ -92,9 +94,9 @@ def hidden_cells(lattice: Lattice, *, min_n: int = 5) -> np.ndarray:
     [False, True, True, False]
     """
     check_min_n(min_n)
-    n, size, worth = lattice.n, lattice.size, _worth(lattice)
+    n, size, worth = lattice.n, lattice.size, cell_worth(lattice)
     k = len(n)
-    hidden = n < min_n
+    hidden = n < min_n if start is None else (n < min_n) | start
     member: list[list[int]] = [[] for _ in range(k)]
     for m, (total, parts) in enumerate(lattice.margins):
         member[total].append(m)
