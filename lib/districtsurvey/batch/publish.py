@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
-from ..reports.actions import action_plan
+from ..reports.actions import action_plan, tactics_file
 from ..reports.rollout import build_rollout, render_rollout
 from ..reports.workbook import plan_xlsx
 
@@ -46,7 +46,11 @@ def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> 
 def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict) -> pd.DataFrame:
     """The prefilled plan of one department (empty when no focus area can be shown)."""
     return action_plan(
-        tables["focus"], instrument, department=department, start=dt.date.fromisoformat(run["date"])
+        tables["focus"],
+        instrument,
+        department=department,
+        start=dt.date.fromisoformat(run["date"]),
+        tactics=tactics_file(run),
     )
 
 

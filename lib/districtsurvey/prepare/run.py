@@ -16,6 +16,7 @@ from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
 from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
+from ..contracts.tactics import load_tactics
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import by_wave, wave_order
 from ..privacy.derived import protect_drivers
@@ -59,6 +60,7 @@ def prepare_run(
     each cache table in it (``cache``), so a reader can tell a whole cache from a damaged one.
     """
     instrument = load_instrument(params.instrument)
+    load_tactics(instrument.item_ids, extra=params.tactics)  # a bad tactics file stops the run here
     responses = read_inputs(params, instrument)
     order = wave_order(responses["wave"].unique(), order=params.waves, where=params_path)
     departments = check_selection(responses, params, params_path, order=order)

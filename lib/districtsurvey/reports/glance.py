@@ -137,7 +137,11 @@ def focus_table(r: Report) -> Table | Html:
 def action_plan(r: Report) -> Table | Html:
     """The prefilled 90-day plan per focus area (editable copies are written beside the report)."""
     plan = actions.action_plan(
-        r.focus, r.instrument, department=r.department, start=dt.date.fromisoformat(r.run["date"])
+        r.focus,
+        r.instrument,
+        department=r.department,
+        start=dt.date.fromisoformat(r.run["date"]),
+        tactics=actions.tactics_file(r.run),
     )
     if plan.empty:
         return Html.text("No action plan: no focus area this round.")
