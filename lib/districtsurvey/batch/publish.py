@@ -51,6 +51,7 @@ def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict
         department=department,
         start=dt.date.fromisoformat(run["date"]),
         tactics=tactics_file(run),
+        items=tables["items"],
     )
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..analysis.goals import goal_words, sized_goal
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_label
 from ..contracts.tactics import load_tactics
@@ -25,6 +26,11 @@ COLUMNS = [
     "area",
     "statement",
     "goal",
+    "goal_kind",
+    "n",
+    "favorable_now",
+    "favorable_target",
+    "target_pct",
     "tactics",
     "tactic_id",
     "why",
@@ -97,26 +103,30 @@ def action_plan(
     department: str,
     start: dt.date,
     tactics: str | Path | None = None,
+    items: pd.DataFrame | None = None,
     tried: Iterable[str] = (),
-    target_points: float = 5.0,
     days: int = 90,
 ) -> pd.DataFrame:
-    """One prefilled plan row per focus area (ordered by rank).
+    """One prefilled plan row per focus area (ordered by rank), the goal sized to the number who
+    answered the statement (``n`` of ``focus``, else of the department's ``items`` rows).
 
     >>> from districtsurvey.contracts.instrument import load_instrument
-    >>> f = pd.DataFrame({"rank": [1], "item": ["ss_timely_response"], "pct_favorable": [58.0]})
+    >>> f = pd.DataFrame({"rank": [1], "item": ["ss_timely_response"], "pct_favorable": [58.0],
+    ...                   "n": [50]})
     >>> p = action_plan(f, load_instrument("support_services"), department="Finance",
     ...                 start=dt.date(2026, 11, 22))
-    >>> p.loc[0, "tactic_id"], p.loc[0, "check_date"]
-    ('timely-acknowledge', '2027-02-20')
+    >>> p.loc[0, "tactic_id"], p.loc[0, "check_date"], p.loc[0, "goal"][:36]
+    ('timely-acknowledge', '2027-02-20', 'From 58% to 78% favorable: about 10 ')
     """
     dims = instrument.items.set_index("id")["dimension"]
     library, generic = load_tactics(instrument.item_ids, extra=tactics)
     focus = focus.sort_values("rank")
+    if "n" not in focus.columns:
+        focus = focus.merge(items[["item", "n"]], on="item", how="left")
     picks = choose_tactics(list(focus["item"]), library, generic, tried=tried)
     rows = []
     for row, pick in zip(focus.itertuples(), picks, strict=True):
-        now = float(row.pct_favorable)
+        goal = sized_goal(float(row.pct_favorable), int(row.n))
         rows.append(
             {
                 "department": department,
@@ -124,8 +134,12 @@ def action_plan(
                 "item": row.item,
                 "area": instrument.dimension_label(dims.get(row.item, "")),
                 "statement": statement_label(instrument, row.item),
-                "goal": f"Raise % favorable from {now:.0f}% to {min(now + target_points, 100):.0f}% "
-                "by the next survey",
+                "goal": goal_words(goal),
+                "goal_kind": goal.kind,
+                "n": goal.n,
+                "favorable_now": goal.now,
+                "favorable_target": goal.target,
+                "target_pct": round(goal.target_pct),
                 "tactics": pick["tactic"],
                 "tactic_id": pick["id"],
                 "why": pick["why"],

@@ -142,6 +142,7 @@ def action_plan(r: Report) -> Table | Html:
         department=r.department,
         start=dt.date.fromisoformat(r.run["date"]),
         tactics=actions.tactics_file(r.run),
+        items=r.items,
     )
     if plan.empty:
         return Html.text("No action plan: no focus area this round.")
