@@ -60,7 +60,7 @@ def test_action_plan_xlsx_is_readable_and_editable(published, prepared_run, run,
     assert wb.sheetnames == ["Action plan", "About"]
     ws = wb["Action plan"]
     header = [c.value for c in ws[1]]
-    for name in ("Goal", "Tactics", "Owner", "Leading indicator", "Check date"):
+    for name in ("Goal", "Tactic", "Owner", "Leading indicator", "90-day check", "Status"):
         assert name in header
     rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
     assert len(rows) == len(focus)
@@ -72,15 +72,15 @@ def test_action_plan_xlsx_is_readable_and_editable(published, prepared_run, run,
         assert row["Goal"].startswith((f"From {item.pct_favorable:.0f}% to ", "Count goal: ")), row[
             "Goal"
         ]
-        assert row["Tactics"] and row["Owner"] and row["Leading indicator"]
-        assert isinstance(row["Check date"], dt.datetime) and row["Check date"].date() == check
+        assert row["Tactic"] and row["Owner"] and row["Leading indicator"]
+        assert isinstance(row["90-day check"], dt.datetime) and row["90-day check"].date() == check
     assert ws[1][0].font.bold
-    assert ws.cell(row=2, column=header.index("Tactics") + 1).alignment.wrap_text
-    assert ws.column_dimensions["F"].width >= 30  # Tactics has room
+    assert ws.cell(row=2, column=header.index("Tactic") + 1).alignment.wrap_text
+    assert ws.column_dimensions["F"].width >= 30  # the Tactic column (F) has room
     assert (
-        ws.cell(row=2, column=header.index("Check date") + 1).number_format == "mmmm d, yyyy"
+        ws.cell(row=2, column=header.index("90-day check") + 1).number_format == "mmmm d, yyyy"
     )  # US: "February 20, 2027"
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "E2"  # department, rank, statement id and statement stay in view
 
 
 def test_action_plan_csv_matches(published, prepared_run, run, cache):
