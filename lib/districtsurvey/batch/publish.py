@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
-from ..reports.actions import action_plan, tactics_file
+from ..reports.actions import action_plan, finished, tactics_file
 from ..reports.rollout import build_rollout, render_rollout
 from ..reports.workbook import plan_xlsx
 
@@ -38,6 +38,8 @@ def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> 
     for key in ("items", "focus", "respondents"):
         t = tables[key]
         out[key] = t[(t["department"] == name) & (t["wave"] == wave)].reset_index(drop=True)
+    plans = tables.get("plans", pd.DataFrame())
+    out["plans"] = plans[plans["department"] == name] if len(plans) else plans
     shown = out["items"].loc[~out["items"]["suppressed"].fillna(True).astype(bool), "item"]
     out["focus"] = out["focus"][out["focus"]["item"].isin(shown)]  # never plan on a hidden figure
     return out
@@ -52,6 +54,7 @@ def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict
         start=dt.date.fromisoformat(run["date"]),
         tactics=tactics_file(run),
         items=tables["items"],
+        tried=finished(tables.get("plans", pd.DataFrame())),
     )
 
 
@@ -74,7 +77,7 @@ def publish_extras(
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     instrument = load_instrument(run["instrument"])
-    tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents")}
+    tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents", "plans")}
     wanted = None if only is None else set(only)
     departments = [
         d

@@ -40,6 +40,10 @@ NOTES = ("notes", "Notes", 36)
 ABOUT_KEYS = ("Department", "Survey", "Survey id", "Wave", "Run", "Made on")
 
 
+class OlderPlan(SurveyDataError):
+    """A workbook written before plans were read back (no "Survey id" on its About sheet)."""
+
+
 def month_header(month: str) -> str:
     """The header of one month's indicator column.
 
@@ -139,6 +143,8 @@ def read_plan_workbook(
             )
         ) from exc
     about = _about(path, wb)
+    if "Survey id" not in about and PLAN_SHEET in wb.sheetnames:
+        raise OlderPlan(Problem(str(path), "an action plan from before plans were read back"))
     for key in ("Department", "Survey id", "Wave"):
         if not about.get(key):
             raise _bad(

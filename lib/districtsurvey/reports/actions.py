@@ -46,6 +46,19 @@ def tactics_file(run: dict) -> str | None:
     return (run.get("params") or {}).get("tactics")
 
 
+def finished(plans: pd.DataFrame) -> list[str]:
+    """The tactics last round's plans (read back) marked Done or Dropped: not chosen again while
+    another is left; a tactic not started or in progress may be kept.
+
+    >>> finished(pd.DataFrame({"tactics": ["A", "B", "C"], "status": ["Done", "In progress",
+    ...                                                            "Dropped"]}))
+    ['A', 'C']
+    """
+    if plans is None or plans.empty:
+        return []
+    return plans.loc[plans["status"].isin(["Done", "Dropped"]), "tactics"].tolist()
+
+
 def choose_tactics(
     items: list[str],
     library: pd.DataFrame,
@@ -54,7 +67,7 @@ def choose_tactics(
     tried: Iterable[str] = (),
 ) -> list[dict]:
     """One tactic per statement, never the same twice: the first of the statement's tactics (file
-    order) not already chosen and not ``tried`` last round; then the generic ones; a tried tactic
+    order) not already chosen and not ``tried`` last round (ids or texts); then the generic ones; a tried tactic
     only when nothing else is left. Each pick says why (``choice``).
 
     >>> lib = pd.DataFrame({"item": ["a", "a", "b"], "id": ["x", "y", "x"], "tactic": ["X", "Y",
@@ -69,7 +82,8 @@ def choose_tactics(
         own = library[library["item"] == item].to_dict("records")
         pool = own + generic.to_dict("records")
         fresh = [t for t in pool if t["id"] not in used and t["tactic"] not in used]
-        pick = next((t for t in fresh if t["id"] not in tried), fresh[0] if fresh else None)
+        new = (t for t in fresh if t["id"] not in tried and t["tactic"] not in tried)
+        pick = next(new, fresh[0] if fresh else None)
         if pick is None:
             picks.append({"id": None, "tactic": "", "indicator": "", "why": "", "choice": ""})
             continue
@@ -89,10 +103,10 @@ def _choice_words(pick: dict, own: list[dict], tried: set[str]) -> str:
     where = f"Tactic {k} of {len(ids)} for this statement in {pick['source']}"
     if k == 1:
         return f"{where} (the library's first choice)."
-    skipped = [t["id"] for t in own[: k - 1]]
-    why = "tried last round" if all(s in tried for s in skipped) else "already in this plan"
-    if any(s in tried for s in skipped) and not all(s in tried for s in skipped):
-        why = "tried last round or already in this plan"
+    was_tried = [t["id"] in tried or t["tactic"] in tried for t in own[: k - 1]]
+    why = "done or dropped last round" if all(was_tried) else "already in this plan"
+    if any(was_tried) and not all(was_tried):
+        why = "done or dropped last round, or already in this plan"
     return f"{where}: the earlier one{'s' if k > 2 else ''} {'were' if k > 2 else 'was'} {why}."
 
 
