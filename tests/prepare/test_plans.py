@@ -165,3 +165,27 @@ def test_a_broken_workbook_is_one_message_exit_1_nothing_written(
 def test_a_missing_plans_folder_is_refused(tmp_path):
     res = runner.invoke(app, ["run", str(write_params(tmp_path, plans=str(tmp_path / "nope")))])
     assert res.exit_code == 1 and "plans folder not found" in res.output
+
+
+def test_district_rollup_counts_statuses_and_compares_moves(round1, round2):
+    from districtsurvey.reports import summary
+
+    html = summary.plan_rollup(summary.load_district(round2))._repr_html_()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+    # oracle: round 1's plan rows (its CSVs) with Transportation's three edits
+    rows = pd.concat(pd.read_csv(p) for p in sorted((round1 / "action_plans").glob("*.csv")))
+    others = int((rows["department"] != "Transportation").sum())
+    for status, n in (("Not started", others), ("In progress", 1), ("Done", 1), ("Dropped", 1)):
+        assert f"{status} {n} " in text + " ", (status, n, text)
+    # how the Done statement moved: the cache's follow-up row of Transportation's rank 1 item
+    follow = pd.read_parquet(round2 / "cache" / "follow_up.parquet")
+    done_item = rows[(rows["department"] == "Transportation") & (rows["rank"] == 1)]["item"].iloc[0]
+    f = follow[(follow["department"] == "Transportation") & (follow["item"] == done_item)].iloc[0]
+    change = round(f["pct_favorable"]) - round(f["prev_pct_favorable"])
+    up = int(f["change_flag"] == "up")
+    signed = "0" if change == 0 else f"{change:+d}"
+    assert (
+        f"Statements with a plan marked Done: {signed} point{'s' if abs(change) != 1 else ''} "
+        f"on average over 1 statement, {up} significantly up."
+    ) in text
+    assert "does not show that a plan caused the change" in text
