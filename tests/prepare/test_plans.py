@@ -14,7 +14,7 @@ from districtsurvey.batch.publish import publish_extras
 from districtsurvey.cli import app
 from districtsurvey.prepare.run import prepare
 from districtsurvey.reports import report
-from support import write_params
+from support import SAMPLE, write_params
 
 runner = CliRunner()
 EDITS = {  # what Transportation's leader wrote into last round's plan
@@ -189,3 +189,75 @@ def test_district_rollup_counts_statuses_and_compares_moves(round1, round2):
         f"on average over 1 statement, {up} significantly up."
     ) in text
     assert "does not show that a plan caused the change" in text
+
+
+def _page(run, slug) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    html = (run / "rollout" / f"{slug}.html").read_text(encoding="utf-8")
+    return html, re.sub(r"\s+", " ", BeautifulSoup(html, "html.parser").get_text(" "))
+
+
+def test_rollout_says_what_we_said_and_what_we_did(round1, round2):
+    import yaml
+
+    from support import ROOT
+
+    html, text = _page(round2, "transportation")
+    assert "Last time we said, here is what we did (Spring 2026)" in text
+    said = pd.read_csv(round1 / "action_plans" / "transportation.csv").sort_values("rank")
+    status = {1: "Done, 100% complete", 2: "Dropped, 20% complete", 3: "In progress, 50% complete"}
+    for row in said.itertuples():
+        assert f"We said: {row.tactics}. What we did: {status[row.rank]}" in text
+    assert "&lt;b&gt;bold&lt;/b&gt; &amp; done" in html  # the leader's note, escaped
+    # three questions per focus area (data/tactics/discussion.yml), once per area
+    questions = yaml.safe_load((ROOT / "data" / "tactics" / "discussion.yml").read_text())
+    now = pd.read_csv(round2 / "action_plans" / "transportation.csv")
+    ins = yaml.safe_load((ROOT / "data" / "instruments" / "support_services.yml").read_text())
+    dims = {i["id"]: i["dimension"] for i in ins["items"]}
+    for area in {dims[i] for i in now["item"]}:
+        for q in questions["by_area"][area]:
+            assert text.count(q) == 1, q
+    _, first = _page(round1, "transportation")
+    assert "Last time we said" not in first  # round 1 had no earlier plan
+
+
+def test_shout_outs_only_from_report_safe_recognition_comments(round2):
+    import json
+
+    run = json.loads((round2 / "cache" / "run.json").read_text())
+    comments = pd.read_parquet(round2 / "cache" / "comments.parquet")
+    resp = pd.read_parquet(round2 / "cache" / "respondents.parquet")
+    recog = comments[comments["question"] == "ss_comment_recognize"]
+    raw = pd.read_csv(SAMPLE / "support_services_comments.csv")
+    raw = raw[(raw["wave"] == run["wave"]) & (raw["question"] == "ss_comment_recognize")]
+    seen = 0
+    for dept in run["departments"]:
+        _, text = _page(round2, dept["slug"])
+        r = resp[(resp["department"] == dept["name"]) & (resp["wave"] == run["wave"])]
+        n = r["n"].fillna(0).iloc[0] if len(r) else 0
+        mine = recog[(recog["department"] == dept["name"]) & (recog["wave"] == run["wave"])]
+        if n < run["comment_min_n"] or mine.empty:
+            assert "Shout-outs" not in text, dept["name"]
+            for t in raw.loc[raw["department"] == dept["name"], "text"]:
+                assert str(t) not in text, (dept["name"], t)
+            continue
+        section = text.split("Shout-outs", 1)[1].split("When we will check", 1)[0]
+        shown = re.findall(r"“([^”]*)”", section)
+        assert 1 <= len(shown) <= 3 and set(shown) <= set(mine["text"]), dept["name"]
+        seen += 1
+    assert seen >= 3
+
+
+@pytest.mark.browser
+def test_rollout_with_last_rounds_plan_still_prints_on_one_page(round2, tmp_path):
+    from pypdf import PdfReader
+
+    from districtsurvey.batch.pdf import print_all
+
+    slugs = ["transportation", "assessment-accountability", "information-technology"]
+    for paper in ("letter", "a4"):
+        jobs = [(round2 / "rollout" / f"{s}.html", tmp_path / f"{s}-{paper}.pdf") for s in slugs]
+        print_all(jobs, paper=paper)
+        for _, pdf in jobs:
+            assert len(PdfReader(str(pdf)).pages) == 1, pdf.name

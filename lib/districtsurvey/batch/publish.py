@@ -38,8 +38,12 @@ def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> 
     for key in ("items", "focus", "respondents"):
         t = tables[key]
         out[key] = t[(t["department"] == name) & (t["wave"] == wave)].reset_index(drop=True)
-    plans = tables.get("plans", pd.DataFrame())
-    out["plans"] = plans[plans["department"] == name] if len(plans) else plans
+    for key in ("plans", "comments"):
+        t = tables.get(key, pd.DataFrame())
+        mine = t["department"] == name if len(t) else []
+        if key == "comments" and len(t):
+            mine &= t["wave"] == wave
+        out[key] = t[mine].reset_index(drop=True) if len(t) else t
     shown = out["items"].loc[~out["items"]["suppressed"].fillna(True).astype(bool), "item"]
     out["focus"] = out["focus"][out["focus"]["item"].isin(shown)]  # never plan on a hidden figure
     return out
@@ -77,7 +81,8 @@ def publish_extras(
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     instrument = load_instrument(run["instrument"])
-    tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents", "plans")}
+    names = ("items", "focus", "respondents", "plans", "comments")
+    tables = {k: _read(run_dir, k) for k in names}
     wanted = None if only is None else set(only)
     departments = [
         d
@@ -99,6 +104,8 @@ def publish_extras(
             focus=mine["focus"],
             respondents=mine["respondents"],
             plan=plan,
+            plans=mine["plans"],
+            comments=mine["comments"],
         )
         note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
         plans = run_dir / "action_plans"

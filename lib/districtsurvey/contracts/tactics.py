@@ -19,6 +19,7 @@ from .errors import Problem, SurveyDataError
 from .paths import TACTICS_DIR
 
 DEFAULT_TACTICS = TACTICS_DIR / "default.yml"
+DISCUSSION = TACTICS_DIR / "discussion.yml"
 TACTIC_KEYS = ("id", "tactic", "indicator", "why")
 COLUMNS = ["item", "id", "tactic", "indicator", "why", "source"]
 HINT = (
@@ -124,3 +125,21 @@ def load_tactics(
         pd.DataFrame(rows, columns=COLUMNS),
         pd.DataFrame([{"item": "", **t} for t in generic], columns=COLUMNS),
     )
+
+
+@cache
+def _discussion() -> dict:
+    return yaml.safe_load(DISCUSSION.read_text(encoding="utf-8"))
+
+
+def discussion_questions(area: str) -> list[str]:
+    """Three questions for a team's conversation about one focus area (``data/tactics/
+    discussion.yml``; the generic ones for an area without its own).
+
+    >>> discussion_questions("timeliness")[0]
+    'How long do people wait before they hear from us, and how do we know?'
+    >>> len(discussion_questions("no-such-area"))
+    3
+    """
+    data = _discussion()
+    return list(data["by_area"].get(area) or data["generic"])[:3]
