@@ -282,8 +282,9 @@ def sample(
 ) -> None:
     """Regenerate the deterministic sample district (data/sample/)."""
     from .sample.generate import generate_sample
+    from .sample.plans import write_sample_plans
 
-    for path in generate_sample(out):
+    for path in [*generate_sample(out), *write_sample_plans(out)]:
         typer.echo(str(path))
 
 

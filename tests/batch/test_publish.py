@@ -60,7 +60,7 @@ def test_action_plan_xlsx_is_readable_and_editable(published, prepared_run, run,
     assert wb.sheetnames == ["Action plan", "About"]
     ws = wb["Action plan"]
     header = [c.value for c in ws[1]]
-    for name in ("Goal", "Tactics", "Owner", "Leading indicator", "Check date"):
+    for name in ("Goal", "Tactic", "Owner", "Leading indicator", "90-day check", "Status"):
         assert name in header
     rows = [dict(zip(header, (c.value for c in r), strict=True)) for r in ws.iter_rows(min_row=2)]
     assert len(rows) == len(focus)
@@ -68,16 +68,19 @@ def test_action_plan_xlsx_is_readable_and_editable(published, prepared_run, run,
     instrument = load_instrument(run["instrument"])
     for row, item in zip(rows, focus.itertuples(), strict=True):
         assert row["Statement"] == instrument.item_text(item.item)
-        assert row["Goal"].startswith(f"Raise % favorable from {item.pct_favorable:.0f}%")
-        assert row["Tactics"] and row["Owner"] and row["Leading indicator"]
-        assert isinstance(row["Check date"], dt.datetime) and row["Check date"].date() == check
+        # goals sized to the group (#15): a share goal from the shown % favorable, or a count goal
+        assert row["Goal"].startswith((f"From {item.pct_favorable:.0f}% to ", "Count goal: ")), row[
+            "Goal"
+        ]
+        assert row["Tactic"] and row["Owner"] and row["Leading indicator"]
+        assert isinstance(row["90-day check"], dt.datetime) and row["90-day check"].date() == check
     assert ws[1][0].font.bold
-    assert ws.cell(row=2, column=header.index("Tactics") + 1).alignment.wrap_text
-    assert ws.column_dimensions["F"].width >= 30  # Tactics has room
+    assert ws.cell(row=2, column=header.index("Tactic") + 1).alignment.wrap_text
+    assert ws.column_dimensions["F"].width >= 30  # the Tactic column (F) has room
     assert (
-        ws.cell(row=2, column=header.index("Check date") + 1).number_format == "mmmm d, yyyy"
+        ws.cell(row=2, column=header.index("90-day check") + 1).number_format == "mmmm d, yyyy"
     )  # US: "February 20, 2027"
-    assert ws.freeze_panes == "A2"
+    assert ws.freeze_panes == "E2"  # department, rank, statement id and statement stay in view
 
 
 def test_action_plan_csv_matches(published, prepared_run, run, cache):
@@ -86,17 +89,31 @@ def test_action_plan_csv_matches(published, prepared_run, run, cache):
     assert list(plan.columns) == [
         "department",
         "rank",
+        "item",
         "area",
         "statement",
         "goal",
+        "goal_kind",
+        "n",
+        "favorable_now",
+        "favorable_target",
+        "target_pct",
         "tactics",
+        "tactic_id",
+        "why",
+        "choice",
         "owner",
         "leading_indicator",
         "check_date",
     ]
     assert plan["rank"].tolist() == focus["rank"].tolist()
     assert plan["check_date"].nunique() == 1
-    assert plan["goal"].str.contains("by the next survey").all()
+    share = plan["goal_kind"] == "share"
+    assert plan.loc[share, "goal"].str.contains("by the next survey").all()
+    assert plan.loc[~share, "goal"].str.startswith("Count goal: ").all()
+    # the people in the goal add up: target - now more of n (the figures beside it)
+    for row in plan.itertuples():
+        assert f"{row.favorable_target - row.favorable_now} more of your {row.n} " in row.goal
 
 
 def test_rollout_page_in_plain_words(published, prepared_run, run, cache):
@@ -110,7 +127,8 @@ def test_rollout_page_in_plain_words(published, prepared_run, run, cache):
         "within a reasonable time"
     ) in text
     assert len(re.findall(r"<li>\d+% of the people we serve agree", html)) == 3  # strengths
-    assert text.count("Raise % favorable from") == 3  # the plan's goals
+    # the plan's goals, in people (#15)
+    assert len(re.findall(r"about \d+ more of the \d+ who answered", text)) == 3
     assert (
         "February 20, 2027" in text
     )  # US date; report_date 2026-11-22 (pinned in support.py) + 90 days
@@ -124,7 +142,11 @@ def test_rollout_shows_no_suppressed_figure(published, prepared_run, run, cache)
         items = _now(cache["items"], run, dept["name"])
         shown = items[~items["suppressed"]]
         allowed = {round(v) for v in shown["pct_favorable"]}
-        allowed |= {min(round(v) + 5, 100) for v in shown["pct_favorable"]}  # plan targets
+        plan = pd.read_csv(prepared_run / "action_plans" / f"{dept['slug']}.csv")
+        # plan targets (#15): the favorable count to aim for, of the same n, as a whole %
+        allowed |= {
+            round(100 * t / n) for t, n in zip(plan["favorable_target"], plan["n"], strict=True)
+        }
         resp = _now(cache["respondents"], run, dept["name"])
         allowed |= {round(v) for v in resp.loc[~resp["suppressed"], "response_rate"].dropna()}
         text = _text(

@@ -244,10 +244,30 @@ def test_glance_headlines_strengths_and_focus(case):
     fallback = chosen[0][1].startswith("among the lowest-rated")
     assert caption.startswith("No statement is below the district" if fallback else "Chosen from the statements below the district")  # fmt: skip
     plan = load_workbook(run.folder / "action_plans" / f"{run.slug(unit)}.xlsx")["Action plan"]
-    rows = [[c.value for c in r] for r in plan.iter_rows(min_row=2) if r[0].value]
-    assert [r[3] for r in rows] == [s.label(i) for i, _ in chosen]  # the Statement column
+    head = [c.value for c in plan[1]]
+    rows = [
+        dict(zip(head, (c.value for c in r), strict=True))
+        for r in plan.iter_rows(min_row=2)
+        if r[0].value
+    ]
+    assert [r["Statement"] for r in rows] == [s.label(i) for i, _ in chosen]
     for r, (i, _) in zip(rows, chosen, strict=True):
-        assert r[4].startswith(f"Raise % favorable from {pct(s.item(unit, wave, i)['pct'])} to ")
+        now = s.item(unit, wave, i)
+        # the goal: the smallest favorable count (same n) the report's own rule flags "up"
+        target = next(
+            (k for k in range(now["fav_n"] + 1, now["n"] + 1)
+             if s.flag({"pct": 100 * k / now["n"], "n": now["n"]}, now) == "up"),
+            None,
+        )  # fmt: skip
+        if target is not None and now["n"] >= 30:
+            assert r["Goal"].startswith(
+                f"From {pct(now['pct'])} to {pct(100 * target / now['n'])} favorable: about "
+                f"{target - now['fav_n']} more of your {now['n']} respondents"
+            ), r["Goal"]
+        elif target is not None:
+            assert r["Goal"].startswith(f"Count goal: {target - now['fav_n']} more of your")
+        else:
+            assert "no change can show as significant" in r["Goal"]
     # last round's focus, recomputed by the same rule on last round's data
     earlier = s.waves[s.waves.index(before) - 1]
     then = focus(s, unit, before, earlier, hidden=hidden_statements(page, s, before),

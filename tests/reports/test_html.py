@@ -111,6 +111,7 @@ def test_the_district_summary_escapes_what_came_from_data(run_dir):
         summary.ranking,
         summary.response_rates,
         summary.reliability,
+        summary.plan_rollup,
         summary.department_links,
     ):
         shown.append("".join(check(section(d)._repr_html_()).text))

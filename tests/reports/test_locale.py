@@ -122,5 +122,5 @@ def test_action_plan_workbooks_show_the_locales_dates(runs):
         wb = load_workbook(io.BytesIO((runs[loc] / "action_plans" / "finance.xlsx").read_bytes()))
         plan, about = wb["Action plan"], wb["About"]
         header = [c.value for c in plan[1]]
-        assert plan.cell(row=2, column=header.index("Check date") + 1).number_format == fmt
+        assert plan.cell(row=2, column=header.index("90-day check") + 1).number_format == fmt
         assert made in [c.value for c in about["B"]]

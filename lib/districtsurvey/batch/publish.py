@@ -20,7 +20,7 @@ import pandas as pd
 
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
-from ..reports.actions import action_plan
+from ..reports.actions import action_plan, finished, tactics_file
 from ..reports.rollout import build_rollout, render_rollout
 from ..reports.workbook import plan_xlsx
 
@@ -38,6 +38,12 @@ def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> 
     for key in ("items", "focus", "respondents"):
         t = tables[key]
         out[key] = t[(t["department"] == name) & (t["wave"] == wave)].reset_index(drop=True)
+    for key in ("plans", "comments"):
+        t = tables.get(key, pd.DataFrame())
+        mine = t["department"] == name if len(t) else []
+        if key == "comments" and len(t):
+            mine &= t["wave"] == wave
+        out[key] = t[mine].reset_index(drop=True) if len(t) else t
     shown = out["items"].loc[~out["items"]["suppressed"].fillna(True).astype(bool), "item"]
     out["focus"] = out["focus"][out["focus"]["item"].isin(shown)]  # never plan on a hidden figure
     return out
@@ -46,7 +52,13 @@ def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> 
 def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict) -> pd.DataFrame:
     """The prefilled plan of one department (empty when no focus area can be shown)."""
     return action_plan(
-        tables["focus"], instrument, department=department, start=dt.date.fromisoformat(run["date"])
+        tables["focus"],
+        instrument,
+        department=department,
+        start=dt.date.fromisoformat(run["date"]),
+        tactics=tactics_file(run),
+        items=tables["items"],
+        tried=finished(tables.get("plans", pd.DataFrame())),
     )
 
 
@@ -69,7 +81,8 @@ def publish_extras(
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     instrument = load_instrument(run["instrument"])
-    tables = {k: _read(run_dir, k) for k in ("items", "focus", "respondents")}
+    names = ("items", "focus", "respondents", "plans", "comments")
+    tables = {k: _read(run_dir, k) for k in names}
     wanted = None if only is None else set(only)
     departments = [
         d
@@ -91,6 +104,8 @@ def publish_extras(
             focus=mine["focus"],
             respondents=mine["respondents"],
             plan=plan,
+            plans=mine["plans"],
+            comments=mine["comments"],
         )
         note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
         plans = run_dir / "action_plans"

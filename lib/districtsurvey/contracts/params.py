@@ -42,6 +42,10 @@ class RunParams(BaseModel):
     max_focus: int = Field(3, ge=1, le=3)
     focus_rule: Literal["gap_x_importance", "lowest"] = "gap_x_importance"
     previous_run: Path | None = None
+    #: a folder of last round's edited action-plan workbooks (default: previous_run's action_plans)
+    plans: Path | None = None
+    #: a district's own tactics file, adding to or overriding data/tactics/default.yml
+    tactics: Path | None = None
     report_date: dt.date | None = None  # default: the day the run is prepared
     next_survey: str = ""  # when results will be checked again, e.g. "2027-spring pulse"
     comments: list[Path] = []
@@ -101,7 +105,7 @@ class RunParams(BaseModel):
         """Every input file the run reads."""
         paths = [d.path if isinstance(d, RawExport) else d for d in self.data]
         paths += list(self.comments)
-        paths += [p for p in (self.headcounts, self.benchmarks) if p is not None]
+        paths += [p for p in (self.headcounts, self.benchmarks, self.tactics) if p is not None]
         return paths
 
 
@@ -124,6 +128,8 @@ def _resolve(params: RunParams, base: Path) -> RunParams:
             "headcounts": r(params.headcounts),
             "benchmarks": r(params.benchmarks),
             "previous_run": r(params.previous_run),
+            "plans": r(params.plans),
+            "tactics": r(params.tactics),
             "output": r(params.output)
             if params.output
             else (base.parent / "outputs" / params.name),

@@ -16,11 +16,13 @@ from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
 from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
+from ..contracts.tactics import load_tactics
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import by_wave, wave_order
 from ..privacy.derived import protect_drivers
 from ..privacy.redact import redact_comments
 from .inputs import check_selection, read_inputs, resolve_only, sha256, unique_slugs
+from .plans import plans_folder, read_plans
 from .score import score_run
 
 
@@ -59,6 +61,7 @@ def prepare_run(
     each cache table in it (``cache``), so a reader can tell a whole cache from a damaged one.
     """
     instrument = load_instrument(params.instrument)
+    load_tactics(instrument.item_ids, extra=params.tactics)  # a bad tactics file stops the run here
     responses = read_inputs(params, instrument)
     order = wave_order(responses["wave"].unique(), order=params.waves, where=params_path)
     departments = check_selection(responses, params, params_path, order=order)
@@ -70,6 +73,16 @@ def prepare_run(
     waves = order[: order.index(params.wave) + 1]  # this wave and the ones before it
     responses = responses[responses["wave"].isin(waves)]
     compare_to = params.compare_to or (waves[-2] if len(waves) > 1 else None)
+    folder = plans_folder(params)  # last round's edited plans, checked before anything is written
+    plan_files: list[Path] = []
+    if folder is not None:
+        plans, plan_indicators, plan_files = read_plans(
+            folder,
+            instrument,
+            slugs=dict(zip(departments, slugs, strict=True)),
+            wave=compare_to,
+            strict=params.plans is not None,
+        )
 
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None
     tables = score_run(
@@ -81,6 +94,8 @@ def prepare_run(
         compare={params.wave: compare_to},
     )
     tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
+    if folder is not None:
+        tables["plans"], tables["plan_indicators"] = plans, plan_indicators
     tables["hidden_groups"] = hidden_groups(responses, tables.get("breakdowns"))
     tables["drivers"] = protect_drivers(  # only shown departments; their counts protected
         tables["drivers"],
@@ -127,7 +142,7 @@ def prepare_run(
         "date": (params.report_date or dt.date.today()).isoformat(),
         "next_survey": params.next_survey,
         "departments": [{"name": d, "slug": s} for d, s in zip(departments, slugs, strict=True)],
-        "inputs": [{"path": str(p), "sha256": sha256(p)} for p in params.files()],
+        "inputs": [{"path": str(p), "sha256": sha256(p)} for p in [*params.files(), *plan_files]],
         "params": json.loads(params.model_dump_json()),
         "cache": checksums,
     }

@@ -1,30 +1,113 @@
-"""Prefilled 90-day action plans, one row per focus area: goal, tactics, owner, leading indicator.
+"""Prefilled 90-day action plans, one row per focus area: goal, tactic, owner, leading indicator.
 
-The plan is a starting point the leader edits (the run writes it as .xlsx and .csv); the tactics
-are plain, proven service habits per dimension, and the goal is a measurable target.
+The plan is a starting point the leader edits (the run writes it as .xlsx and .csv). Tactics come
+from the tactics library (``data/tactics/default.yml``, plus a district's own file, params
+``tactics:``): for each focus statement in rank order, the first of its tactics (library order)
+not already in this plan and not tried in last round's plan; the plan says which one and why.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from collections.abc import Iterable
+from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from ..analysis.goals import goal_words, sized_goal
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_label
-from ..contracts.paths import TACTICS_DIR
+from ..contracts.tactics import load_tactics
 
-TACTICS_FILE = TACTICS_DIR / "default.yml"
+COLUMNS = [
+    "department",
+    "rank",
+    "item",
+    "area",
+    "statement",
+    "goal",
+    "goal_kind",
+    "n",
+    "favorable_now",
+    "favorable_target",
+    "target_pct",
+    "tactics",
+    "tactic_id",
+    "why",
+    "choice",
+    "owner",
+    "leading_indicator",
+    "check_date",
+]
 
 
-@cache
-def _tactics() -> tuple[dict[str, tuple[str, str]], tuple[str, str]]:
-    """(area -> (tactic, leading indicator), the generic pair) from ``data/tactics/default.yml``."""
-    data = yaml.safe_load(TACTICS_FILE.read_text(encoding="utf-8"))
-    pair = lambda t: (t["tactic"], t["indicator"])  # noqa: E731
-    return {k: pair(v) for k, v in data["by_area"].items()}, pair(data["generic"])
+def tactics_file(run: dict) -> str | None:
+    """The district tactics file of a run (``run.json``'s params), or None."""
+    return (run.get("params") or {}).get("tactics")
+
+
+def finished(plans: pd.DataFrame) -> list[str]:
+    """The tactics last round's plans (read back) marked Done or Dropped: not chosen again while
+    another is left; a tactic not started or in progress may be kept.
+
+    >>> finished(pd.DataFrame({"tactics": ["A", "B", "C"], "status": ["Done", "In progress",
+    ...                                                            "Dropped"]}))
+    ['A', 'C']
+    """
+    if plans is None or plans.empty:
+        return []
+    return plans.loc[plans["status"].isin(["Done", "Dropped"]), "tactics"].tolist()
+
+
+def choose_tactics(
+    items: list[str],
+    library: pd.DataFrame,
+    generic: pd.DataFrame,
+    *,
+    tried: Iterable[str] = (),
+) -> list[dict]:
+    """One tactic per statement, never the same twice: the first of the statement's tactics (file
+    order) not already chosen and not ``tried`` last round (ids or texts); then the generic ones; a tried tactic
+    only when nothing else is left. Each pick says why (``choice``).
+
+    >>> lib = pd.DataFrame({"item": ["a", "a", "b"], "id": ["x", "y", "x"], "tactic": ["X", "Y",
+    ...     "X"], "indicator": "i", "why": "w", "source": "default.yml"})
+    >>> [t["id"] for t in choose_tactics(["a", "b"], lib, lib.iloc[:0])]
+    ['x', None]
+    >>> [t["id"] for t in choose_tactics(["a", "b"], lib, lib.iloc[:0], tried=["x"])]
+    ['y', 'x']
+    """
+    tried, used, picks = set(tried), set(), []
+    for item in items:
+        own = library[library["item"] == item].to_dict("records")
+        pool = own + generic.to_dict("records")
+        fresh = [t for t in pool if t["id"] not in used and t["tactic"] not in used]
+        new = (t for t in fresh if t["id"] not in tried and t["tactic"] not in tried)
+        pick = next(new, fresh[0] if fresh else None)
+        if pick is None:
+            picks.append({"id": None, "tactic": "", "indicator": "", "why": "", "choice": ""})
+            continue
+        used |= {pick["id"], pick["tactic"]}
+        picks.append({**pick, "choice": _choice_words(pick, own, tried)})
+    return picks
+
+
+def _choice_words(pick: dict, own: list[dict], tried: set[str]) -> str:
+    ids = [t["id"] for t in own]
+    if pick["id"] not in ids:
+        return (
+            f"A general tactic ({pick['source']}): every tactic for this statement "
+            "is already in this plan or was tried last round."
+        )
+    k = ids.index(pick["id"]) + 1
+    where = f"Tactic {k} of {len(ids)} for this statement in {pick['source']}"
+    if k == 1:
+        return f"{where} (the library's first choice)."
+    was_tried = [t["id"] in tried or t["tactic"] in tried for t in own[: k - 1]]
+    why = "done or dropped last round" if all(was_tried) else "already in this plan"
+    if any(was_tried) and not all(was_tried):
+        why = "done or dropped last round, or already in this plan"
+    return f"{where}: the earlier one{'s' if k > 2 else ''} {'were' if k > 2 else 'was'} {why}."
 
 
 def action_plan(
@@ -33,47 +116,51 @@ def action_plan(
     *,
     department: str,
     start: dt.date,
-    target_points: float = 5.0,
+    tactics: str | Path | None = None,
+    items: pd.DataFrame | None = None,
+    tried: Iterable[str] = (),
     days: int = 90,
 ) -> pd.DataFrame:
-    """One prefilled plan row per focus area (ordered by rank).
+    """One prefilled plan row per focus area (ordered by rank), the goal sized to the number who
+    answered the statement (``n`` of ``focus``, else of the department's ``items`` rows).
 
     >>> from districtsurvey.contracts.instrument import load_instrument
-    >>> f = pd.DataFrame({"rank": [1], "item": ["ss_timely_response"], "pct_favorable": [58.0]})
+    >>> f = pd.DataFrame({"rank": [1], "item": ["ss_timely_response"], "pct_favorable": [58.0],
+    ...                   "n": [50]})
     >>> p = action_plan(f, load_instrument("support_services"), department="Finance",
     ...                 start=dt.date(2026, 11, 22))
-    >>> p.loc[0, "goal"], p.loc[0, "check_date"]
-    ('Raise % favorable from 58% to 63% by the next survey', '2027-02-20')
+    >>> p.loc[0, "tactic_id"], p.loc[0, "check_date"], p.loc[0, "goal"][:36]
+    ('timely-acknowledge', '2027-02-20', 'From 58% to 78% favorable: about 10 ')
     """
     dims = instrument.items.set_index("id")["dimension"]
-    by_area, generic = _tactics()
+    library, generic = load_tactics(instrument.item_ids, extra=tactics)
+    focus = focus.sort_values("rank")
+    if "n" not in focus.columns:
+        focus = focus.merge(items[["item", "n"]], on="item", how="left")
+    picks = choose_tactics(list(focus["item"]), library, generic, tried=tried)
     rows = []
-    for row in focus.sort_values("rank").itertuples():
-        tactic, indicator = by_area.get(dims.get(row.item), generic)
-        now = float(row.pct_favorable)
+    for row, pick in zip(focus.itertuples(), picks, strict=True):
+        goal = sized_goal(float(row.pct_favorable), int(row.n))
         rows.append(
             {
                 "department": department,
                 "rank": int(row.rank),
+                "item": row.item,
                 "area": instrument.dimension_label(dims.get(row.item, "")),
                 "statement": statement_label(instrument, row.item),
-                "goal": f"Raise % favorable from {now:.0f}% to {min(now + target_points, 100):.0f}% "
-                "by the next survey",
-                "tactics": tactic,
+                "goal": goal_words(goal),
+                "goal_kind": goal.kind,
+                "n": goal.n,
+                "favorable_now": goal.now,
+                "favorable_target": goal.target,
+                "target_pct": round(goal.target_pct),
+                "tactics": pick["tactic"],
+                "tactic_id": pick["id"],
+                "why": pick["why"],
+                "choice": pick["choice"],
                 "owner": f"{department} leader (name a person)",
-                "leading_indicator": indicator,
+                "leading_indicator": pick["indicator"],
                 "check_date": (start + dt.timedelta(days=days)).isoformat(),
             }
         )
-    cols = [
-        "department",
-        "rank",
-        "area",
-        "statement",
-        "goal",
-        "tactics",
-        "owner",
-        "leading_indicator",
-        "check_date",
-    ]
-    return pd.DataFrame(rows, columns=cols)
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -42,6 +42,8 @@ class Report:
     follow_up: pd.DataFrame = field(default_factory=pd.DataFrame)
     benchmarks: pd.DataFrame = field(default_factory=pd.DataFrame)
     hidden_groups: pd.DataFrame = field(default_factory=pd.DataFrame)  # by, hidden (bool)
+    plans: pd.DataFrame = field(default_factory=pd.DataFrame)  # last round's plans, read back
+    plan_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # their values by month
 
     @property
     def min_n(self) -> int:
@@ -114,6 +116,8 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
         follow_up=read_table(folder, "follow_up", department=name),
         benchmarks=read_table(folder, "benchmarks", department=name),
         hidden_groups=read_table(folder, "hidden_groups", department=name, wave=wave),
+        plans=read_table(folder, "plans", department=name),
+        plan_indicators=read_table(folder, "plan_indicators", department=name),
     )
 
 

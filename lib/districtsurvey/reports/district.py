@@ -6,7 +6,7 @@ Everything comes from the run cache's report-safe tables: a figure hidden there 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,8 @@ class District:
     focus: pd.DataFrame  # the district's system-wide focus areas
     follow_up: pd.DataFrame  # how last round's system-wide focus moved
     reliability: pd.DataFrame  # Cronbach's alpha per dimension per wave
+    plans: pd.DataFrame = field(default_factory=pd.DataFrame)  # last round's plans, read back
+    plan_follow: pd.DataFrame = field(default_factory=pd.DataFrame)  # departments' follow-up
 
     @property
     def min_n(self) -> int:
@@ -94,7 +96,13 @@ def load_district(run_dir: str | Path = "") -> District:
         read_table(folder, "focus", department=DISTRICT),
         follow,
         read_table(folder, "reliability"),
+        plans=read_table(folder, "plans"),
+        plan_follow=_departments(read_table(folder, "follow_up"), names),
     )
+
+
+def _departments(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
+    return table[table["department"].isin(names)] if len(table) else table
 
 
 def district_value(d: District, dimension: str | None = None) -> float:

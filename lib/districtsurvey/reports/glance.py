@@ -10,7 +10,6 @@ import pandas as pd
 from . import actions
 from . import locale as locales
 from .department import (
-    FLAG_WORDS,
     Report,
     _change_words,
     _not_shown,
@@ -19,7 +18,8 @@ from .department import (
     _statement,
     ranked,
 )
-from .display import Table, count, not_shown_reason, pct, pts, table
+from .display import Table, count, not_shown_reason, pct, table
+from .followup import moved_words
 from .html import Html, render
 
 
@@ -77,14 +77,7 @@ def at_a_glance(r: Report) -> Html:
 def _follow_line(r: Report, f: dict) -> str:
     label = r.item_history.drop_duplicates("item").set_index("item")["label"]
     text = str(label.get(f["item"], r.instrument.item_text(f["item"]))).removesuffix(".")
-    if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
-        return f"{text}: not shown this round ({not_shown_reason(r.min_n)})"
-    if pd.isna(f.get("prev_pct_favorable")):
-        return f"{text}: {pct(f['pct_favorable'])} (no figure for {r.run.get('compare_to')})"
-    moved = FLAG_WORDS.get(f.get("change_flag"), "")
-    change = pts(f["change_pct_favorable"])
-    words = "no change" if change == "0" else f"{change} points" + (f", {moved}" if moved else "")
-    return f"{text}: {pct(f['prev_pct_favorable'])} → {pct(f['pct_favorable'])} ({words})"
+    return f"{text}: {moved_words(r, f)}"
 
 
 RULE_WORDS = {
@@ -137,7 +130,13 @@ def focus_table(r: Report) -> Table | Html:
 def action_plan(r: Report) -> Table | Html:
     """The prefilled 90-day plan per focus area (editable copies are written beside the report)."""
     plan = actions.action_plan(
-        r.focus, r.instrument, department=r.department, start=dt.date.fromisoformat(r.run["date"])
+        r.focus,
+        r.instrument,
+        department=r.department,
+        start=dt.date.fromisoformat(r.run["date"]),
+        tactics=actions.tactics_file(r.run),
+        items=r.items,
+        tried=actions.finished(r.plans),
     )
     if plan.empty:
         return Html.text("No action plan: no focus area this round.")
@@ -152,15 +151,4 @@ def action_plan(r: Report) -> Table | Html:
             "CSV": f"../action_plans/{r.slug}.csv",
             "· one-page team roll-out summary": f"../rollout/{r.slug}.html",
         },
-    )
-
-
-def follow_up(r: Report) -> Html:
-    """How last round's focus items moved (carried over automatically from the previous run)."""
-    if r.follow_up.empty:
-        return Html.text("No earlier focus areas to follow up.")
-    return render(
-        "list.html.j2",
-        lead=f"Focus areas chosen for {r.run.get('compare_to')}:",
-        items=[_follow_line(r, f) for f in r.follow_up.to_dict("records")],
     )

@@ -6,7 +6,8 @@ select and format. ``load("", "")`` prepares the demo run first, so Run All work
 """
 
 from .department import FLAG_WORDS, Report, load
-from .glance import action_plan, at_a_glance, focus_table, follow_up
+from .followup import follow_up
+from .glance import action_plan, at_a_glance, focus_table
 from .narrative import comments, methods, strengths
 from .sections import (
     benchmarks,

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ..analysis import stats
 from ..contracts.instrument import Instrument
+from ..contracts.tactics import discussion_questions
 from ..privacy.suppress import not_shown_reason
 from . import locale as locales
 from .html import environment
@@ -97,6 +98,9 @@ class Rollout:
     plan: list[dict] = field(default_factory=list)
     check: str = ""
     check_detail: str = ""
+    did: list[dict] = field(default_factory=list)  # last round: statement, said, did, notes
+    did_wave: str = ""
+    shout_outs: list[str] = field(default_factory=list)  # recognition comments (report-safe)
     locale: str = locales.DEFAULT  # dates and spelling (the run's ``locale``)
 
 
@@ -109,12 +113,17 @@ def build_rollout(
     focus: pd.DataFrame,
     respondents: pd.DataFrame,
     plan: pd.DataFrame,
+    plans: pd.DataFrame | None = None,
+    comments: pd.DataFrame | None = None,
 ) -> Rollout:
     """The roll-out content of one department from its report-safe slice of the current wave.
 
     ``items``, ``focus``, ``respondents`` are that department's rows for the run's wave; ``plan``
     comes from ``actions.action_plan`` over the same focus rows. Suppressed rows are dropped
     before anything is worded; a department with no item shown gets a page without figures.
+    ``plans``: last round's plans read back (what we said, what we did: no survey figure);
+    ``comments``: the department's report-safe comments of this wave (comment_min_n and
+    redaction already applied), whose recognition answers become shout-outs.
     """
     served = serves_others(instrument)
     loc = locales.for_run(run)
@@ -132,6 +141,7 @@ def build_rollout(
         locale=loc.id,
     )
     page.check, page.check_detail = _when(run, plan)
+    page.did, page.did_wave = _did(plans, loc, run)
     if not page.shown:  # the same words whichever rule hid it (never "fewer than 5 answered")
         page.not_shown_reason = not_shown_reason(int(run["min_n"]))
         return page
@@ -172,14 +182,63 @@ def build_rollout(
             "statement": plain_clause(
                 meta.loc[plain[r.rank], "text"] if r.rank in plain else r.statement, served=served
             ),
-            "goal": r.goal,
+            "goal": short_goal(r._asdict()),
             "tactics": r.tactics,
             "indicator": r.leading_indicator,
             "owner": r.owner,
         }
         for r in plan.itertuples()
     ]
+    asked = set()  # three questions per focus area, under its first plan row
+    for row, r in zip(page.plan, plan.itertuples(), strict=True):
+        area = meta.loc[plain[r.rank], "dimension"] if r.rank in plain else ""
+        row["questions"] = [] if area in asked else discussion_questions(area)
+        asked.add(area)
+    if comments is not None and len(comments):
+        recog = comments[comments["question"].isin(instrument.recognition_questions)]
+        page.shout_outs = [str(t) for t in recog["text"].head(2)]
     return page
+
+
+def short_goal(p: dict) -> str:
+    """A plan row's goal in one short line for the roll-out page (the plan has the long one).
+
+    >>> short_goal({"goal_kind": "share", "n": 58, "favorable_now": 13, "favorable_target": 23})
+    'from 22% to 40% favorable (about 10 more of the 58 who answered)'
+    >>> short_goal({"goal_kind": "count", "n": 7, "favorable_now": 3, "favorable_target": 7})
+    '4 more of the 7 who answered favorable (a count goal: a group this small moves in people)'
+    """
+    n, now, target = int(p["n"]), int(p["favorable_now"]), int(p["favorable_target"])
+    more = target - now
+    if p["goal_kind"] == "share":
+        return (
+            f"from {100 * now / n:.0f}% to {100 * target / n:.0f}% favorable "
+            f"(about {more} more of the {n} who answered)"
+        )
+    if more == 0:
+        return f"keep all {n} who answered favorable"
+    return (
+        f"{more} more of the {n} who answered favorable "
+        "(a count goal: a group this small moves in people)"
+    )
+
+
+def _did(plans, loc, run: dict) -> tuple[list[dict], str]:
+    """Last time we said / here is what we did, from last round's read-back plans."""
+    if plans is None or plans.empty:
+        return [], ""
+    out = []
+    for p in plans.sort_values("rank").to_dict("records"):
+        done = p.get("pct_complete")
+        did = p["status"] + ("" if pd.isna(done) else f", {done:.0f}% complete")
+        out.append(
+            {
+                "said": p["tactics"] or "(no tactic written)",
+                "did": did,
+                "notes": p.get("notes") or "",
+            }
+        )
+    return out, loc.wave(run.get("compare_to") or "")
 
 
 def _wave_unless_named(run: dict, loc: locales.Locale) -> str:

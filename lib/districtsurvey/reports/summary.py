@@ -24,6 +24,7 @@ from .district import (
 )
 from .html import Html, render
 from .overview import at_a_glance, district_focus, district_scores, verdict_rule
+from .rollup import plan_rollup
 
 HEATMAP_ROWS = 28  # rows per heatmap part (the district's included): one printed page each
 
@@ -36,6 +37,7 @@ __all__ = [
     "district_scores",
     "heatmap_matrix",
     "load_district",
+    "plan_rollup",
     "plot_heatmap",
     "ranking",
     "ranking_table",

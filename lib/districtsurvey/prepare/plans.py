@@ -1,0 +1,90 @@
+"""Last round's action plans read back: the edited workbooks of ``plans:`` (or of
+``previous_run``'s ``action_plans/``), checked, as two cache tables.
+
+``plans``: one row per department x focus statement (tactic, owner, status, % complete,
+checkpoints, notes, file); ``plan_indicators``: the leading indicator's value by month.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.instrument import Instrument
+from ..contracts.params import RunParams
+from ..contracts.plans import OlderPlan, read_plan_workbook
+
+
+def plans_folder(params: RunParams) -> Path | None:
+    """Where last round's plans are: ``plans:``, else ``previous_run``/action_plans when it
+    exists, else None. A ``plans:`` folder that does not exist is an error."""
+    if params.plans is not None:
+        if not params.plans.is_dir():
+            raise SurveyDataError(
+                Problem(str(params.plans), "plans folder not found",
+                        hint="params plans: names a folder of last round's edited .xlsx plans")
+            )  # fmt: skip
+        return params.plans
+    if params.previous_run is not None and (params.previous_run / "action_plans").is_dir():
+        return params.previous_run / "action_plans"
+    return None
+
+
+def read_plans(
+    folder: Path,
+    instrument: Instrument,
+    *,
+    slugs: dict[str, str],
+    wave: str | None,
+    strict: bool = True,
+) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
+    """(plans, plan_indicators, files read) of the workbooks in ``folder`` for this run's
+    departments (``slugs``: name -> slug). A workbook named for one department that holds
+    another's plan, or a second workbook for one department, is refused. Not ``strict`` (the
+    folder came with ``previous_run``), a workbook of an older run (no survey id) is skipped."""
+    by_slug = {s: n for n, s in slugs.items()}
+    plans, values, files, owner = [], [], [], {}
+    for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.name):
+        if path.name.startswith("~$"):  # Excel's lock file of an open workbook
+            continue
+        try:
+            about, plan, indicators = read_plan_workbook(
+                path, survey=instrument.id, wave=wave, items=instrument.item_ids
+            )
+        except OlderPlan:
+            if strict:
+                raise
+            continue
+        name = about["Department"]
+        named = by_slug.get(path.stem)
+        if named is not None and named != name:
+            raise SurveyDataError(
+                Problem(f"{path}, sheet 'About'", f"the file is named for {named} but holds the "
+                        f"plan of {name}", hint="keep each department's plan in its own file")
+            )  # fmt: skip
+        if name not in slugs:
+            continue  # a department this run does not report on
+        if name in owner:
+            raise SurveyDataError(
+                Problem(str(path), f"a second plan for {name} (the first is {owner[name].name})",
+                        hint="keep one workbook per department in the folder")
+            )  # fmt: skip
+        owner[name] = path
+        files.append(path)
+        plans.append(plan)
+        values.append(indicators)
+    plan_cols = ["department", "rank", "item", "statement", "goal", "tactics", "leading_indicator",
+                 "owner", "status", "pct_complete", "check_30", "check_60", "check_date", "notes",
+                 "file"]  # fmt: skip
+    out = pd.concat(plans, ignore_index=True) if plans else pd.DataFrame(columns=plan_cols)
+    out = out.reindex(columns=plan_cols)
+    for col in ("check_30", "check_60", "check_date"):
+        out[col] = out[col].map(lambda d: None if d is None or pd.isna(d) else d.isoformat())
+    out["pct_complete"] = out["pct_complete"].astype(float)
+    ind_cols = ["department", "rank", "item", "month", "value"]
+    ind = [v for v in values if len(v)]
+    ind = pd.concat(ind, ignore_index=True) if ind else pd.DataFrame(columns=ind_cols)
+    ind["value"] = ind["value"].astype(float)
+    return out.sort_values(["department", "rank"]).reset_index(drop=True), ind, files
