@@ -255,22 +255,10 @@ def test_a_hung_report_times_out_and_the_others_finish(tmp_path, district):
 
 
 # -- Ctrl-C, SIGTERM, SIGKILL of `districtsurvey run` ----------------------------------------------
-@pytest.fixture(scope="module")
-def longer(tmp_path_factory) -> Path:
-    """Sixteen departments of the sample district: a run stopped after two reports still has
-    fifteen to go (seconds of work even on warm kernels, so the signal always lands mid-run;
-    with six, fast reports could all finish before it arrived)."""
-    data = pd.read_parquet(SAMPLE / "support_services.parquet")
-    names = sorted(data["department"].unique())[:16]
-    path = tmp_path_factory.mktemp("longer") / "sixteen.parquet"
-    data[data["department"].isin(names)].to_parquet(path, index=False)
-    return path
-
-
 def _start(
     tmp_path: Path, district: Path, sig_name: str
 ) -> tuple[subprocess.Popen, Path, str, Path]:
-    params = small(tmp_path, district)
+    params = small(tmp_path, district, departments=SIX[:5])
     tag = f"{sig_name}-{uuid.uuid4().hex}"
     err = tmp_path / "stderr.txt"
     with open(err, "wb") as stream:
@@ -283,8 +271,8 @@ def _start(
 @pytest.mark.parametrize(
     "sig", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP], ids=["SIGINT", "SIGTERM", "SIGHUP"]
 )
-def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, longer, sig):
-    proc, run_dir, tag, params = _start(tmp_path, longer, sig.name)
+def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, district, sig):
+    proc, run_dir, tag, params = _start(tmp_path, district, sig.name)
     try:
         done = wait_until(lambda: ok_count(run_dir) >= 2, 180, "two reports")
         assert wait_until(lambda: alive_with(tag), 5, "the run's processes")
@@ -299,7 +287,7 @@ def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, longer
     assert m["not_run"] and m["failed"] == []
     # exactly one line, no traceback (--quiet: no progress lines either)
     err = (tmp_path / "stderr.txt").read_text()
-    assert err == f"interrupted: {done}/17 reports done; `--resume` continues\n"
+    assert err == f"interrupted: {done}/6 reports done; `--resume` continues\n"
     wait_until(lambda: not alive_with(tag), 15, "every worker and kernel to end")
     if sig == signal.SIGINT:  # --resume redoes only what is missing
         kept = {
@@ -325,8 +313,8 @@ def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, longer
 
 @pytest.mark.notebook
 @pytest.mark.slow
-def test_sigkill_of_run_takes_workers_and_kernels_along_and_resume_finishes(tmp_path, longer):
-    proc, run_dir, tag, params = _start(tmp_path, longer, "SIGKILL")
+def test_sigkill_of_run_takes_workers_and_kernels_along_and_resume_finishes(tmp_path, district):
+    proc, run_dir, tag, params = _start(tmp_path, district, "SIGKILL")
     try:
         wait_until(lambda: ok_count(run_dir) >= 2, 180, "two reports")
         proc.kill()  # nothing can be cleaned up by the run itself
