@@ -121,10 +121,20 @@ def assert_truthful(run_dir: Path) -> dict:
 
 
 def cli(*args: str, tag: str, **kw) -> subprocess.Popen:
-    """``python -m districtsurvey ...`` as its own process (stdout/stderr to files in kw)."""
+    """``python -m districtsurvey ...`` as its own process (stdout/stderr to files in kw), with
+    Ctrl-C (SIGINT) working as in a terminal: a test suite started as a background job (``&``
+    in a script) ignores SIGINT and its children inherit that, as shells do."""
     return subprocess.Popen(
-        [sys.executable, "-m", "districtsurvey", *args], env=tagged(tag), cwd=ROOT, **kw
+        [sys.executable, "-m", "districtsurvey", *args],
+        env=tagged(tag),
+        cwd=ROOT,
+        preexec_fn=_default_sigint,
+        **kw,
     )
+
+
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # -- a worker killed (the out-of-memory killer's kill -9) -----------------------------------------
