@@ -13,6 +13,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -161,6 +162,7 @@ def test_a_killed_worker_or_kernel_costs_one_retry_and_at_most_its_report(tmp_pa
     killed: dict[str, list[int]] = {"finance": [], "payroll": [], "internal-audit": []}
     kernels: list[int] = []
     plan = {"finance": 1, "payroll": 2, "internal-audit": 1}  # kills per department
+    sockets = socket_folders()
 
     def killer():  # kill -9 the worker of finance once and of payroll every time (twice), and
         end = time.monotonic() + 240  # the kernel (not its worker) of internal-audit once
@@ -201,6 +203,7 @@ def test_a_killed_worker_or_kernel_costs_one_retry_and_at_most_its_report(tmp_pa
     assert "report of finance" in (run_dir / "departments" / "finance.html").read_text()
     for pid in kernels:  # the killed workers' kernels did not outlive them
         wait_until(lambda pid=pid: not _running(pid), 10, f"kernel {pid} to end")
+    assert socket_folders() <= sockets  # nor their Unix-socket folders (batch.kernels)
 
 
 @pytest.mark.notebook
@@ -219,6 +222,11 @@ def test_a_kernel_killed_between_notebooks_is_replaced(tmp_path):
         kernel.close()
     assert first.cells[0].outputs[0]["data"]["text/plain"] == "42"
     assert second.cells[0].outputs[0]["data"]["text/plain"] == "54"
+
+
+def socket_folders() -> set[Path]:
+    """The warm kernels' private Unix-socket folders that exist now."""
+    return set(Path(tempfile.gettempdir()).glob("districtsurvey-kernel-*"))
 
 
 def _running(pid: int) -> bool:

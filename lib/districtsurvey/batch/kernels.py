@@ -12,6 +12,7 @@ kernel death, and after ``max_uses`` notebooks.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import os
 import shutil
@@ -325,7 +326,21 @@ def kill_kernel(pid: int | None, connection_file: str | None) -> None:
             except OSError:
                 pass
     if connection_file:
+        _remove_sockets(connection_file)
         try:
             os.unlink(connection_file)
         except OSError:
             pass
+
+
+def _remove_sockets(connection_file: str) -> None:
+    """Remove the private folder of a warm kernel's Unix sockets (named in its connection file)."""
+    try:
+        with open(connection_file, encoding="utf-8") as f:
+            info = json.load(f)
+    except (OSError, ValueError):
+        return
+    if info.get("transport") == "ipc":
+        folder = Path(str(info.get("ip", ""))).parent
+        if folder.name.startswith("districtsurvey-kernel-"):
+            shutil.rmtree(folder, ignore_errors=True)
