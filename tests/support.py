@@ -7,7 +7,9 @@ import re
 import shutil
 from pathlib import Path
 
+import nbformat
 import yaml
+from nbformat.v4 import new_code_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "data" / "sample"
@@ -55,3 +57,16 @@ def outputs_text(nb) -> str:
                     parts.append(json.dumps(out.get("data", {}).get(kind, "")))
                 parts.append(out.get("text", ""))
     return "\n".join(parts)
+
+
+def notebook(path: Path, *cells: str, parameters: str = 'run_dir = ""\ndepartment = ""') -> Path:
+    """A batch notebook at ``path``: a tagged parameters cell, then ``cells``."""
+    nb = new_notebook(cells=[new_code_cell(parameters), *(new_code_cell(c) for c in cells)])
+    nb.cells[0].metadata["tags"] = ["parameters"]
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "language": "python",
+        "display_name": "Python 3",
+    }
+    nbformat.write(nb, str(path))
+    return path

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 import re
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -22,21 +21,9 @@ from districtsurvey.batch.progress import Progress
 from districtsurvey.contracts.errors import SurveyDataError
 from districtsurvey.contracts.files import write_atomic
 from districtsurvey.prepare.inputs import slugify
-from support import write_params
+from support import notebook, write_params
 
 ONLY = ["Transportation", "Internal Audit", "Finance", "Payroll"]
-
-
-def notebook(path: Path, *cells: str, parameters: str = 'run_dir = ""\ndepartment = ""') -> Path:
-    nb = new_notebook(cells=[new_code_cell(parameters), *(new_code_cell(c) for c in cells)])
-    nb.cells[0].metadata["tags"] = ["parameters"]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "language": "python",
-        "display_name": "Python 3",
-    }
-    nbformat.write(nb, str(path))
-    return path
 
 
 def outputs(nb) -> list[dict]:

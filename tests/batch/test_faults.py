@@ -25,7 +25,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from districtsurvey.batch.run import run_batch
-from support import ROOT, SAMPLE, write_params
+from support import ROOT, SAMPLE, notebook, write_params
 
 FOUR = ["Transportation", "Finance", "Payroll", "Internal Audit"]
 SIX = [*FOUR, "Athletics", "Benefits"]
@@ -46,18 +46,17 @@ def small(tmp_path: Path, district: Path, **overrides) -> Path:
 
 
 # -- helpers -------------------------------------------------------------------------------------
-def notebook(path: Path, *cells: str) -> Path:
-    nb = new_notebook(
-        cells=[new_code_cell('run_dir = ""\ndepartment = ""'), *(new_code_cell(c) for c in cells)]
+def resume(params: Path, tag: str) -> None:
+    """``districtsurvey run PARAMS --resume --quiet``, which must succeed."""
+    again = subprocess.run(
+        [sys.executable, "-m", "districtsurvey", "run", str(params), "--resume", "--quiet"],
+        env=tagged(tag),
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    nb.cells[0].metadata["tags"] = ["parameters"]
-    nb.metadata["kernelspec"] = {
-        "name": "python3",
-        "language": "python",
-        "display_name": "Python 3",
-    }
-    nbformat.write(nb, str(path))
-    return path
+    assert again.returncode == 0, again.stderr
 
 
 def tagged(tag: str) -> dict:
@@ -313,15 +312,7 @@ def test_stopping_run_leaves_a_truthful_manifest_and_no_process(tmp_path, distri
             for r in m["reports"]
             if r["status"] == "ok"
         }
-        again = subprocess.run(
-            [sys.executable, "-m", "districtsurvey", "run", str(params), "--resume", "--quiet"],
-            env=tagged(tag),
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        assert again.returncode == 0, again.stderr
+        resume(params, tag)
         m2 = assert_truthful(run_dir)
         assert m2["resumed"] == sorted(kept) and m2["complete"] is True
         assert all(r["status"] == "ok" for r in m2["reports"])
@@ -346,15 +337,7 @@ def test_sigkill_of_run_takes_workers_and_kernels_along_and_resume_finishes(tmp_
         if r["status"] == "ok":
             assert html_of(run_dir, r["slug"]).exists()
     assert m["complete"] is False
-    again = subprocess.run(
-        [sys.executable, "-m", "districtsurvey", "run", str(params), "--resume", "--quiet"],
-        env=tagged(tag),
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert again.returncode == 0, again.stderr
+    resume(params, tag)
     m2 = assert_truthful(run_dir)  # also: no .tmp left by the killed writer
     assert set(m2["resumed"]) == {r["slug"] for r in m["reports"] if r["status"] == "ok"}
     assert all(r["status"] == "ok" for r in m2["reports"])
