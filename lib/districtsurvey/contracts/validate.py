@@ -287,7 +287,7 @@ def load_responses(
     text = "category" if categories else "string"
     for col in ("respondent_id", "survey", "wave", "department", "role", "site", "item"):
         if col in out.columns:
-            out[col] = out[col].astype(text)
+            out[col] = out[col].astype("string" if col == "respondent_id" else text)
     for col in ("role", "site"):
         if col not in out.columns:
             out[col] = pd.Series(pd.NA, index=out.index, dtype="string").astype(text)

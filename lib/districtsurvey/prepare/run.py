@@ -51,7 +51,9 @@ def hidden_groups(responses: pd.DataFrame, breakdowns: pd.DataFrame | None) -> p
     return pd.concat(rows, ignore_index=True)[cols] if rows else pd.DataFrame(columns=cols)
 
 
-KEYS = ("respondent_id", "survey", "wave", "department", "role", "site", "item")
+#: the names a run groups by (respondent ids stay text: one category per person would cost more
+#: to build and sort than it saves)
+KEYS = ("survey", "wave", "department", "role", "site", "item")
 
 
 def as_categories(responses: pd.DataFrame, *, drop_unused: bool = False) -> pd.DataFrame:
