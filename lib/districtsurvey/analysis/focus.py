@@ -175,8 +175,6 @@ def focus_table(
     t = t.groupby(unit, sort=False).head(max_focus)
     t = t.sort_values(unit, kind="stable").reset_index(drop=True)
     t["rank"] = t.groupby(unit, sort=False).cumcount() + 1
-    t["reason"] = [
-        _reason(row, outcome_label, basis=row["basis"]) for row in t.to_dict("records")
-    ]
+    t["reason"] = [_reason(row, outcome_label, basis=row["basis"]) for row in t.to_dict("records")]
     cols = ["item", "pct_favorable", "gap", "decline", "importance", "priority", "basis", "reason"]
     return t[[unit, "rank", *cols]]
