@@ -1,6 +1,6 @@
 """Batch speed: the naive loop, the floor and ``districtsurvey run``, timed on the same data.
 
-    make bench                                   # 20,000 x 40, 200,000 x 100, sample district; 3 runs each
+    make bench                                   # 20,000 x 40 and 200,000 x 100, 3 runs each
     .venv/bin/python benchmarks/batch.py --quick # small sizes, about a minute
 
 1. generates a benchmark district (respondents x departments, 3 waves; and a large one),
@@ -248,28 +248,6 @@ def prepare_seconds(params: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
-def sample_params(name: str, folder: Path) -> Path:
-    """``params/<name>.yml`` of the sample district, its paths made absolute and its output in
-    ``folder`` (the repository's outputs/ are left alone)."""
-    import yaml
-
-    source = ROOT / "params" / f"{name}.yml"
-    raw = yaml.safe_load(source.read_text(encoding="utf-8"))
-    for key in ("data", "comments", "headcounts", "benchmarks", "plans", "tactics", "previous_run"):
-        value = raw.get(key)
-        if isinstance(value, str):
-            raw[key] = str((source.parent / value).resolve())
-        elif isinstance(value, list):
-            raw[key] = [
-                str((source.parent / v).resolve()) if isinstance(v, str) else v for v in value
-            ]
-    raw["output"] = "run"
-    folder.mkdir(parents=True, exist_ok=True)
-    params = folder / "params.yml"
-    params.write_text(yaml.safe_dump(raw, sort_keys=False), encoding="utf-8")
-    return params
-
-
 def spread(values: list[float]) -> str:
     """Median and range: ``9.1 s (8.8-9.6 s, 3 runs)``."""
     v = sorted(values)
@@ -377,18 +355,6 @@ def bench(
     return results
 
 
-def bench_sample(folder: Path, names: list[str], *, jobs: int, repeat: int) -> None:
-    """``districtsurvey run`` on the sample district's own params (as ``make demo`` runs them)."""
-    print(f"\n== the sample district, {jobs} jobs ==", flush=True)
-    for name in names:
-        params = sample_params(name, folder / name)
-        walls = []
-        for _ in range(max(1, repeat)):
-            walls.append(districtsurvey_run(params, jobs)["wall"])
-        n = len(json.loads((params.parent / "run" / "manifest.json").read_text())["reports"])
-        print(f"  {name}: {n} reports, run {spread(walls)}", flush=True)
-
-
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="small sizes (about a minute)")
@@ -404,12 +370,6 @@ def main(argv: list[str] | None = None) -> None:
     )
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=1, help="floor/run pairs per district")
-    ap.add_argument(
-        "--sample",
-        nargs="*",
-        default=["demo", "engagement-2026-fall"],
-        help="sample-district params to time as well (none: skip)",
-    )
     ap.add_argument("--keep", type=Path, help="keep the generated data and outputs here")
     ap.add_argument("--floor-worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -444,8 +404,6 @@ def main(argv: list[str] | None = None) -> None:
                 repeat=args.repeat,
                 prepare_goal=None if args.quick else 10.0,
             )
-        if args.sample:
-            bench_sample(folder / "sample", args.sample, jobs=args.jobs, repeat=args.repeat)
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)
