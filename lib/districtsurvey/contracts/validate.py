@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
@@ -146,11 +147,13 @@ def _blank(column: pd.Series) -> pd.Series:
 
     >>> _blank(pd.Series(["a", " ", None], dtype="category")).tolist()
     [False, True, True]
+    >>> _blank(pd.Series([None, None], dtype="category")).tolist()  # no category at all
+    [True, True]
     """
     if isinstance(column.dtype, pd.CategoricalDtype):
-        cats = column.cat.categories.astype("string").str.strip() == ""
-        codes = column.cat.codes.to_numpy()
-        return pd.Series((codes < 0) | cats.to_numpy(bool)[codes], index=column.index)
+        cats = (column.cat.categories.astype("string").str.strip() == "").to_numpy(bool)
+        codes = column.cat.codes.to_numpy()  # -1: missing (looks up the False appended)
+        return pd.Series((codes < 0) | np.append(cats, False)[codes], index=column.index)
     if pd.api.types.is_numeric_dtype(column):
         return column.isna()
     return column.isna() | (column.astype("string").str.strip() == "")
