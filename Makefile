@@ -35,7 +35,7 @@ sample: $(STAMP)  ## regenerate data/sample/ (deterministic)
 	$(BIN)/districtsurvey sample
 
 bench: $(STAMP)  ## speed benchmarks (prints ratios against a baseline measured in the same run)
-	$(BIN)/python benchmarks/batch.py
+	$(BIN)/python benchmarks/batch.py --repeat 3
 
 explore: $(STAMP)  ## JupyterLab on notebooks/explore.ipynb
 	$(BIN)/districtsurvey explore

@@ -118,6 +118,55 @@ def test_compare_means_by_hand():
     assert compare_means(3.0, 1.0, 30, 3.5, 1.0, 30) == pytest.approx(0.0577, abs=1e-4)
 
 
+def test_compare_means_matches_scipy_welch_on_every_kind_of_group():
+    # scipy.stats.ttest_ind_from_stats(equal_var=False) is the reference; stats.py computes
+    # Welch's test with scipy.special alone (scipy.stats costs seconds to import per kernel).
+    # Groups without spread, equal means and n < 2 included.
+    rng = np.random.default_rng(3)
+    m1, m2 = rng.uniform(1, 5, 500), rng.uniform(1, 5, 500)
+    s1, s2 = rng.uniform(0, 2, 500), rng.uniform(0, 2, 500)
+    n1, n2 = rng.integers(0, 300, 500), rng.integers(0, 300, 500)
+    s1[:20], s2[:10], m2[:5] = 0.0, 0.0, m1[:5]
+    ok = (n1 >= 2) & (n2 >= 2)
+    with np.errstate(all="ignore"):
+        ref = st.ttest_ind_from_stats(
+            m1, s1, np.where(ok, n1, 2), m2, s2, np.where(ok, n2, 2), equal_var=False
+        ).pvalue
+    expected = np.where(ok, ref, np.nan)
+    got = compare_means(m1, s1, n1, m2, s2, n2)
+    np.testing.assert_allclose(got, expected, rtol=1e-9, atol=1e-15, equal_nan=True)
+
+
+def test_intervals_and_z_test_match_scipy_stats():
+    rng = np.random.default_rng(4)
+    mean, sd, n = rng.uniform(1, 5, 200), rng.uniform(0, 2, 200), rng.integers(0, 500, 200)
+    lo, hi = mean_interval(mean, sd, n)
+    ok = n >= 2
+    half = st.t.ppf(0.975, np.where(ok, n - 1, 1)) * sd / np.sqrt(np.where(ok, n, 1))
+    np.testing.assert_allclose(hi, np.where(ok, mean + half, np.nan), rtol=1e-12, equal_nan=True)
+    p1, p2 = rng.uniform(0, 100, 200), rng.uniform(0, 100, 200)
+    n2 = rng.integers(1, 500, 200)
+    pooled = (p1 * n + p2 * n2) / 100 / (n + n2)
+    with np.errstate(all="ignore"):
+        z = (p1 - p2) / 100 / np.sqrt(pooled * (1 - pooled) * (1 / n + 1 / n2))
+    expected = np.where(n > 0, 2 * st.norm.sf(np.abs(z)), np.nan)
+    got = compare_proportions(p1, n, p2, n2)
+    np.testing.assert_allclose(got, expected, rtol=1e-12, equal_nan=True)
+
+
+def test_a_report_kernel_does_not_import_scipy_stats():
+    # what every warm kernel imports (batch.kernels.PRELOAD): scipy.stats alone took ~1.5 s
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, districtsurvey.reports.report, districtsurvey.reports.summary; "
+        "print('scipy.stats' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
 def test_compare_means_matches_welch_on_raw_data():
     rng = np.random.default_rng(7)
     a, b = rng.normal(3.2, 0.9, 40), rng.normal(3.6, 1.3, 25)

@@ -103,14 +103,51 @@ def focus_areas(
     >>> top["reason"][0]
     '12 points below the district; strongly related to overall quality'
     """
+    t = focus_table(
+        items.assign(_unit=0),
+        drivers.assign(_unit=0),
+        unit="_unit",
+        max_focus=max_focus,
+        rule=rule,
+        outcome_label=outcome_label,
+        districts={0} if district else set(),
+    )
+    return t.drop(columns=["_unit", "rank"]).reset_index(drop=True)
+
+
+def focus_table(
+    items: pd.DataFrame,
+    drivers: pd.DataFrame,
+    *,
+    unit: str = "department",
+    max_focus: int = 3,
+    rule: str = "gap_x_importance",
+    outcome_label: str = "overall quality",
+    districts: set = frozenset(),
+) -> pd.DataFrame:
+    """``focus_areas`` for every unit of ``items`` at once (one pass, not one per unit).
+
+    ``items`` and ``drivers`` carry a ``unit`` column; within a unit the row order of ``items``
+    is the last tie-break; units in ``districts`` are ranked as the district. Returns ``unit``,
+    ``rank`` and the columns of ``focus_areas``, units in sorted order.
+
+    >>> items = pd.DataFrame({"department": ["HR", "HR", "IT"], "item": ["a", "b", "a"],
+    ...                       "pct_favorable": [60.0, 80.0, 50.0],
+    ...                       "district_pct_favorable": [72.0, 75.0, 72.0]})
+    >>> drivers = pd.DataFrame({"department": ["HR", "IT"], "item": ["a", "a"], "r": [0.6, 0.6],
+    ...                         "importance": [0.9, 0.9]})
+    >>> focus_table(items, drivers)[["department", "rank", "item"]].values.tolist()
+    [['HR', 1, 'a'], ['IT', 1, 'a']]
+    """
     if not 1 <= max_focus <= 3:
         raise ValueError(f"max_focus must be 1, 2 or 3 (the method says no more), got {max_focus}")
     if rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; choose one of {sorted(RULES)}")
     t = _reportable(items).reset_index(drop=True)
     t = t.assign(position=np.arange(len(t)))
-    d = drivers.reindex(columns=["item", "r", "importance"]).astype({"item": object})
-    t = t.merge(d, on="item", how="left").sort_values("position")
+    d = drivers.reindex(columns=[unit, "item", "r", "importance"])
+    d = d.drop_duplicates([unit, "item"]).astype({"item": object, unit: object})
+    t = t.merge(d, on=[unit, "item"], how="left", validate="many_to_one").sort_values("position")
     t["importance"] = t["importance"].fillna(0.0)
     t["shown"] = shown(t["pct_favorable"].astype(float))
     reference = t.get("district_pct_favorable", pd.Series(np.nan, index=t.index))
@@ -120,21 +157,24 @@ def focus_areas(
     t["decline"] = (-change).where(down & change.notna(), 0.0).clip(lower=0)
     if "prev_wave" not in t:
         t["prev_wave"] = None
+    district = t[unit].isin(districts).to_numpy()
     if rule == "lowest":
         t["priority"], t["basis"] = 100 - t["shown"], "lowest"
-    elif district:
-        t["priority"] = (100 - t["shown"] + t["decline"]) * t["importance"]
-        t["basis"] = "district"
     else:
-        t["priority"] = (t["gap"] + t["decline"]) * t["importance"]
-        t["basis"] = "below"
-        candidates = (t["gap"] >= 1) | (t["decline"] > 0)
-        if candidates.any():
-            t = t[candidates]
-        else:
-            t["priority"], t["basis"] = 100 - t["shown"], "fallback"
+        below = (t["gap"] + t["decline"]) * t["importance"]
+        room = (100 - t["shown"] + t["decline"]) * t["importance"]
+        t["priority"] = np.where(district, room, below)
+        t["basis"] = np.where(district, "district", "below")
+        candidate = (t["gap"] >= 1) | (t["decline"] > 0)
+        some = candidate.groupby(t[unit], sort=False).transform("any")
+        fallback = ~district & ~some.astype(bool)
+        t.loc[fallback, "priority"] = 100 - t.loc[fallback, "shown"]
+        t.loc[fallback, "basis"] = "fallback"
+        t = t[district | candidate | fallback]
     t = t.sort_values(["priority", "shown", "position"], ascending=[False, True, True])
-    t = t.head(max_focus).reset_index(drop=True)
-    t["reason"] = [_reason(row, outcome_label, basis=row["basis"]) for _, row in t.iterrows()]
+    t = t.groupby(unit, sort=False).head(max_focus)
+    t = t.sort_values(unit, kind="stable").reset_index(drop=True)
+    t["rank"] = t.groupby(unit, sort=False).cumcount() + 1
+    t["reason"] = [_reason(row, outcome_label, basis=row["basis"]) for row in t.to_dict("records")]
     cols = ["item", "pct_favorable", "gap", "decline", "importance", "priority", "basis", "reason"]
-    return t[cols]
+    return t[[unit, "rank", *cols]]

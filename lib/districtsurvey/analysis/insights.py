@@ -109,20 +109,6 @@ def choose_focus(
         label = instrument.dimension_label(dim).lower()
         outcome_label = outcome_label if label == "overall" else label  # "overall quality"
     position = {item: i for i, item in enumerate(instrument.item_ids)}
-    frames = []
-    for dept, part in items.groupby("department", sort=True):
-        d = drivers[drivers["department"] == dept]
-        candidates = part[part["item"] != instrument.outcome]
-        candidates = candidates.iloc[candidates["item"].map(position).argsort(kind="stable")]
-        f = focus.focus_areas(
-            candidates,
-            d,
-            max_focus=max_focus,
-            rule=rule,
-            outcome_label=outcome_label,
-            district=dept == "District",
-        )
-        frames.append(f.assign(department=dept, rank=range(1, len(f) + 1)))
     cols = [
         "department",
         "rank",
@@ -135,7 +121,18 @@ def choose_focus(
         "basis",
         "reason",
     ]
-    return pd.concat(frames, ignore_index=True)[cols] if frames else pd.DataFrame(columns=cols)
+    candidates = items[items["item"] != instrument.outcome]
+    if candidates.empty:
+        return pd.DataFrame(columns=cols)
+    candidates = candidates.iloc[candidates["item"].map(position).argsort(kind="stable")]
+    return focus.focus_table(
+        candidates,
+        drivers,
+        max_focus=max_focus,
+        rule=rule,
+        outcome_label=outcome_label,
+        districts={"District"},
+    )[cols]
 
 
 def follow_up(previous_focus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:

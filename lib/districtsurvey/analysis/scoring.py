@@ -242,5 +242,6 @@ def add_comparisons(
         }
     )
     out = out.merge(earlier, on=[*group, "prev_wave", on], how="left")
+    out["prev_wave"] = out["prev_wave"].astype("string")  # whatever the key types merged were
     out["change_pct_favorable"] = shown(out["pct_favorable"]) - shown(out["prev_pct_favorable"])
     return out

@@ -9,7 +9,7 @@ what is valid.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -92,12 +92,31 @@ class Instrument:
     def item_ids(self) -> list[str]:
         return list(self.items["id"])
 
+    @cached_property
+    def _lookup(self) -> dict[str, dict]:
+        """Id -> label, text, reverse and scale, built once (reports ask thousands of times)."""
+        items = self.items
+        return {
+            "label": dict(zip(self.dimensions["id"], self.dimensions["label"], strict=True)),
+            "text": dict(zip(items["id"], items["text"], strict=True)),
+            "reverse": dict(zip(items["id"], items["reverse"].astype(bool), strict=True)),
+            "scale": dict(zip(items["id"], items["scale"], strict=True)),
+        }
+
     def dimension_label(self, dimension: str) -> str:
-        labels = dict(zip(self.dimensions["id"], self.dimensions["label"], strict=True))
+        labels = self._lookup["label"]
         return labels.get(dimension, self.index_labels.get(dimension, dimension))
 
     def item_text(self, item: str) -> str:
-        return dict(zip(self.items["id"], self.items["text"], strict=True)).get(item, item)
+        return self._lookup["text"].get(item, item)
+
+    def is_reverse(self, item: str) -> bool:
+        """Whether ``item`` is reverse-worded (False for an unknown id).
+
+        >>> load_instrument("engagement").is_reverse("ee_stay_leave")
+        True
+        """
+        return bool(self._lookup["reverse"].get(item, False))
 
     def scale_of(self, item: str) -> Scale:
         """The scale an item is answered on (the default scale for an unknown item).
@@ -110,7 +129,7 @@ class Instrument:
 
     @property
     def _item_scales(self) -> dict[str, str]:
-        return dict(zip(self.items["id"], self.items["scale"], strict=True))
+        return self._lookup["scale"]
 
     @property
     def mixed_scales(self) -> bool:

@@ -23,8 +23,7 @@ def statement_label(instrument: Instrument, item: str) -> str:
     'I would recommend this district as a great place to work.'
     """
     text = instrument.item_text(item)
-    reverse = instrument.items.set_index("id")["reverse"].get(item, False)
-    return f"{text} {REVERSED}" if bool(reverse) else text
+    return f"{text} {REVERSED}" if instrument.is_reverse(item) else text
 
 
 def shorten(label: str, width: int) -> str:

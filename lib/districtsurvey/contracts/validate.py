@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
@@ -141,6 +142,23 @@ def _listed(path: str, message: str, rows: list[int], total: int, column: str, h
     return problems
 
 
+def _blank(column: pd.Series) -> pd.Series:
+    """Missing or only spaces; a categorical column (parquet) is checked once per category.
+
+    >>> _blank(pd.Series(["a", " ", None], dtype="category")).tolist()
+    [False, True, True]
+    >>> _blank(pd.Series([None, None], dtype="category")).tolist()  # no category at all
+    [True, True]
+    """
+    if isinstance(column.dtype, pd.CategoricalDtype):
+        cats = (column.cat.categories.astype("string").str.strip() == "").to_numpy(bool)
+        codes = column.cat.codes.to_numpy()  # -1: missing (looks up the False appended)
+        return pd.Series((codes < 0) | np.append(cats, False)[codes], index=column.index)
+    if pd.api.types.is_numeric_dtype(column):
+        return column.isna()
+    return column.isna() | (column.astype("string").str.strip() == "")
+
+
 def check_columns(df: pd.DataFrame, spec: tuple[Column, ...], path: str) -> list[Problem]:
     """Missing required columns and blanks in non-nullable columns, row numbers as in the file."""
     offset = 2  # header line + 1-based
@@ -150,11 +168,24 @@ def check_columns(df: pd.DataFrame, spec: tuple[Column, ...], path: str) -> list
     ]
     for c in spec:
         if c.name in df.columns and not c.nullable:
-            blank = df[c.name].isna() | (df[c.name].astype("string").str.strip() == "")
+            blank = _blank(df[c.name])
             if blank.any():
                 rows = _rows(blank, offset)
                 problems += _listed(path, "blank value", rows, int(blank.sum()), c.name, c.hint)
     return problems
+
+
+def _numbers(value: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """``value`` as numbers, where it is not a number, and as text (for messages).
+
+    A numeric column (parquet) is taken as it is; text is stripped and parsed.
+    """
+    if pd.api.types.is_numeric_dtype(value) and not pd.api.types.is_bool_dtype(value):
+        values = value.astype("Float64").astype(float)
+        return values, pd.Series(False, index=value.index), value.astype("string")
+    raw = value.astype("string").str.strip()
+    values = pd.to_numeric(raw, errors="coerce")
+    return values, raw.notna() & (raw != "") & values.isna(), raw
 
 
 def validate_responses(
@@ -179,9 +210,7 @@ def validate_responses(
     if instrument is not None and instrument.mixed_scales:  # each item on its own scale
         per_item = instrument.items.set_index("id")["points"]
         points = df["item"].astype(object).map(per_item).fillna(points).astype(int).to_numpy()
-    raw = df["value"].astype("string").str.strip()
-    values = pd.to_numeric(raw, errors="coerce")
-    not_number = raw.notna() & (raw != "") & values.isna()
+    values, not_number, raw = _numbers(df["value"])
     problems += _listed(
         path,
         "value is not a number",
@@ -245,25 +274,27 @@ def validate_responses(
     return problems
 
 
-def load_responses(path: str | Path, *, instrument: Instrument | None = None) -> pd.DataFrame:
+def load_responses(
+    path: str | Path, *, instrument: Instrument | None = None, categories: bool = False
+) -> pd.DataFrame:
     """Read and validate tidy responses; raise SurveyDataError listing every problem.
 
-    Returns the frame with ``value`` as nullable Int8 and text columns as strings.
+    Returns the frame with ``value`` as nullable Int8 and text columns as strings (as
+    categoricals with ``categories=True``: what a whole run groups by, see ``prepare``).
     """
     df = read_table(path).reset_index(drop=True)
     problems = validate_responses(df, instrument=instrument, path=str(path))
     if problems:
         raise SurveyDataError(problems)
     out = df.copy()
+    text = "category" if categories else "string"
     for col in ("respondent_id", "survey", "wave", "department", "role", "site", "item"):
         if col in out.columns:
-            out[col] = out[col].astype("string")
+            out[col] = out[col].astype("string" if col == "respondent_id" else text)
     for col in ("role", "site"):
         if col not in out.columns:
-            out[col] = pd.Series(pd.NA, index=out.index, dtype="string")
-    out["value"] = pd.to_numeric(out["value"].astype("string").str.strip(), errors="coerce").astype(
-        "Int8"
-    )
+            out[col] = pd.Series(pd.NA, index=out.index, dtype="string").astype(text)
+    out["value"] = _numbers(out["value"])[0].astype("Int8")
     extra = [g for g in instrument.group_columns[3:] if g in out] if instrument else []
     out = out[[c.name for c in RESPONSES] + extra]
     return fill_blank_groups(out, instrument)
@@ -283,10 +314,16 @@ def fill_blank_groups(df: pd.DataFrame, instrument: Instrument | None) -> pd.Dat
         label = instrument.missing_label(col) if instrument else NOT_GIVEN
         if col not in df.columns or label is None:
             continue
-        text = df[col].astype("string")
-        blank = text.isna() | (text.str.strip() == "")
+        blank = _blank(df[col])
         if blank.any() and not blank.all():
-            df[col] = text.mask(blank, label)
+            if isinstance(df[col].dtype, pd.CategoricalDtype):
+                keep = df[col].cat.categories[~_blank(pd.Series(df[col].cat.categories))]
+                values = df[col].cat.set_categories(keep)
+                if label not in keep:
+                    values = values.cat.add_categories([label])
+                df[col] = values.fillna(label)
+            else:
+                df[col] = df[col].astype("string").mask(blank, label)
     return df
 
 

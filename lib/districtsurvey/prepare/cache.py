@@ -4,6 +4,7 @@ whether a cache is whole (every file as its checksum says)."""
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -28,12 +29,29 @@ def read_run(run_dir: str | Path) -> dict:
     return json.loads((Path(run_dir) / "cache" / "run.json").read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=64)
+def _whole(path: Path, stamp: tuple[int, int, int]) -> pd.DataFrame:
+    """A whole cache table, read once per process and file version (a warm kernel reports on
+    many departments of one run: one read, not one per department)."""
+    return pd.read_parquet(path)
+
+
 def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
-    """One cache table, filtered at read time (only the slice is read)."""
+    """One cache table, the rows whose columns equal ``filters`` (in file order).
+
+    A table is read once per process and kept while the file is unchanged (same inode, size and
+    modification time: a new run replaces each file atomically, so it is read again).
+    """
     path = Path(run_dir) / "cache" / f"{name}.parquet"
-    if not path.exists():
+    try:
+        st = path.stat()
+    except FileNotFoundError:
         return pd.DataFrame()
-    return pd.read_parquet(path, filters=[(k, "==", v) for k, v in filters.items()] or None)
+    table = _whole(path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns))
+    keep = pd.Series(True, index=table.index)
+    for column, value in filters.items():
+        keep &= (table[column] == value).fillna(False).astype(bool)
+    return table[keep].reset_index(drop=True).copy()
 
 
 def cache_checksums(run_dir: str | Path) -> dict[str, str]:

@@ -101,7 +101,8 @@ def sha256(path: Path) -> str:
 
 
 def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
-    """All response files of the run, validated, as one tidy frame."""
+    """All response files of the run, validated, as one tidy frame (key columns may be
+    categoricals or text: ``prepare_run`` makes them categoricals)."""
     frames = []
     for source in params.data:
         if isinstance(source, RawExport):
@@ -112,7 +113,7 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
             )
             frames.append(result.responses)
         else:
-            frames.append(load_responses(source, instrument=instrument))
+            frames.append(load_responses(source, instrument=instrument, categories=True))
     return pd.concat(frames, ignore_index=True)
 
 

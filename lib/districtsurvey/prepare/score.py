@@ -104,9 +104,9 @@ def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, 
     return table if min_n is None else suppress_small_groups(table, min_n=min_n)
 
 
-def _unsuppressed(responses: pd.DataFrame, instrument: Instrument, by: list[str], level: str):
-    """``score_items`` / ``score_dimensions`` before suppression (input of ``protect_tables``)."""
-    df = scored(responses, instrument)
+def _unsuppressed(df: pd.DataFrame, instrument: Instrument, by: list[str], level: str):
+    """``score_items`` / ``score_dimensions`` before suppression (input of ``protect_tables``),
+    over a ``scored()`` frame (scored once per run)."""
     if level == "items":
         return aggregate(df, [*by, "item"], instrument)
     keys = [*by, "dimension"]
@@ -139,17 +139,18 @@ def score_run(
     membership changed by fewer than ``min_n`` people gets no change figure
     (``privacy.derived.protect_changes``).
     """
+    df = scored(responses, instrument)
     raw = {}
     for level in ("items", "dimensions"):
-        raw[level] = _unsuppressed(responses, instrument, ["department", "wave"], level)
-        raw[f"district_{level}"] = _unsuppressed(responses, instrument, ["wave"], level).assign(
+        raw[level] = _unsuppressed(df, instrument, ["department", "wave"], level)
+        raw[f"district_{level}"] = _unsuppressed(df, instrument, ["wave"], level).assign(
             department=DISTRICT
         )
     frames = []
     for by in instrument.breakdowns:
         if by in responses.columns and responses[by].notna().any():
             keys = ["department", "wave", by]
-            part = _unsuppressed(responses.dropna(subset=[by]), instrument, keys, "dimensions")
+            part = _unsuppressed(df.dropna(subset=[by]), instrument, keys, "dimensions")
             frames.append(part.rename(columns={by: "group"}).assign(by=by))
     if frames:
         raw["breakdowns"] = pd.concat(frames, ignore_index=True)

@@ -144,15 +144,33 @@ def complementary_cells(
             pooled = [a + b for a, b in zip(pooled, m.rest_profile, strict=True)]
         return _uniform(pooled)
 
+    # Each pass: links of newly hidden cells, then every margin in order. A margin whose cells
+    # kept their state since it was last found safe is safe still, so only margins touched by a
+    # newly hidden cell are checked again (the same cells end hidden as checking them all).
+    touching: dict = {}
+    for i, m in enumerate(margins):
+        for c in (*m.parts, m.total):
+            touching.setdefault(c, []).append(i)
+    dirty = set(range(len(margins)))
+    linked: set = set()
+
+    def add(cell) -> None:
+        hidden.add(cell)
+        dirty.update(touching.get(cell, ()))
+
     changed = True
     while changed:
         changed = False
-        for cell in list(hidden):
+        for cell in [c for c in hidden if c not in linked]:
+            linked.add(cell)
             for dep in links.get(cell, ()):
                 if dep not in hidden:
-                    hidden.add(dep)
+                    add(dep)
                     changed = True
-        for m in margins:
+        for i, m in enumerate(margins):
+            if i not in dirty:
+                continue
+            dirty.discard(i)
             if not m.parts:
                 continue
             hidden_parts = [p for p in m.parts if p in hidden and n.get(p, 0) > 0]
@@ -172,6 +190,6 @@ def complementary_cells(
             shown = sorted((p for p in m.parts if p not in hidden), key=key)
             nxt = shown[0] if shown else m.total
             if nxt not in hidden:
-                hidden.add(nxt)
+                add(nxt)
                 changed = True
     return hidden

@@ -31,6 +31,16 @@ def _profiles(table: pd.DataFrame) -> list[tuple]:
     return list(zip(n, fav, unf, n * mean, squares, strict=True))
 
 
+def _cells(table: pd.DataFrame, name: str, keys: list[str]) -> list[tuple]:
+    """The cell id of every row: ``(name, *key values)``.
+
+    >>> _cells(pd.DataFrame({"d": ["HR"], "w": ["2026-fall"]}), "resp", ["d", "w"])
+    [('resp', 'HR', '2026-fall')]
+    """
+    columns = [table[k].tolist() for k in keys]
+    return [(name, *row) for row in zip(*columns, strict=True)] if keys else []
+
+
 def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
     missing, so that a listed hidden row does not tell that anyone answered."""
@@ -128,16 +138,15 @@ def protect_tables(
         ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
         ("resp", resp, ["department", "wave"]),
     ):
-        for row in table[[*keys, "n"]].itertuples(index=False):
-            n[(name, *row[:-1])] = 0 if pd.isna(row[-1]) else int(row[-1])
+        counts = table["n"].astype("Float64").fillna(0).astype(int).tolist()
+        n.update(zip(_cells(table, name, keys), counts, strict=True))
     profile = {}
     for name, table, keys in (
         ("item", items, ["department", "wave", "item"]),
         ("dim", dims, ["department", "wave", "dimension"]),
         ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
     ):
-        for cell, p in zip(table[keys].itertuples(index=False), _profiles(table), strict=True):
-            profile[(name, *cell)] = p
+        profile.update(zip(_cells(table, name, keys), _profiles(table), strict=True))
     dept_size = {(d, w): v for (name, d, w, *_), v in n.items() if name == "resp"}
     size = {c: dept_size.get((c[1], c[2]), n[c]) for c in n if c[0] in ("item", "dim")}
     group_size = {}
@@ -220,7 +229,7 @@ def protect_tables(
         primary |= bare
 
     def hide(table, name, keys):
-        ids = [(name, *row) for row in table[keys].itertuples(index=False)]
+        ids = _cells(table, name, keys)
         return mask_rows(table, pd.Series([i in hidden for i in ids], index=table.index))
 
     out = dict(t)
