@@ -41,7 +41,7 @@ def write_params(folder: Path, **overrides) -> Path:
     return path
 
 
-def copy_params(tmp_path: Path, name: str = "demo.yml") -> Path:
+def copy_params(tmp_path: Path, name: str = "support-services-demo.yml") -> Path:
     shutil.copy(ROOT / "params" / name, tmp_path / name)
     return tmp_path / name
 
