@@ -6,31 +6,28 @@ spring) on a few units chosen for what can go wrong:
 - Finance and Transportation: in both surveys, everything shown (a packet each);
 - Legal Services: in both surveys, hidden in the engagement survey (fewer than 5 respondents);
 - Central High School: a school, in the engagement survey only (its survey's own report).
+
+The run is ``packet_run`` (tests/conftest.py), shared with the cross-survey privacy attack.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 from openpyxl import load_workbook
 
 from oracle.expect import outcome_words, pct
 from oracle.read import Page, number, text
 from oracle.rules import focus_rows, reason
 from oracle.truth import Survey, whole
-from support import REPORT_DATE, ROOT, SAMPLE
+from support import PACKET_SURVEYS as SURVEYS
+from support import ROOT, SAMPLE
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
-UNITS = ["Finance", "Transportation", "Legal Services", "Central High School"]
-SURVEYS = {"Service": "support_services", "Team": "engagement"}
 WAVE, BEFORE = "2026-fall", "2026-spring"
 HEADINGS = {"Service": "How the schools rate our service", "Team": "How our team feels"}
 
@@ -45,42 +42,8 @@ def truth(survey: str) -> Survey:
 
 
 @pytest.fixture(scope="module")
-def packet(tmp_path_factory) -> Path:
-    keep = os.environ.get("ORACLE_RUNS")  # reuse while writing the oracle only (never in CI)
-    tmp = Path(keep) / "packet" if keep else tmp_path_factory.mktemp("packet")
-    tmp.mkdir(parents=True, exist_ok=True)
-    if keep and (tmp / "run" / "index.html").exists():
-        return tmp / "run"
-    blocks = [
-        {
-            "label": label,
-            "instrument": survey,
-            "data": str(SAMPLE / f"{survey}.parquet"),
-            "comments": str(SAMPLE / f"{survey}_comments.csv"),
-            "headcounts": str(SAMPLE / f"{survey}_headcounts.csv"),
-            "wave": WAVE,
-            "compare_to": BEFORE,
-        }
-        for label, survey in SURVEYS.items()
-    ]
-    params = {
-        "name": "oracle-packet",
-        "title": "Riverbend packets",
-        "surveys": blocks,
-        "departments": UNITS,
-        "report_date": REPORT_DATE,
-        "output": str(tmp / "run"),
-    }
-    path = tmp / "packet.yml"
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "districtsurvey", "run", str(path), "--quiet", "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return tmp / "run"
+def packet(packet_run) -> Path:
+    return packet_run
 
 
 def slug_of(run: Path, unit: str) -> str:

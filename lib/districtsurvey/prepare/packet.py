@@ -21,6 +21,7 @@ from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.packet import PacketParams, read_department_map, survey_key, survey_params
 from ..contracts.params import RunParams
+from ..privacy.packets import shown_candidates
 from .cache import read_run
 from .inputs import resolve_only, sha256, unique_slugs
 from .run import prepare_run
@@ -87,9 +88,7 @@ def packet_candidates(runs: dict[str, Path], unit: dict, order: list[str]) -> pd
         focus = pd.read_parquet(folder / "cache" / "focus.parquet")
         focus = focus[(focus["department"] == name) & (focus["wave"] == run["wave"])]
         items = pd.read_parquet(folder / "cache" / "items.parquet")
-        items = items[(items["department"] == name) & (items["wave"] == run["wave"])]
-        shown = items.loc[~items["suppressed"].fillna(True).astype(bool), "item"]
-        focus = focus[focus["item"].isin(shown)]  # never a focus on a hidden figure
+        focus = shown_candidates(focus, items)  # never a focus on a hidden figure
         frames.append(focus.assign(survey=label, order=i, survey_department=name))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
