@@ -116,4 +116,13 @@ def test_unknown_departments_and_only_are_refused_by_the_command(small):
     assert done.returncode == 1
     assert "departments: not in any survey: Nowhere" in done.stderr
     assert "Traceback" not in done.stderr
-    assert not (small / "bad" / "index.html").exists()
+    assert not (small / "bad").exists()  # checked before anything is written
+    path = packet_params(small, output=str(small / "bad"))
+    done = subprocess.run(
+        [sys.executable, "-m", "districtsurvey", "run", str(path), "--quiet", "--only", "Nowhere"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 1 and "unknown department(s) 'Nowhere'" in done.stderr
+    assert not (small / "bad").exists()

@@ -23,7 +23,7 @@ from ..contracts.packet import PacketParams, read_department_map, survey_key, su
 from ..contracts.params import RunParams
 from ..privacy.packets import shown_candidates
 from .cache import read_run
-from .inputs import resolve_only, sha256, unique_slugs
+from .inputs import read_inputs, resolve_only, sha256, unique_slugs
 from .run import prepare_run
 
 PACKET_NOTEBOOK = "packet_report"
@@ -98,27 +98,21 @@ def _statements(folder: Path) -> int:
     return len([i for i in ins.item_ids if i != ins.outcome])
 
 
-def prepare_any(params, *, params_path: str = "<params>", only: list[str] | None = None) -> Path:
-    """``prepare_run`` for an ordinary run, ``prepare_packet`` for a packet."""
-    if isinstance(params, PacketParams):
-        return prepare_packet(params, params_path=params_path, only=only)
-    return prepare_run(params, params_path=params_path, only=only)
+def _data_names(sub: RunParams) -> list[str]:
+    """The department names of a survey's data (read once more, before anything is written)."""
+    responses = read_inputs(sub, load_instrument(sub.instrument))
+    return sorted(responses["department"].dropna().astype(str).unique())
 
 
-def prepare_packet(
-    packet: PacketParams, *, params_path: str = "<params>", only: list[str] | None = None
-) -> Path:
-    """Prepare every survey of the packet, match the units, choose each unit's ≤ 3 focus areas
-    across the surveys; write ``<run>/cache/run.json`` last. Returns the packet's run folder."""
-    mapping = read_department_map(packet)
-    runs: dict[str, Path] = {}
-    subs: dict[str, RunParams] = {}
-    for i, block in enumerate(packet.surveys):
-        subs[block.label] = survey_params(packet, i)
-    for label, sub in subs.items():
-        runs[label] = prepare_run(sub, params_path=params_path)
-    order = list(runs)
-    names = {label: [d["name"] for d in read_run(runs[label])["departments"]] for label in order}
+def _select(
+    packet: PacketParams,
+    names: dict[str, list[str]],
+    mapping: pd.DataFrame,
+    *,
+    params_path: str,
+    only: list[str] | None = None,
+) -> list[dict]:
+    """The packet's units (matched, the ``departments`` asked for, with slugs); ``only`` checked."""
     units = match_units(names, mapping, where=str(packet.department_map or params_path))
     if packet.departments != "all":
         known = {u["name"] for u in units}
@@ -134,6 +128,32 @@ def prepare_packet(
         units = [u for u in units if u["name"] in set(packet.departments)]
     for u, slug in zip(units, unique_slugs([u["name"] for u in units]), strict=True):
         u["slug"] = slug
+    if only:
+        resolve_only(only, units)
+    return units
+
+
+def prepare_any(params, *, params_path: str = "<params>", only: list[str] | None = None) -> Path:
+    """``prepare_run`` for an ordinary run, ``prepare_packet`` for a packet."""
+    if isinstance(params, PacketParams):
+        return prepare_packet(params, params_path=params_path, only=only)
+    return prepare_run(params, params_path=params_path, only=only)
+
+
+def prepare_packet(
+    packet: PacketParams, *, params_path: str = "<params>", only: list[str] | None = None
+) -> Path:
+    """Prepare every survey of the packet, match the units, choose each unit's ≤ 3 focus areas
+    across the surveys; write ``<run>/cache/run.json`` last. Returns the packet's run folder."""
+    mapping = read_department_map(packet)
+    subs = {b.label: survey_params(packet, i) for i, b in enumerate(packet.surveys)}
+    if len(mapping) or packet.departments != "all" or only:  # checked before anything is written
+        names = {label: _data_names(sub) for label, sub in subs.items()}
+        _select(packet, names, mapping, params_path=params_path, only=only)
+    runs = {label: prepare_run(sub, params_path=params_path) for label, sub in subs.items()}
+    order = list(runs)
+    names = {label: [d["name"] for d in read_run(runs[label])["departments"]] for label in order}
+    units = _select(packet, names, mapping, params_path=params_path)
     own = {  # a one-survey unit keeps its survey's slug: its report links its plan by that slug
         (label, d["name"]): d["slug"]
         for label in order
@@ -147,8 +167,6 @@ def prepare_packet(
                 taken.discard(u["slug"])
                 u["slug"] = own[(label, name)]
                 taken.add(u["slug"])
-    if only:
-        resolve_only(only, units)
     run_dir = packet.output_dir
     statements = {label: _statements(runs[label]) for label in order}
     focus_frames, departments = [], []
