@@ -13,6 +13,9 @@
    ``prepare_run``, plus the action plans and roll-out pages the run also writes; no kernel, no
    papermill, no nbconvert,
 4. times ``districtsurvey run`` (a fresh process, as a coach types it),
+5. times the committed sample district (30 departments, 40 schools): the support-services run,
+   the engagement run and the two-survey packet (``params/demo.yml``) beside them
+   (``--sample tiny``: one or two units each, a check that it runs; ``--sample off``: skipped),
 and prints naive/run, run/floor, seconds per department and peak memory (largest process and
 whole process tree). Ratios come from runs taken minutes apart: the VM drifts (PERF-BASELINE §2).
 """
@@ -255,6 +258,61 @@ def spread(values: list[float]) -> str:
     return f"{mid:.1f} s ({v[0]:.1f}-{v[-1]:.1f} s, {len(v)} run{'s' if len(v) > 1 else ''})"
 
 
+# -- the sample district: single-survey runs and the packet of both -----------------------------
+SAMPLE_RUNS = {  # name -> (params file, units of a tiny check with --sample tiny)
+    "support services (single)": ("support-services-demo.yml", ["Finance"]),
+    "engagement (single)": ("engagement-2026-fall.yml", ["Finance", "Central High School"]),
+    "packet (both surveys)": ("demo.yml", ["Finance", "Central High School"]),
+}
+PATH_KEYS = ("data", "comments", "headcounts", "benchmarks", "plans", "department_map", "tactics")
+
+
+def _absolute(spec: dict, base: Path) -> dict:
+    """A params mapping with its paths made absolute (relative to ``base``), surveys included."""
+    out = dict(spec)
+    for key in PATH_KEYS:
+        value = out.get(key)
+        if isinstance(value, list):
+            out[key] = [str((base / v).resolve()) for v in value]
+        elif isinstance(value, str):
+            out[key] = str((base / value).resolve())
+    if "surveys" in out:
+        out["surveys"] = [_absolute(b, base) for b in out["surveys"]]
+    return out
+
+
+def sample_district(folder: Path, *, jobs: int, tiny: bool = False) -> dict:
+    """``districtsurvey run`` on the committed sample district (30 departments, 40 schools): the
+    support-services run, the engagement run and the packet of both (one report per department
+    in both surveys, the schools' engagement reports), each timed as a coach runs it."""
+    import yaml
+
+    print(f"\n== sample district: single-survey runs and the packet, {jobs} jobs ==", flush=True)
+    folder.mkdir(parents=True, exist_ok=True)
+    results = {}
+    for name, (file, units) in SAMPLE_RUNS.items():
+        spec = yaml.safe_load((ROOT / "params" / file).read_text(encoding="utf-8"))
+        spec = _absolute(spec, ROOT / "params") | {
+            "output": str(folder / file.removesuffix(".yml"))
+        }
+        spec["report_date"] = "2026-11-22"
+        params = folder / file
+        params.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
+        only = [a for u in units for a in ("--only", u)] if tiny else []
+        cmd = [str(BIN / "districtsurvey"), "run", str(params), "--quiet", "--jobs", str(jobs)]
+        m = measure(cmd + only, stdout=subprocess.DEVNULL)
+        manifest = json.loads((Path(spec["output"]) / "manifest.json").read_text())
+        if manifest["failed"]:
+            raise SystemExit(f"{name}: {len(manifest['failed'])} failed: {manifest['failed'][:5]}")
+        n = len(manifest["reports"])
+        print(line(f"{name}, {n} reports", m, n), flush=True)
+        results[name] = m
+    singles = sum(results[k]["wall"] for k in list(SAMPLE_RUNS)[:2])
+    packet = results["packet (both surveys)"]["wall"]
+    print(f"  packet / (the two single-survey runs) = {packet / singles:.2f}x wall")
+    return results
+
+
 # -- report --------------------------------------------------------------------------------------
 def mib(b: int) -> str:
     return f"{b / 2**20:,.0f} MiB"
@@ -371,6 +429,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--repeat", type=int, default=1, help="floor/run pairs per district")
     ap.add_argument("--keep", type=Path, help="keep the generated data and outputs here")
+    ap.add_argument(
+        "--sample",
+        choices=["full", "tiny", "off"],
+        default="full",
+        help="the sample district's single-survey runs and packet (tiny: 1-2 units each)",
+    )
     ap.add_argument("--floor-worker", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     if args.floor_worker:
@@ -380,6 +444,7 @@ def main(argv: list[str] | None = None) -> None:
         if args.large_departments:
             args.large_respondents, args.large_departments = 20_000, 12
         args.naive_departments = min(args.naive_departments, 2)
+        args.sample = "off" if args.sample == "off" else "tiny"
     folder = args.keep or Path(tempfile.mkdtemp(prefix="districtsurvey-bench-"))
     print(f"districtsurvey batch benchmark: {os.cpu_count()} cores, data in {folder}")
     try:
@@ -404,6 +469,8 @@ def main(argv: list[str] | None = None) -> None:
                 repeat=args.repeat,
                 prepare_goal=None if args.quick else 10.0,
             )
+        if args.sample != "off":
+            sample_district(folder / "sample", jobs=args.jobs, tiny=args.sample == "tiny")
     finally:
         if args.keep is None:
             shutil.rmtree(folder, ignore_errors=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from support import write_params
+from support import run_packet, write_params
 
 
 def pytest_configure(config):
@@ -35,6 +35,18 @@ def pytest_unconfigure(config):
     clock = getattr(config, "_districtsurvey_clock", None)
     if clock is not None:
         clock.stop()
+
+
+@pytest.fixture(scope="session")
+def packet_run(tmp_path_factory) -> Path:
+    """One real two-survey packet run (``support.run_packet``) for the oracle and the attack.
+    ``ORACLE_RUNS=/some/folder`` reuses it while tests are written (never in CI)."""
+    keep = os.environ.get("ORACLE_RUNS")
+    tmp = Path(keep) / "packet" if keep else tmp_path_factory.mktemp("packet")
+    tmp.mkdir(parents=True, exist_ok=True)
+    if keep and (tmp / "run" / "index.html").exists():
+        return tmp / "run"
+    return run_packet(tmp)
 
 
 @pytest.fixture

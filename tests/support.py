@@ -41,7 +41,52 @@ def write_params(folder: Path, **overrides) -> Path:
     return path
 
 
-def copy_params(tmp_path: Path, name: str = "demo.yml") -> Path:
+#: The packet run of the oracle and the cross-survey attack: units and why each is there.
+PACKET_UNITS = ["Finance", "Transportation", "Legal Services", "Central High School"]
+# Finance, Transportation: both surveys, shown; Legal Services: hidden in the engagement survey
+# (3 respondents); Central High School: a school, engagement survey only.
+PACKET_SURVEYS = {"Service": "support_services", "Team": "engagement"}
+
+
+def run_packet(tmp: Path) -> Path:
+    """``districtsurvey run`` on a two-survey packet of the sample (``PACKET_UNITS``, fall 2026
+    against spring); returns the run folder."""
+    import subprocess
+    import sys
+
+    blocks = [
+        {
+            "label": label,
+            "instrument": survey,
+            "data": str(SAMPLE / f"{survey}.parquet"),
+            "comments": str(SAMPLE / f"{survey}_comments.csv"),
+            "headcounts": str(SAMPLE / f"{survey}_headcounts.csv"),
+            "wave": "2026-fall",
+            "compare_to": "2026-spring",
+        }
+        for label, survey in PACKET_SURVEYS.items()
+    ]
+    params = {
+        "name": "oracle-packet",
+        "title": "Riverbend packets",
+        "surveys": blocks,
+        "departments": PACKET_UNITS,
+        "report_date": REPORT_DATE,
+        "output": str(tmp / "run"),
+    }
+    path = tmp / "packet.yml"
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "districtsurvey", "run", str(path), "--quiet", "--jobs", "2"],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return tmp / "run"
+
+
+def copy_params(tmp_path: Path, name: str = "support-services-demo.yml") -> Path:
     shutil.copy(ROOT / "params" / name, tmp_path / name)
     return tmp_path / name
 

@@ -50,7 +50,7 @@ def test_department_report_executes_and_shows_no_respondent_data(prepared_run, t
 
 def test_notebooks_run_as_is_on_a_fresh_clone():
     """With empty parameters the notebooks prepare and use the demo run (JupyterLab's Run All)."""
-    for name in ("district_summary", "department_report"):
+    for name in ("district_summary", "department_report", "packet_summary", "packet_report"):
         nb = pm.execute_notebook(
             str(ROOT / "notebooks" / f"{name}.ipynb"),
             None,

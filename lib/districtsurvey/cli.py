@@ -149,7 +149,7 @@ def run(
     exit 130 / 143 / 129; `--resume` then runs only the reports that are missing or failed.
     """
     from .batch.run import Interrupted, run_batch
-    from .contracts.params import load_params
+    from .contracts.packet import load_any
 
     if paper is not None and paper.lower() not in ("letter", "a4"):
         fail(
@@ -171,7 +171,7 @@ def run(
             timeout=timeout,
             paper=paper.lower() if paper else None,
         )
-        run_dir = load_params(params).output_dir
+        run_dir = load_any(params).output_dir
     except SurveyDataError as err:
         fail(err)
     except Interrupted as stop:
@@ -185,7 +185,7 @@ def demo(
     jobs: Annotated[int | None, typer.Option("--jobs", "-j")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
 ) -> None:
-    """The sample district's support-services reports -> outputs/demo/index.html."""
+    """The sample district's department packets (both surveys) -> outputs/demo/index.html."""
     run(
         PARAMS_DIR / "demo.yml",
         jobs=jobs,

@@ -9,9 +9,9 @@ from support import write_params
 def test_demo_params_load_with_paths_relative_to_the_file():
     from support import ROOT
 
-    p = load_params(ROOT / "params" / "demo.yml")
+    p = load_params(ROOT / "params" / "support-services-demo.yml")
     assert p.data[0] == (ROOT / "data" / "sample" / "support_services.parquet").resolve()
-    assert p.output_dir == (ROOT / "outputs" / "demo").resolve()
+    assert p.output_dir == (ROOT / "outputs" / "support-services-demo").resolve()
     assert (p.min_n, p.comment_min_n, p.max_focus) == (5, 10, 3)
 
 

@@ -19,7 +19,16 @@ def _points(n: int) -> str:
     return f"{n} point{'' if n == 1 else 's'}"
 
 
-def focus(
+def focus(s: Survey, unit: str | None, wave: str, prev: str | None, **kw) -> list[tuple[str, str]]:
+    """[(item, reason)] in rank order for ``unit`` (None: the district) in ``wave``; see
+    ``focus_rows`` for the keywords."""
+    words = kw["outcome_words"]
+    return [
+        (row["item"], reason(row, prev, words)) for row in focus_rows(s, unit, wave, prev, **kw)
+    ]
+
+
+def focus_rows(
     s: Survey,
     unit: str | None,
     wave: str,
@@ -29,10 +38,11 @@ def focus(
     hidden_before: set[str] = frozenset(),
     outcome_words: str,
     max_focus: int = 3,
-) -> list[tuple[str, str]]:
-    """[(item, reason)] in rank order for ``unit`` (None: the district) in ``wave``; ``hidden``
-    and ``hidden_before`` are the statements the report shows as hidden in ``wave`` and ``prev``
-    (a hidden figure has no change)."""
+) -> list[dict]:
+    """The chosen rows (item, shown, gap, decline, r, importance, priority, basis) in rank order
+    for ``unit`` (None: the district) in ``wave``; ``hidden`` and ``hidden_before`` are the
+    statements the report shows as hidden in ``wave`` and ``prev`` (a hidden figure has no
+    change)."""
     imp = s.importance(unit, wave)
     rows = []
     for pos, item in enumerate(s.items["id"]):
@@ -74,7 +84,7 @@ def focus(
             candidates = rows
         rows = candidates
     rows.sort(key=lambda row: (-row["priority"], row["shown"], row["pos"]))
-    return [(row["item"], reason(row, prev, outcome_words)) for row in rows[:max_focus]]
+    return rows[:max_focus]
 
 
 def reason(row: dict, prev: str | None, outcome_words: str) -> str:

@@ -54,7 +54,9 @@ def test_a_realistic_mix_of_statuses_and_indicator_values():
 @pytest.fixture(scope="module")
 def demo_run(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    spec = yaml.safe_load((ROOT / "params" / "demo.yml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load(
+        (ROOT / "params" / "support-services-demo.yml").read_text(encoding="utf-8")
+    )
     base = ROOT / "params"
     for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
         spec[key] = str((base / spec[key]).resolve())

@@ -80,6 +80,10 @@ def publish_extras(
     """
     run_dir = Path(run_dir)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    if run.get("kind") == "packet":  # one plan and roll-out page per unit of the packet
+        from .packet import publish_packet
+
+        return publish_packet(run_dir, pdf=pdf, paper=paper, only=only, stop=stop)
     instrument = load_instrument(run["instrument"])
     names = ("items", "focus", "respondents", "plans", "comments")
     tables = {k: _read(run_dir, k) for k in names}

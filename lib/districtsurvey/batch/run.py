@@ -21,11 +21,13 @@ from pathlib import Path
 
 from ..contracts.errors import SurveyDataError
 from ..contracts.files import sweep_debris
-from ..contracts.params import RunParams, load_params
+from ..contracts.packet import PacketParams, load_any
+from ..contracts.params import RunParams
 from ..contracts.paths import NOTEBOOKS
 from ..prepare.cache import cache_checksums, cache_problem
 from ..prepare.inputs import resolve_only
-from ..prepare.run import prepare, prepare_run
+from ..prepare.packet import prepare_any
+from ..prepare.run import prepare
 from .executors import Job
 from .manifest import Manifest, done, fingerprint, previous, versions
 from .preflight import check_options, check_output, check_parameters
@@ -36,6 +38,7 @@ from .workers import run_dask, run_local, start_pool
 
 DEPARTMENT_NOTEBOOK = NOTEBOOKS / "department_report.ipynb"
 SUMMARY_NOTEBOOK = NOTEBOOKS / "district_summary.ipynb"
+PACKET_NOTEBOOKS = (NOTEBOOKS / "packet_report.ipynb", NOTEBOOKS / "packet_summary.ipynb")
 
 __all__ = ["Interrupted", "Job", "check_parameters", "plan", "prepare", "run_batch", "versions"]
 
@@ -49,15 +52,22 @@ def plan(
     summary_notebook: Path = SUMMARY_NOTEBOOK,
     timeout: float | None = None,
 ) -> list[Job]:
-    """The district summary plus one job per selected department (``only``: names or slugs)."""
+    """The district summary plus one job per selected department (``only``: names or slugs).
+
+    A packet's ``run.json`` names each unit's notebook (``notebook``), and for a unit of one
+    survey that survey's run folder (``run_dir``) and its name there (``department``)."""
     wanted = set(resolve_only(only, run["departments"])) if only else None
     departments = [d for d in run["departments"] if wanted is None or d["slug"] in wanted]
     params = {"run_dir": str(run_dir)}
+
+    def notebook(name: str | None, default: Path) -> Path:
+        return NOTEBOOKS / f"{name}.ipynb" if name else default
+
     jobs = [
         Job(
             "index",
             "District summary",
-            summary_notebook,
+            notebook(run.get("summary_notebook"), summary_notebook),
             run_dir / "notebooks" / "index.ipynb",
             run_dir / "index.html",
             {**params, "department": ""},
@@ -68,10 +78,13 @@ def plan(
         Job(
             d["slug"],
             d["name"],
-            department_notebook,
+            notebook(d.get("notebook"), department_notebook),
             run_dir / "notebooks" / f"{d['slug']}.ipynb",
             run_dir / "departments" / f"{d['slug']}.html",
-            {**params, "department": d["slug"]},
+            {
+                "run_dir": str(run_dir / d["run_dir"]) if "run_dir" in d else str(run_dir),
+                "department": d.get("department", d["slug"]),
+            },
             timeout,
         )
         for d in departments
@@ -128,8 +141,10 @@ def run_batch(
     """
     started = time.perf_counter()
     check_options(executor, scheduler, kernel, jobs, timeout)
-    params: RunParams = load_params(params_path)
+    params: RunParams | PacketParams = load_any(params_path)
     notebooks = (Path(department_notebook), Path(summary_notebook))
+    if isinstance(params, PacketParams):  # a packet's own notebooks are part of what it depends on
+        notebooks += PACKET_NOTEBOOKS
     for nb in notebooks:
         check_parameters(nb)
     run_dir = params.output_dir.resolve()
@@ -178,10 +193,10 @@ def run_batch(
 
 
 def _batch(
-    params: RunParams,
+    params: RunParams | PacketParams,
     params_path: str,
     run_dir: Path,
-    notebooks: tuple[Path, Path],
+    notebooks: tuple[Path, ...],
     *,
     only: list[str] | None,
     resume: bool,
@@ -202,7 +217,7 @@ def _batch(
         problem = cache_problem(run_dir, earlier.get("cache"))
         if problem:
             progress.note(f"resume: the run's cache cannot be trusted ({problem}); rebuilding it")
-            prepare_run(params, params_path=params_path, only=only)
+            prepare_any(params, params_path=params_path, only=only)
             prepared = True
             if cache_checksums(run_dir) != earlier.get("cache"):
                 progress.note("resume: the rebuilt cache differs; running every report again")
@@ -213,7 +228,7 @@ def _batch(
     if local and earlier is None:  # forked now: kernels start while the run is prepared
         held.pool = start_pool(kernel, workers)
     if earlier is None and not prepared:
-        prepare_run(params, params_path=params_path, only=only)
+        prepare_any(params, params_path=params_path, only=only)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     planned = plan(
         run_dir,

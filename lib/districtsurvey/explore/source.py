@@ -10,7 +10,7 @@ from ..contracts.paths import PARAMS_DIR
 from .cube import Cube, build_cube
 
 DEMOS = {
-    "Support services (demo)": PARAMS_DIR / "demo.yml",
+    "Support services (demo)": PARAMS_DIR / "support-services-demo.yml",
     "Engagement (demo)": PARAMS_DIR / "engagement-2026-fall.yml",
 }
 

@@ -14,14 +14,15 @@ from ..contracts.paths import OUTPUTS, PARAMS_DIR
 
 
 def run_folder(run_dir: str | Path = "") -> Path:
-    """The prepared run folder; an empty value means the demo run (prepared if missing)."""
+    """The prepared run folder; an empty value means the single-survey demo run (prepared if
+    missing)."""
     if run_dir:
         return Path(run_dir)
-    folder = OUTPUTS / "demo"
+    folder = OUTPUTS / "support-services-demo"
     if not (folder / "cache" / "run.json").exists():
         from .run import prepare
 
-        prepare(PARAMS_DIR / "demo.yml")
+        prepare(PARAMS_DIR / "support-services-demo.yml")
     return folder
 
 
