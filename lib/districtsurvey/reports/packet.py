@@ -68,11 +68,13 @@ class Packet:
 
 
 def packet_folder(run_dir: str | Path = "") -> Path:
-    """The packet run folder; empty means the demo packet (prepared on first use)."""
+    """The packet run folder; empty means the demo packet (prepared on first use, and again
+    when ``outputs/demo`` holds a run of an earlier version: the single-survey demo)."""
     if run_dir:
         return Path(run_dir)
     folder = OUTPUTS / "demo"
-    if not (folder / "cache" / "run.json").exists():
+    made = (folder / "cache" / "run.json").exists()
+    if not made or "surveys" not in read_run(folder):
         from ..contracts.packet import load_any
         from ..prepare.packet import prepare_any
 
