@@ -26,6 +26,7 @@ from ..contracts.paths import NOTEBOOKS
 from ..prepare.cache import cache_checksums, cache_problem
 from ..prepare.inputs import resolve_only
 from ..prepare.run import prepare, prepare_run
+from ..reports.locale import for_run, run_title
 from .executors import Job
 from .manifest import Manifest, done, fingerprint, previous, versions
 from .preflight import check_options, check_output, check_parameters
@@ -53,6 +54,7 @@ def plan(
     wanted = set(resolve_only(only, run["departments"])) if only else None
     departments = [d for d in run["departments"] if wanted is None or d["slug"] in wanted]
     params = {"run_dir": str(run_dir)}
+    title = run_title(run, for_run(run))  # the run's title, its wave in words
     jobs = [
         Job(
             "index",
@@ -62,6 +64,7 @@ def plan(
             run_dir / "index.html",
             {**params, "department": ""},
             timeout,
+            title=title,
         )
     ]
     jobs += [
@@ -73,6 +76,7 @@ def plan(
             run_dir / "departments" / f"{d['slug']}.html",
             {**params, "department": d["slug"]},
             timeout,
+            title=f"{d['name']}: {title}",
         )
         for d in departments
     ]
