@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import re
 import shutil
+from html import unescape
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -60,7 +62,9 @@ def same_size(reader: PdfReader, paper: tuple[int, int]) -> bool:
 
 
 def html_title(html) -> str:
-    return re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S).group(1)
+    """The page's title as a reader sees it (``&amp;`` is "&")."""
+    title = re.search(r"<title>(.*?)</title>", html.read_text(encoding="utf-8"), re.S).group(1)
+    return unescape(title)
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +114,111 @@ def test_reports_fill_their_pages(letter, a4, paper):
         assert max(shares[:-1], default=0) <= 1 / 3, f"{slug} on {paper}: empty shares {shares}"
         rollout = run_dir / "rollout" / f"{slug}.pdf"
         assert len(PdfReader(str(rollout)).pages) == 1, f"{slug} roll-out page on {paper}"
+
+
+# Both demo surveys as `make demo` runs them (params/demo.yml reads last round's plans back, so
+# its reports carry the follow-up; the engagement survey reports on schools too). The units are
+# those that printed with a page before the last more than a third empty, or on 5 pages, before
+# the layout fix (measured on all 100 of both surveys, Letter and A4), and the tightest after it.
+SURVEYS = {
+    "support": ("demo.yml", ["Transportation", "Custodial Services", "Student Services",
+                             "Human Resources"]),
+    "engagement": ("engagement-2026-fall.yml", ["Oak Hill Elementary", "Westfield Elementary",
+                   "Central High School", "Custodial Services", "Benefits",
+                   "Assessment & Accountability", "Safety & Security"]),
+}  # fmt: skip
+
+
+def demo_params(folder: Path, name: str, departments) -> Path:
+    """``params/<name>`` with its paths made absolute, written into ``folder``."""
+    import yaml
+
+    from support import REPORT_DATE, ROOT
+
+    params = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+    for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
+        if params.get(key):
+            params[key] = str((ROOT / "params" / params[key]).resolve())
+    params.update(departments=departments, report_date=REPORT_DATE, output=str(folder / "run"))
+    path = folder / name
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def printed_on_both_papers(folder, params) -> dict:
+    """A real batch of ``params`` printed as `run --pdf` does (Letter), and a copy on A4."""
+    from districtsurvey.batch.run import run_batch
+
+    run_batch(params, jobs=2, quiet=True, pdf=True)
+    run_dir = folder / "run"
+    copy = folder / "a4"
+    shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("*.pdf"))
+    path = copy / "cache" / "run.json"
+    run = json.loads(path.read_text(encoding="utf-8"))
+    run["params"]["paper"] = "a4"
+    path.write_text(json.dumps(run), encoding="utf-8")
+    from districtsurvey.batch.publish import publish_extras
+
+    publish_extras(copy, pdf=True)
+    return {"letter": run_dir, "a4": copy}
+
+
+def check_pages(run_dir, paper: str) -> list[str]:
+    """Every department report's problems: more than 4 pages, a page before the last more than
+    a third empty (the measure: ``blank_shares``)."""
+    problems = []
+    for pdf in sorted((run_dir / "departments").glob("*.pdf")):
+        shares = blank_shares(pdf)
+        if not 1 <= len(shares) <= 4 or max(shares[:-1], default=0) > 1 / 3:
+            problems.append(f"{pdf.stem} on {paper}: {len(shares)} pages, empty {shares}")
+    return problems
+
+
+@pytest.fixture(scope="module", params=list(SURVEYS))
+def demo_survey(request, browser, tmp_path_factory):
+    name, departments = SURVEYS[request.param]
+    folder = tmp_path_factory.mktemp(request.param)
+    return departments, printed_on_both_papers(folder, demo_params(folder, name, departments))
+
+
+def test_demo_survey_reports_fill_their_pages_on_both_papers(demo_survey):
+    departments, runs = demo_survey
+    for paper, run_dir in runs.items():
+        assert len(list((run_dir / "departments").glob("*.pdf"))) == len(departments)
+        assert check_pages(run_dir, paper) == []
+
+
+def test_pdf_titles_and_outlines_name_the_unit_the_survey_and_the_wave(demo_survey):
+    """Issue 14: index.pdf was titled 'District summary'. Each PDF's title is its page's <title>:
+    the run's title (params title:), a department's name with it; its outline starts with the
+    report's heading and names its sections."""
+    departments, runs = demo_survey
+    run_dir = runs["letter"]
+    run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    title = run["params"]["title"]  # e.g. "Riverbend USD — Support Services Survey, fall 2026"
+    assert title and "fall 2026" in title
+    index = check_accessible(run_dir / "index.pdf", title)
+    assert index.outline and "District summary" not in str(index.metadata.get("/Title"))
+    for d in run["departments"]:
+        html = run_dir / "departments" / f"{d['slug']}.html"
+        reader = check_accessible(html.with_suffix(".pdf"), f"{d['name']}: {title}")
+        heads = [o.title for o in reader.outline if not isinstance(o, list)]
+        assert heads[0] == d["name"] and "Methods" in " ".join(map(str, reader.outline)), heads
+        rollout = run_dir / "rollout" / f"{d['slug']}.html"
+        check_accessible(rollout.with_suffix(".pdf"), html_title(rollout))
+        assert title in html_title(rollout) and d["name"] in html_title(rollout)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("survey", list(SURVEYS))
+def test_every_department_of_both_demo_surveys_fills_its_pages(survey, browser, tmp_path):
+    """All 100 units of the two demo surveys (30 support services departments with last round's
+    plans, 70 engagement departments and schools), Letter and A4. About 5 minutes for the
+    engagement survey and 2 for support services on a 2-core machine."""
+    name, _ = SURVEYS[survey]
+    runs = printed_on_both_papers(tmp_path, demo_params(tmp_path, name, "all"))
+    assert len(list((runs["a4"] / "departments").glob("*.pdf"))) >= 30
+    assert [p for paper, run_dir in runs.items() for p in check_pages(run_dir, paper)] == []
 
 
 def test_blank_share_measures_what_is_drawn(tmp_path, browser):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from oracle.read import Page, number
-from oracle.truth import Survey, whole
+from oracle.truth import Survey, shown_wave, whole  # noqa: F401  (tests import it from here)
 
 FLAG_WORDS = {
     "up": "up (significant)",
@@ -49,6 +49,7 @@ def outcome_words(s: Survey) -> str:
 
 def hidden_statements(page: Page, s: Survey, wave: str) -> set[str]:
     """Item ids the report shows as hidden in ``wave`` (the statement trend table)."""
+    wave = shown_wave(wave)
     trends = next(
         (t for t in page.tables if t.columns[0] == "Statement" and wave in t.columns), None
     )
@@ -59,7 +60,8 @@ def hidden_statements(page: Page, s: Survey, wave: str) -> set[str]:
 
 
 def change_words(s: Survey, now: dict, before: dict, wave: str) -> str:
-    """The glance's '51% in 2026-spring, -4 points, no real change'."""
+    """The glance's '51% in Spring 2026, -4 points, no real change'."""
+    wave = shown_wave(wave)
     change = whole(now["pct"]) - whole(before["pct"])
     if change == 0:
         return f"{whole(before['pct'])}% in {wave}, no change"

@@ -38,7 +38,7 @@ class Chart:
     alt: str
     caption: str
     data: pd.DataFrame
-    svg: Tag
+    svg: Tag  # the drawing: its svg, or the block holding every part of a chart drawn in parts
 
     def line_xs(self) -> list[list[float]]:
         """The x coordinates of every drawn line (matplotlib writes a line as 'M x y L x y ...')."""
@@ -74,7 +74,11 @@ class Page:
             cap = fig.find("figcaption")
             page.charts.append(
                 Chart(
-                    svg["aria-label"], text(cap) if cap else "", table_frame(fig.find("table")), svg
+                    svg["aria-label"],
+                    text(cap) if cap else "",
+                    table_frame(fig.find("table")),
+                    # every part of a chart drawn in parts (the first carries the alt text)
+                    fig.find("div", class_="ds-chart-scroll") or svg,
                 )
             )
         for t in soup.find_all("table"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from oracle.truth import Survey, relation, whole
+from oracle.truth import Survey, relation, shown_wave, whole
 
 
 def _points(n: int) -> str:
@@ -103,6 +103,8 @@ def reason(row: dict, prev: str | None, outcome_words: str) -> str:
         if row["gap"] >= 1:
             why.append(f"{_points(row['gap'])} below the district")
         if row["decline"] > 0:
-            why.append(f"down {_points(row['decline'])} since {prev} (a significant fall)")
+            why.append(
+                f"down {_points(row['decline'])} since {shown_wave(prev)} (a significant fall)"
+            )
         text = " and ".join(why[:2]) + "".join(f", {w}" for w in why[2:])
     return f"{text}; {relation(row['r'])} {outcome_words}"

@@ -25,6 +25,7 @@ from oracle.expect import (
     outcome_words,
     pct,
     pts,
+    shown_wave,
 )
 from oracle.read import number
 from oracle.rules import focus
@@ -153,8 +154,8 @@ def test_areas_table_chart_and_caption(case):
 def test_trends_in_time_order_with_their_data(case):
     run, unit, page = case
     s = run.truth
-    waves = s.waves
-    assert waves == ["2025-fall", "2026-spring", "2026-fall"]  # the oracle's own reading
+    assert s.waves == ["2025-fall", "2026-spring", "2026-fall"]  # the oracle's own reading
+    waves = [shown_wave(w) for w in s.waves]  # as the report names them: "Fall 2025", ...
     for first, labels, of in (
         ("Area", [s.area_label(a) for a in s.areas], lambda w, k: s.area(unit, w, k)),
         ("Statement", [s.label(i) for i in s.items["id"]], lambda w, k: s.item(unit, w, k)),
@@ -164,8 +165,8 @@ def test_trends_in_time_order_with_their_data(case):
         assert list(t[first]) == labels
         keys = s.areas if first == "Area" else list(s.items["id"])
         for key, (_, row) in zip(keys, t.iterrows(), strict=True):
-            for w in waves:
-                truth = of(w, key)
+            for wave, w in zip(s.waves, waves, strict=True):
+                truth = of(wave, key)
                 if number(row[w]) is None:
                     continue
                 assert truth["n"] >= s.min_n and row[w] == pct(truth["pct"]), (key, w)
@@ -203,7 +204,9 @@ def test_glance_headlines_strengths_and_focus(case):
     outcome = s.ins["outcome"]
     hidden_now, hidden_then = hidden_statements(page, s, wave), hidden_statements(page, s, before)
     areas, _ = area_rows(run, unit, page)
-    trend = next(t for t in page.tables if t.columns[0] == "Area" and before in t.columns)
+    trend = next(
+        t for t in page.tables if t.columns[0] == "Area" and shown_wave(before) in t.columns
+    )
     outcome_area = s.items.set_index("id").loc[outcome, "dimension"]
     heads = [
         (s.area_label(outcome_area), outcome in hidden_now, outcome in hidden_then,
@@ -212,7 +215,7 @@ def test_glance_headlines_strengths_and_focus(case):
     for index in s.ins.get("indices") or []:
         label = s.area_label(index["id"])
         row = areas[areas["Area"] == label].iloc[0]
-        was = trend[trend["Area"] == label].iloc[0][before]
+        was = trend[trend["Area"] == label].iloc[0][shown_wave(before)]
         heads.append(
             (label, number(row["% favorable"]) is None, number(was) is None,
              *(s.area(u, w, index["id"]) for u, w in ((unit, wave), (unit, before), (None, wave))))
@@ -298,7 +301,7 @@ def test_gains_benchmarks_and_breakdowns(case):
         now, prev = s.item(unit, wave, r["item"]), s.item(unit, before, r["item"])
         if r["Change"] != "—" and s.flag(now, prev) == "up":
             change = whole(now["pct"]) - whole(prev["pct"])
-            gains.append((-change, pos, f"{r['Statement']} — {pts(change)} points ({pct(prev['pct'])} in {before}, {pct(now['pct'])} now)"))  # fmt: skip
+            gains.append((-change, pos, f"{r['Statement']} — {pts(change)} points ({pct(prev['pct'])} in {shown_wave(before)}, {pct(now['pct'])} now)"))  # fmt: skip
     expected = [g for *_, g in sorted(gains)[:3]] or [
         "No statement rose significantly since the last wave."
     ]

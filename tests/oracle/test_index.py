@@ -17,7 +17,7 @@ from oracle.conftest import UNITS
 from oracle.expect import interval, outcome_words, pct, pts
 from oracle.read import Page, number
 from oracle.rules import focus
-from oracle.truth import whole
+from oracle.truth import shown_wave, whole
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 
@@ -160,7 +160,8 @@ def test_response_rates(index):
 def test_reliability(index):
     run, page = index
     s = run.truth
-    t = next(t for t in page.tables if t.columns[0] == "Area" and list(t.columns[1:]) == s.waves)
+    shown = [shown_wave(w) for w in s.waves]  # the columns name the waves in words (issue 14)
+    t = next(t for t in page.tables if t.columns[0] == "Area" and list(t.columns[1:]) == shown)
     for _, row in t.iterrows():
         area = next(d["id"] for d in s.ins["dimensions"] if d["label"] == row["Area"])
         members = s.members(area)
@@ -172,4 +173,4 @@ def test_reliability(index):
             wide = wide.dropna().astype(float)
             k = wide.shape[1]
             alpha = k / (k - 1) * (1 - wide.var(ddof=1).sum() / wide.sum(axis=1).var(ddof=1))
-            assert row[wave] == f"{alpha:.2f}", (area, wave)
+            assert row[shown_wave(wave)] == f"{alpha:.2f}", (area, wave)

@@ -251,3 +251,15 @@ def relation(r: float) -> str:
     return ("strongly" if abs(r) >= 0.5 else "moderately" if abs(r) >= 0.3 else "weakly") + (
         " related to"
     )
+
+
+SEASONS = ("winter", "spring", "summer", "fall", "autumn")
+
+
+def shown_wave(wave: str) -> str:
+    """A wave as the report names it (issue 14): ``2026-spring`` -> ``Spring 2026``; a name that is
+    not year-season (``2026-10``, ``pilot``) as it is."""
+    year, _, season = wave.partition("-")
+    if year.isdigit() and season.lower() in SEASONS:
+        return f"{'Fall' if season.lower() == 'autumn' else season.title()} {year}"
+    return wave

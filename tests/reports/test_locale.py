@@ -124,3 +124,64 @@ def test_action_plan_workbooks_show_the_locales_dates(runs):
         header = [c.value for c in plan[1]]
         assert plan.cell(row=2, column=header.index("90-day check") + 1).number_format == fmt
         assert made in [c.value for c in about["B"]]
+
+
+def leader_reads(run_dir) -> dict[str, str]:
+    """Per file, the words a leader reads in a run's outputs: every exported page's text (its
+    title, charts' text and alt text included; not its CSS) and every cell of the action-plan
+    workbooks, less the About sheet's 'Wave' value (the id the next round reads back; the
+    'Round' row above it names the wave in words)."""
+    from bs4 import BeautifulSoup
+
+    out = {}
+    pages = [run_dir / "index.html", *sorted(run_dir.glob("departments/*.html"))]
+    for path in pages + sorted(run_dir.glob("rollout/*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup(["style", "script"]):
+            tag.decompose()
+        said = [el[a] for a in ("aria-label", "alt") for el in soup.find_all(attrs={a: True})]
+        out[str(path.relative_to(run_dir))] = " ".join([soup.get_text(" "), *said])
+    for path in sorted(run_dir.glob("action_plans/*.xlsx")):
+        cells = []
+        for ws in load_workbook(path).worksheets:
+            for row in ws.iter_rows(values_only=True):
+                if ws.title == "About" and row and row[0] == "Wave":
+                    continue
+                cells += [str(v) for v in row if v is not None]
+        out[str(path.relative_to(run_dir))] = " ".join(cells)
+    return out
+
+
+@pytest.mark.notebook
+def test_no_page_or_workbook_names_a_wave_by_its_id(small_batch):
+    """Issue 14: department reports said '2026-fall' where the district summary said 'Fall 2026'.
+    Every wave of the run (2025-fall, 2026-spring, 2026-fall) is read in words."""
+    import json
+
+    run_dir, _ = small_batch
+    run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    ids = run["waves"]
+    assert ids == ["2025-fall", "2026-spring", "2026-fall"]
+    raw = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])", re.I)
+    texts = leader_reads(run_dir)
+    assert len(texts) == 1 + 3 + 3 + 3  # index, 3 reports, 3 roll-out pages, 3 workbooks
+    for name, words in texts.items():
+        found = [words[max(0, m.start() - 40) : m.end() + 10] for m in raw.finditer(words)]
+        assert not found, f"{name}: {found[:3]}"
+    # the words instead, worked out by hand: '2026-spring' is 'Spring 2026'
+    report = texts["departments/transportation.html"]
+    for words in ("Fall 2025", "Spring 2026", "Fall 2026"):
+        assert words in report, words
+    assert "Round Fall 2026" in texts["action_plans/finance.xlsx"]
+
+
+def test_a_wave_the_locale_does_not_know_is_shown_as_named():
+    """Pulse waves (another branch) and other names pass through unchanged, never an error."""
+    us, gb = locale.load_locale("en-US"), locale.load_locale("en-GB")
+    for name in ("2027-01-pulse", "FY2025", "2026-Q1", "pilot", "2026-10"):
+        assert us.wave(name) == name and gb.wave(name) == name
+    assert us.wave(None) == "" and us.wave("") == ""
+    assert gb.wave("2026-FALL") == "Autumn 2026" and us.wave("2026_spring") == "Spring 2026"
+    assert locale.name_waves("since 2026-spring and 2026-springtime", ["2026-spring"]) == (
+        "since Spring 2026 and 2026-springtime"
+    )

@@ -44,6 +44,7 @@ class Job:
     html: Path
     parameters: dict = field(default_factory=dict)
     timeout: float | None = None  # seconds for the whole notebook (params report_timeout)
+    title: str = ""  # the HTML's <title> (and the PDF's): ``name`` when empty
 
 
 @cache
@@ -86,7 +87,7 @@ class WarmExecutor:
             self.kernel.run(nb, limit=job.timeout)
         finally:  # the notebook is kept either way: on failure it is the department's log
             write_atomic(job.ipynb, nbformat.writes(nb))
-        to_html(nb, job.html, title=job.name)
+        to_html(nb, job.html, title=job.title or job.name)
 
 
 class _Reported(WarmKernel):
@@ -132,7 +133,7 @@ class FreshExecutor:
         finally:
             if tmp.exists():
                 os.replace(tmp, job.ipynb)
-        to_html(nb, job.html, title=job.name)
+        to_html(nb, job.html, title=job.title or job.name)
 
 
 EXECUTORS = {"warm": WarmExecutor, "fresh": FreshExecutor}

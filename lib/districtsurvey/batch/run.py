@@ -28,6 +28,7 @@ from ..prepare.cache import cache_checksums, cache_problem
 from ..prepare.inputs import resolve_only
 from ..prepare.packet import prepare_any
 from ..prepare.run import prepare
+from ..reports.locale import for_run, run_title
 from .executors import Job
 from .manifest import Manifest, done, fingerprint, previous, versions
 from .preflight import check_options, check_output, check_parameters
@@ -59,6 +60,7 @@ def plan(
     wanted = set(resolve_only(only, run["departments"])) if only else None
     departments = [d for d in run["departments"] if wanted is None or d["slug"] in wanted]
     params = {"run_dir": str(run_dir)}
+    title = run_title(run, for_run(run))  # the run's title, its wave in words
 
     def notebook(name: str | None, default: Path) -> Path:
         return NOTEBOOKS / f"{name}.ipynb" if name else default
@@ -72,6 +74,7 @@ def plan(
             run_dir / "index.html",
             {**params, "department": ""},
             timeout,
+            title=title,
         )
     ]
     jobs += [
@@ -86,6 +89,7 @@ def plan(
                 "department": d.get("department", d["slug"]),
             },
             timeout,
+            title=f"{d['name']}: {title}",
         )
         for d in departments
     ]

@@ -15,6 +15,8 @@ from . import locale as locales
 from .display import not_shown_reason, pct, pts
 from .units import unit_noun
 
+RUN_WAVE = "<the run's wave>"  # Report.wave_label's default
+
 FLAG_WORDS = {
     "up": "up (significant)",
     "down": "down (significant)",
@@ -57,6 +59,11 @@ class Report:
     @property
     def wave(self) -> str:
         return self.run["wave"]
+
+    def wave_label(self, wave: str | None = RUN_WAVE) -> str:
+        """A wave as a leader reads it (``2026-fall`` -> "Fall 2026" in en-US, "Autumn 2026" in
+        en-GB; a name that is not a season as it is; "" for none), the run's wave by default."""
+        return locales.current().wave(self.wave if wave is RUN_WAVE else wave)
 
     @property
     def shown_items(self) -> pd.DataFrame:
@@ -132,14 +139,15 @@ def _outcome(r: Report) -> pd.Series | None:
 
 
 def _change_words(row) -> str:
-    """ "97% in 2026-spring, -2 points, no real change" (the change is the difference of the two
+    """ "97% in Spring 2026, -2 points, no real change" (the change is the difference of the two
     whole numbers shown), or "" when there is no earlier figure."""
     if pd.isna(row["change_pct_favorable"]):
         return ""
     flag = FLAG_WORDS.get(row.get("change_flag"), "")
     change = pts(row["change_pct_favorable"])
     moved = "no change" if change == "0" else f"{change} points"
-    return f"{pct(row['prev_pct_favorable'])} in {row['prev_wave']}, {moved}" + (
+    since = locales.current().wave(row["prev_wave"])
+    return f"{pct(row['prev_pct_favorable'])} in {since}, {moved}" + (
         f", {flag}" if flag and change != "0" else ""
     )
 

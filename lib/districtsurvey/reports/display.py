@@ -207,23 +207,32 @@ class Chart:
     caption: str = ""
     width_in: float | None = None
     data: pd.DataFrame | None = None
+    more: tuple[str, ...] = ()  # a tall chart's further parts (the alt text covers them all)
 
     @classmethod
     def from_axes(
-        cls, ax, *, alt: str, caption: str = "", data: pd.DataFrame | None = None
+        cls, ax, *more_axes, alt: str, caption: str = "", data: pd.DataFrame | None = None
     ) -> Chart:
+        """A chart of one figure, or of a tall one drawn in parts (``ax`` then ``more_axes``,
+        as wide as each other): one figure on screen, parts that may fall on different pages
+        in print, none of them split."""
         fig: Figure = ax.figure
         salt = hashlib.sha256(alt.encode("utf-8")).hexdigest()[:12]
-        svg = svg_markup(fig, salt=salt)
-        plt.close(fig)
-        return cls(svg, alt, caption, float(fig.get_size_inches()[0]), data)
+        svgs = []
+        for k, part in enumerate((fig, *(a.figure for a in more_axes))):
+            svgs.append(svg_markup(part, salt=f"{salt}-{k}" if k else salt))
+            plt.close(part)
+        return cls(svgs[0], alt, caption, float(fig.get_size_inches()[0]), data, tuple(svgs[1:]))
 
     def _repr_html_(self) -> str:
         data = None if self.data is None else table(self.data, label=f"Data of: {self.alt[:80]}")
         head = Markup('<svg role="img" aria-label="{}" ').format(self.alt)
         svg = Markup(self.svg.replace("<svg ", str(head), 1))  # the SVG matplotlib wrote
+        more = [Markup(s.replace("<svg ", '<svg aria-hidden="true" ', 1)) for s in self.more]
         width_px = round((self.width_in or 6.5) * 96)  # CSS px: a phone keeps most of it
-        return str(render("chart.html.j2", chart=self, svg=svg, data=data, width_px=width_px))
+        return str(
+            render("chart.html.j2", chart=self, svg=svg, more=more, data=data, width_px=width_px)
+        )
 
     def __repr__(self) -> str:
         return f"Chart({self.alt!r})"

@@ -28,7 +28,7 @@ def moved_words(r: Report, f: dict) -> str:
     if f.get("suppressed") is True or pd.isna(f.get("pct_favorable")):
         return f"not shown this round ({not_shown_reason(r.min_n)})"
     if pd.isna(f.get("prev_pct_favorable")):
-        return f"{pct(f['pct_favorable'])} (no figure for {r.run.get('compare_to')})"
+        return f"{pct(f['pct_favorable'])} (no figure for {r.wave_label(r.run.get('compare_to'))})"
     moved = FLAG_WORDS.get(f.get("change_flag"), "")
     change = pts(f["change_pct_favorable"])
     words = "no change" if change == "0" else f"{change} points" + (f", {moved}" if moved else "")
@@ -90,7 +90,7 @@ def follow_up(r: Report) -> Html:
     read_back = "plans" in r.run.get("cache", {})
     return render(
         "followup.html.j2",
-        lead=f"Focus areas chosen for {r.run.get('compare_to')}:",
+        lead=f"Focus areas chosen for {r.wave_label(r.run.get('compare_to'))}:",
         rows=rows,
         no_plan=read_back and r.plans.empty,
     )

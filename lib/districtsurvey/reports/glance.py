@@ -48,7 +48,7 @@ def at_a_glance(r: Report) -> Html:
     invited = now["invited"] if now is not None else float("nan")
     page = {
         "department": r.department,
-        "survey": f"{r.instrument.title}, {r.wave}",
+        "survey": f"{r.instrument.title}, {r.wave_label()}",
         "n": count(n, r.min_n),
         "rate": "" if pd.isna(rate) else pct(rate),
         "invited": "" if pd.isna(rate) or pd.isna(invited) else f"{int(invited):,}",
@@ -66,10 +66,13 @@ def at_a_glance(r: Report) -> Html:
     best = ranked(r.shown_items).head(3)
     page["strengths"] = [_statement(b) for b in best.to_dict("records")]
     focus = r.focus.merge(r.items[["item", "label"]], on="item")
-    page["focus"] = [{**_statement(f), "reason": f["reason"]} for f in focus.to_dict("records")]
+    page["focus"] = [
+        {**_statement(f), "reason": locales.name_waves(f["reason"], r.run["waves"])}
+        for f in focus.to_dict("records")
+    ]
     page["max_focus"] = r.run["max_focus"]
     if not r.follow_up.empty:
-        page["compare_to"] = r.run.get("compare_to")
+        page["compare_to"] = r.wave_label(r.run.get("compare_to"))
         page["follow"] = [_follow_line(r, f) for f in r.follow_up.to_dict("records")]
     return render("glance.html.j2", **page)
 
@@ -111,7 +114,8 @@ def focus_table(r: Report) -> Table | Html:
     f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
     basis = f["basis"].iloc[0] if "basis" in f else "below"
     caption = RULE_WORDS.get(basis, RULE_WORDS["below"]).format(
-        since=r.run.get("compare_to") or "the last survey", outcome=_outcome_words(r)
+        since=r.wave_label(r.run.get("compare_to")) or "the last survey",
+        outcome=_outcome_words(r),
     )
     return table(
         pd.DataFrame(
@@ -120,7 +124,7 @@ def focus_table(r: Report) -> Table | Html:
                 "Statement": f["label"],
                 "% favorable": f["pct_favorable"].map(pct),
                 "District": f["district_pct_favorable"].map(pct),
-                "Why": f["reason"],
+                "Why": f["reason"].map(lambda t: locales.name_waves(t, r.run["waves"])),
             }
         ),
         caption=caption,

@@ -30,7 +30,8 @@ def strengths(r: Report) -> Html:
         best=[_statement(b) for b in ranked(shown).head(3).to_dict("records")],
         gains=[
             f"{g['label']} — {pts(g['change_pct_favorable'])} points "
-            f"({pct(g['prev_pct_favorable'])} in {g['prev_wave']}, {pct(g['pct_favorable'])} now)"
+            f"({pct(g['prev_pct_favorable'])} in {r.wave_label(g['prev_wave'])}, "
+            f"{pct(g['pct_favorable'])} now)"
             for g in gains.to_dict("records")
         ],
         recognition=[str(t) for t in recog["text"].head(6)] if len(recog) else [],
@@ -104,12 +105,12 @@ def _scale_rule(r: Report) -> tuple[str, str]:
 def methods(r: Report) -> Html:
     """How every number was made: who counts, scale, rounding, privacy, focus rule, the
     engagement index, tests, benchmarks and sources."""
-    since = r.run.get("compare_to") or "the previous wave"
+    since = r.wave_label(r.run.get("compare_to")) or "the previous wave"
     rules = [
         (
             "Who counts",
             f"Respondents: people who answered at least one statement about the {r.unit} in "
-            f"{r.wave}; the response rate is respondents over people invited. Answered (in a "
+            f"{r.wave_label()}; the response rate is respondents over people invited. Answered (in a "
             "table): people who answered that statement, or at least one statement of that area.",
         ),
         _scale_rule(r),
@@ -141,9 +142,10 @@ def methods(r: Report) -> Html:
         ),
         (
             "Comparisons",
-            f"District = all respondents of the wave; change = {r.wave} minus {since}, in points "
+            f"District = all respondents of the wave; change = {r.wave_label()} minus {since}, in "
+            "points "
             "of % favorable. Waves are in time order: "
-            f"{', '.join(r.run['waves'])}. The printed version leaves out what the at-a-glance "
+            f"{', '.join(map(r.wave_label, r.run['waves']))}. The printed version leaves out what the at-a-glance "
             "block repeats (the focus table, the follow-up and the highest-rated statements) and "
             "the statement table, the statement trends and the secondary breakdown; the report "
             f"on screen has them all. Report date {locales.current().date(r.run['date'])}.",
@@ -160,5 +162,29 @@ def methods(r: Report) -> Html:
                 "benchmark's lowest or highest percentile the report says 'below' or 'above' it.",
             )
         )
-    sources = [(Path(i["path"]).name, i["sha256"]) for i in r.run["inputs"]]
-    return render("methods.html.j2", rules=rules, sources=sources)
+    sources, others = data_sources(r.run, r.slug)
+    return render("methods.html.j2", rules=rules, sources=sources, others=others)
+
+
+def data_sources(run: dict, slug: str) -> tuple[list[tuple[str, str]], int]:
+    """The files a unit's report comes from, with their sha256: the run's data files and the
+    unit's own plan workbook of last round; the other units' workbooks are only counted (the
+    run's ``cache/run.json`` lists every file read).
+
+    >>> run = {"params": {"plans": "/p"}, "inputs": [{"path": "/d/a.csv", "sha256": "1"},
+    ...        {"path": "/p/hr.xlsx", "sha256": "2"}, {"path": "/p/it.xlsx", "sha256": "3"}]}
+    >>> data_sources(run, "it")
+    ([('a.csv', '1'), ('it.xlsx', '3')], 1)
+    """
+    params = run.get("params") or {}
+    folders = {Path(params["plans"])} if params.get("plans") else set()
+    if params.get("previous_run"):
+        folders.add(Path(params["previous_run"]) / "action_plans")
+    sources, others = [], 0
+    for i in run["inputs"]:
+        path = Path(i["path"])
+        if path.parent in folders and path.suffix == ".xlsx" and path.stem != slug:
+            others += 1
+        else:
+            sources.append((path.name, i["sha256"]))
+    return sources, others

@@ -26,6 +26,7 @@ from .district import (
     signed,
 )
 from .html import Html, render
+from .locale import name_waves, run_title
 
 SHOW = 5  # departments listed per group on the first screen (the ranking below has them all)
 MOVERS = 3  # biggest significant rises and falls shown
@@ -70,7 +71,7 @@ def _head(d: District) -> dict:
             line += f", {points(moved)} since {d.wave(o['prev_wave'])}" + (
                 f" — {flag}" if flag else ""
             )
-    return {"title": d.run["title"], "facts": facts, "overall": line}
+    return {"title": run_title(d.run, d.locale), "facts": facts, "overall": line}
 
 
 def district_scores(d: District):
@@ -290,7 +291,8 @@ def district_focus(d: District) -> Html:
     return render(
         "numbered.html.j2",
         items=[
-            f"{district_label(d, f['item'])} — {pct(f['pct_favorable'])}; {f['reason']}"
+            f"{district_label(d, f['item'])} — {pct(f['pct_favorable'])}; "
+            + name_waves(f["reason"], d.run["waves"], d.locale)
             for f in d.focus.sort_values("rank").to_dict("records")
         ],
     )

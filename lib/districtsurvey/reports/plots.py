@@ -73,12 +73,17 @@ def _below(ax: Axes, inches: float) -> float:
 
 def _wrap(label: str, width: int = 48) -> str:
     """At most two lines of ``width``; a longer label is shortened with "…", never silently cut,
-    and a reverse-worded statement keeps "(% who disagree — favorable)" whole on its own line.
+    and a reverse-worded statement keeps "(% who disagree — favorable)" whole, on its own line
+    unless the whole label fits on one.
 
     >>> _wrap("I often think about leaving this district. (% who disagree — favorable)", 52)
     'I often think about leaving this district.\\n(% who disagree — favorable)'
+    >>> _wrap("My workload is unreasonable. (% who disagree — favorable)", 80)
+    'My workload is unreasonable. (% who disagree — favorable)'
     """
     label = str(label)
+    if len(label) <= width:
+        return label
     if label.endswith(REVERSED) and width >= len(REVERSED):
         head = label[: -len(REVERSED)].rstrip()
         return shorten(head, width) + "\n" + REVERSED
@@ -105,7 +110,7 @@ def plot_favorability(
     >>> tuple(float(x) for x in plot_favorability(t).get_xlim())
     (0.0, 100.0)
     """
-    ax = _axes(ax, 0.21 * len(table) + 1.0, width=6.5, margins=(1.9, 0.5, 0.35, 0.65))
+    ax = _axes(ax, 0.17 * len(table) + 0.83, width=6.5, margins=(1.9, 0.5, 0.31, 0.52))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
     ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)
@@ -146,8 +151,9 @@ def plot_likert(
     table: pd.DataFrame, *, label: str = "label", min_n: int = 5, ax: Axes | None = None
 ) -> Axes:
     """Diverging stacked bars: unfavorable left of zero, neutral split across it, favorable right.
-    A statement's label takes one line when it fits, two otherwise; rows are as tall as their
-    label needs (a short statement takes less room on paper).
+    A statement's label takes one line when it fits (up to 88 characters: the chart is drawn wide
+    enough, so most statements take one row on paper), two otherwise; rows are as tall as their
+    label needs.
 
     >>> t = pd.DataFrame({"label": ["Short.", "A much longer statement " * 4],
     ...                   "pct_favorable": [60.0, 40], "pct_neutral": [20.0, 30],
@@ -155,9 +161,9 @@ def plot_likert(
     >>> [len(t.get_text().splitlines()) for t in plot_likert(t).get_yticklabels()]
     [1, 2]
     """
-    labels = [_wrap(s, 62) for s in table[label]]
+    labels = [_wrap(s, 88) for s in table[label]]
     units = np.array([1.0 if "\n" not in s else 1.5 for s in labels])
-    ax = _axes(ax, 0.14 * units.sum() + 0.9, width=7.3, margins=(4.0, 0.15, 0.3, 0.6))
+    ax = _axes(ax, 0.14 * units.sum() + 0.9, width=8.5, margins=(5.2, 0.15, 0.3, 0.6))
     y = units.sum() - (np.cumsum(units) - units / 2)  # row centres, first statement on top
     fav, neu, unf = (
         table[c].astype(float).fillna(0).to_numpy()

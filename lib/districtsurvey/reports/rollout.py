@@ -133,7 +133,7 @@ def build_rollout(
     resp = respondents[~respondents["suppressed"].fillna(True).astype(bool)]
     page = Rollout(
         department=department,
-        title=run.get("title", ""),
+        title=locales.run_title(run, loc),
         wave=_wave_unless_named(run, loc),
         date=loc.date(run["date"]),
         shown=not shown_items.empty,
@@ -171,7 +171,7 @@ def build_rollout(
                 served=served,
                 reverse=bool(meta.loc[r.item, "reverse"]),
             ),
-            "reason": str(r.reason),
+            "reason": locales.name_waves(str(r.reason), run["waves"], loc),
         }
         for r in focus.itertuples()
     ]
@@ -243,7 +243,7 @@ def _did(plans, loc, run: dict) -> tuple[list[dict], str]:
 
 def _wave_unless_named(run: dict, loc: locales.Locale) -> str:
     """The wave for the page's header ("Fall 2026"), or "" when the title already names it."""
-    title = str(run.get("title", "")).lower()
+    title = locales.run_title(run, loc).lower()
     label = loc.wave(run["wave"])
     return "" if run["wave"].lower() in title or label.lower() in title else label
 

@@ -15,6 +15,8 @@ from .department import FLAG_WORDS, Report, _not_shown, tied_first
 from .display import Chart, Table, count, interval, not_shown_reason, pct, pts, score_columns, table
 from .html import Html
 
+LIKERT_ROWS = 12  # statements per part of the Likert chart (about 60 mm in print)
+
 
 def _against_district(v) -> str:
     if pd.isna(v):
@@ -59,7 +61,7 @@ def plot_dimensions(r: Report) -> Chart | Html:
     if r.dimensions["suppressed"].all():
         return Html.text(_not_shown(r, "Areas are"))
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n, own=f"This {r.unit}")
-    plots.title(ax, f"{r.department}: % favorable by area, {r.wave}")
+    plots.title(ax, f"{r.department}: % favorable by area, {r.wave_label()}")
     alt = "Bar chart of % favorable by area: " + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
         for row in r.dimensions.to_dict("records")
@@ -87,7 +89,7 @@ def dimension_table(r: Report) -> Table:
             }
         ),
         caption="Answered: people who answered at least one statement of the area. "
-        f"Change: since {r.run.get('compare_to') or 'the last survey'}, in points.",
+        f"Change: since {r.wave_label(r.run.get('compare_to')) or 'the last survey'}, in points.",
     )
 
 
@@ -105,15 +107,16 @@ def plot_trends(r: Report) -> Chart | Html:
     h = r.history
     if h["pct_favorable"].isna().all():
         return Html.text(_not_shown(r, "Trends are"))
-    ax = plots.plot_trend(h, order=list(r.run["waves"]))
+    waves = list(r.run["waves"])
+    ax = plots.plot_trend(h, order=waves, labels={w: r.wave_label(w) for w in waves})
     plots.title(ax, f"{r.department}: % favorable by area across waves")
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
     caption = (_flagged(flagged) or "No area changed significantly") + (
-        f" since {r.run.get('compare_to')}. Shaded bands: 95% intervals."
+        f" since {r.wave_label(r.run.get('compare_to'))}. Shaded bands: 95% intervals."
     )
     return Chart.from_axes(
         ax,
-        alt=f"Line chart of % favorable by area over waves {', '.join(r.run['waves'])}.",
+        alt=f"Line chart of % favorable by area over waves {', '.join(map(r.wave_label, waves))}.",
         caption=caption,
         data=_across_waves(r, h, r.dimensions, "Area").drop(columns="Latest change"),
     )
@@ -127,7 +130,8 @@ def _across_waves(r: Report, history: pd.DataFrame, now: pd.DataFrame, name: str
     )
     labels = list(dict.fromkeys(now["label"])) or list(dict.fromkeys(history["label"]))
     waves = [w for w in r.run["waves"] if w in h.columns]
-    out = h.reindex(index=labels, columns=waves).map(pct).reset_index()
+    out = h.reindex(index=labels, columns=waves).map(pct)
+    out = out.rename(columns={w: r.wave_label(w) for w in waves}).reset_index()
     out = out.rename(columns={"label": name}).rename_axis(columns=None)
     flags = now.set_index("label")["change_flag"].map(FLAG_WORDS)
     out["Latest change"] = out[name].map(flags).fillna("—")
@@ -154,11 +158,19 @@ def _names(rows: pd.DataFrame) -> str:
 
 
 def plot_likert(r: Report) -> Chart | Html:
-    """Diverging Likert chart of every item (words when all are hidden)."""
+    """Diverging Likert chart of every item (words when all are hidden). More than
+    ``LIKERT_ROWS`` statements are drawn in parts of equal size, one figure on screen; in print
+    each part with its heading fits a third of a page, so a part that does not fit at the foot
+    of a page never leaves more than that empty."""
     if r.shown_items.empty:
         return Html.text(_not_shown(r, "Statements are"))
-    ax = plots.plot_likert(r.items, min_n=r.min_n)
-    plots.title(ax, f"{r.department}: how people answered, {r.wave}")
+    parts = -(-len(r.items) // LIKERT_ROWS)
+    size = -(-len(r.items) // parts)
+    axes = [
+        plots.plot_likert(r.items.iloc[k : k + size], min_n=r.min_n)
+        for k in range(0, len(r.items), size)
+    ]
+    plots.title(axes[0], f"{r.department}: how people answered, {r.wave_label()}")
     best = tied_first(r.shown_items, lowest=False)
     worst = tied_first(r.shown_items, lowest=True)
     caption = (
@@ -177,7 +189,7 @@ def plot_likert(r: Report) -> Chart | Html:
             "% favorable": r.items["pct_favorable"].map(pct),
         }
     )
-    return Chart.from_axes(ax, alt=alt, caption=caption, data=data)
+    return Chart.from_axes(*axes, alt=alt, caption=caption, data=data)
 
 
 def item_table(r: Report) -> Table:

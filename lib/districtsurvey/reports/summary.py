@@ -209,6 +209,7 @@ def reliability(d: District) -> Table:
     return table(
         wide[waves]
         .map(lambda v: "—" if pd.isna(v) else f"{v:.2f}")
+        .rename(columns=d.wave)
         .reset_index()
         .rename(columns={"area": "Area"}),
         caption="Cronbach's α over respondents who answered every item of the area "

@@ -142,9 +142,10 @@ def _about(run: dict, department: str, note: str, loc, months: list[str]) -> lis
     survey_id = run.get("survey") or run.get("params", {}).get("instrument", "")
     return [
         ("Department", department),
-        ("Survey", run.get("title", "")),
+        ("Survey", locales.run_title(run, loc)),
         ("Survey id", survey_id),
-        ("Wave", run["wave"]),
+        ("Round", loc.wave(run["wave"])),
+        ("Wave", run["wave"]),  # the id the next round reads back
         ("Run", run.get("name", "")),
         ("Made on", loc.date(run["date"])),
         (

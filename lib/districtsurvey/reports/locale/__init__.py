@@ -59,8 +59,11 @@ class Locale:
             return text
         return self.pattern.sub(lambda m: _same_case(m.group(0), self.spelling), text)
 
-    def wave(self, wave: str) -> str:
-        """A wave name for reading: ``2026-fall`` -> ``Fall 2026``; other names as they are."""
+    def wave(self, wave: str | None) -> str:
+        """A wave name for reading: ``2026-fall`` -> ``Fall 2026``; any other name (``FY2025``,
+        ``2027-01-pulse``) as it is, nothing for none."""
+        if not wave:
+            return ""
         m = re.fullmatch(r"(\d{4})[-_ ]?([A-Za-z]+)", str(wave).strip())
         if m and m.group(2).lower() in SEASONS:
             season = m.group(2).lower()
@@ -97,6 +100,34 @@ def load_locale(locale_id: str = DEFAULT) -> Locale:
     )
 
 
+def run_title(run: dict, locale: Locale | None = None) -> str:
+    """The run's title as a leader reads it: params ``title:`` as written, else the survey and its
+    wave in words (the prepared default names the wave by its id).
+
+    >>> run_title({"title": "Support Services Survey, 2026-fall", "wave": "2026-fall"})
+    'Support Services Survey, Fall 2026'
+    """
+    title = str(run.get("title") or "")
+    if (run.get("params") or {}).get("title") or not run.get("wave"):
+        return title
+    return title.replace(str(run["wave"]), current(locale).wave(run["wave"]))
+
+
+def name_waves(text: str, waves, locale: Locale | None = None) -> str:
+    """``text`` (our words written by a lower layer, such as a focus area's reason) with each
+    of ``waves`` named as a leader reads it.
+
+    >>> name_waves("down 21 points since 2026-spring", ["2026-spring", "2026-fall"])
+    'down 21 points since Spring 2026'
+    """
+    loc = current(locale)
+    ids = sorted((str(w) for w in waves if w), key=len, reverse=True)
+    if not ids or not text:
+        return text
+    pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
+    return pattern.sub(lambda m: loc.wave(m.group(1)), str(text))
+
+
 def for_run(run: dict) -> Locale:
     """The locale a prepared run asked for (``run.json``'s params), en-US when it names none."""
     params = run.get("params") or {}
@@ -120,4 +151,14 @@ def current(locale: Locale | None = None) -> Locale:
     return locale or (_active[0] if _active else load_locale(DEFAULT))
 
 
-__all__ = ["DEFAULT", "LOCALES", "Locale", "activate", "current", "for_run", "load_locale"]
+__all__ = [
+    "DEFAULT",
+    "LOCALES",
+    "Locale",
+    "activate",
+    "current",
+    "for_run",
+    "load_locale",
+    "name_waves",
+    "run_title",
+]
