@@ -116,13 +116,14 @@ def test_reports_fill_their_pages(letter, a4, paper):
         assert len(PdfReader(str(rollout)).pages) == 1, f"{slug} roll-out page on {paper}"
 
 
-# Both demo surveys as `make demo` runs them (params/demo.yml reads last round's plans back, so
-# its reports carry the follow-up; the engagement survey reports on schools too). The units are
+# Both demo surveys as their single-survey params run them (support-services-demo.yml reads last
+# round's plans back, so its reports carry the follow-up; the engagement survey reports on
+# schools too). The units are
 # those that printed with a page before the last more than a third empty, or on 5 pages, before
 # the layout fix (measured on all 100 of both surveys, Letter and A4), and the tightest after it.
 SURVEYS = {
-    "support": ("demo.yml", ["Transportation", "Custodial Services", "Student Services",
-                             "Human Resources"]),
+    "support": ("support-services-demo.yml", ["Transportation", "Custodial Services",
+                "Student Services", "Human Resources"]),
     "engagement": ("engagement-2026-fall.yml", ["Oak Hill Elementary", "Westfield Elementary",
                    "Central High School", "Custodial Services", "Benefits",
                    "Assessment & Accountability", "Safety & Security"]),
