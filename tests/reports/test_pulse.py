@@ -152,3 +152,28 @@ def test_the_cli_refuses_compare_to_a_pulse_exit_1_nothing_written(tmp_path):
     res = CliRunner().invoke(app, ["run", str(write_params(tmp_path, compare_to=PULSE))])
     assert res.exit_code == 1 and "is a pulse wave" in res.output and "Traceback" not in res.output
     assert not (tmp_path / "run").exists()
+
+
+def test_a_hostile_pulse_name_is_escaped_everywhere_it_is_shown(runs, tmp_path):
+    """A pulse named by a ``waves:`` list can be any text: it reaches the follow-up's words, the
+    chart (SVG text) and its data table as text, never as markup."""
+    from html.parser import HTMLParser
+
+    without, _, pulse = runs
+    name = "<img src=x onerror=alert(1)>-pulse"
+    pulse.assign(wave=name).to_csv(tmp_path / "pulse.csv", index=False)
+    data = [str(without.parent.parent / "full.parquet"), str(tmp_path / "pulse.csv")]
+    waves = ["2025-fall", "2026-spring", name, "2026-fall"]
+    run = prepare(write_params(tmp_path, data=data, departments=DEPARTMENTS, waves=waves))
+    html = report.follow_up(report.load(run, "transportation"))._repr_html_()
+    tags = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag, attrs):
+            tags.append((tag, dict(attrs)))
+
+    Tags().feed(html)
+    assert "img" not in {t for t, _ in tags}
+    assert not [a for _, attrs in tags for a in attrs if a.startswith("on")]
+    assert "&lt;img src=x onerror=alert(1)&gt;-pulse: " in html  # the words, escaped
+    assert html.count("&lt;img src=x onerror=alert(1)&gt;-pulse") >= 3 * 3  # words, chart, table
