@@ -86,11 +86,6 @@ def run_packet(tmp: Path) -> Path:
     return tmp / "run"
 
 
-def copy_params(tmp_path: Path, name: str = "support-services-demo.yml") -> Path:
-    shutil.copy(ROOT / "params" / name, tmp_path / name)
-    return tmp_path / name
-
-
 def outputs_text(nb) -> str:
     """Everything a reader of an executed notebook could see, as text."""
     parts = []

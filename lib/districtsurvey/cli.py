@@ -282,9 +282,13 @@ def sample(
 ) -> None:
     """Regenerate the deterministic sample district (data/sample/)."""
     from .sample.generate import generate_sample
-    from .sample.plans import write_sample_plans
+    from .sample.plans import SURVEYS, write_sample_plans
+    from .sample.pulse import write_sample_pulse
 
-    for path in [*generate_sample(out), *write_sample_plans(out)]:
+    written = generate_sample(out)
+    for survey in SURVEYS:
+        written += write_sample_plans(out, survey=survey)
+    for path in [*written, *write_sample_pulse(out)]:
         typer.echo(str(path))
 
 

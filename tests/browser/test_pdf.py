@@ -137,9 +137,16 @@ def demo_params(folder: Path, name: str, departments) -> Path:
     from support import REPORT_DATE, ROOT
 
     params = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+
+    def absolute(value: str) -> str:
+        return str((ROOT / "params" / value).resolve())
+
     for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
-        if params.get(key):
-            params[key] = str((ROOT / "params" / params[key]).resolve())
+        value = params.get(key)
+        if value:  # data may be a list of files (the support-services demo reads a pulse too)
+            params[key] = (
+                [absolute(v) for v in value] if isinstance(value, list) else absolute(value)
+            )
     params.update(departments=departments, report_date=REPORT_DATE, output=str(folder / "run"))
     path = folder / name
     path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")

@@ -4,7 +4,14 @@ import pytest
 
 from districtsurvey import SurveyDataError
 from districtsurvey.contracts.params import load_params
-from districtsurvey.contracts.waves import by_wave, parse_wave, previous_waves, wave_order
+from districtsurvey.contracts.waves import (
+    by_wave,
+    full_waves,
+    is_pulse,
+    parse_wave,
+    previous_waves,
+    wave_order,
+)
 from support import write_params
 
 
@@ -101,3 +108,41 @@ def test_compare_to_must_come_before_the_wave(tmp_path):
     path = write_params(tmp_path, wave="2026-spring", compare_to="2026-fall")
     with pytest.raises(SurveyDataError, match="compare_to: wave '2026-fall' does not come before"):
         prepare(path)
+
+
+def test_pulses_sort_by_month_between_full_rounds():
+    # oracle, by hand: spring ~ April, fall ~ October; a pulse by its month
+    shuffled = ["2027-01-pulse", "2026-fall", "2026-09-pulse", "2025-fall", "2026-spring",
+                "2026-05-pulse", "2027-spring"]  # fmt: skip
+    assert wave_order(shuffled) == [
+        "2025-fall", "2026-spring", "2026-05-pulse", "2026-09-pulse", "2026-fall",
+        "2027-01-pulse", "2027-spring",
+    ]  # fmt: skip
+    assert wave_order(["2026-Q3", "2026-Q2-pulse", "2026-Q4-pulse"]) == [
+        "2026-Q2-pulse", "2026-Q3", "2026-Q4-pulse"
+    ]  # fmt: skip
+
+
+def test_a_pulse_is_never_a_previous_wave_and_has_none():
+    order = ["2026-spring", "2026-05-pulse", "2026-09-pulse", "2026-fall", "2027-01-pulse"]
+    assert previous_waves(order) == {
+        "2026-spring": None,
+        "2026-05-pulse": None,
+        "2026-09-pulse": None,
+        "2026-fall": "2026-spring",  # the full round before, not the pulse just before
+        "2027-01-pulse": None,
+    }
+    assert full_waves(order) == ["2026-spring", "2026-fall"]
+    assert [is_pulse(w) for w in ["2026-09-pulse", "2026-09 Pulse", "pulse", "2026-fall"]] == [
+        True, True, False, False
+    ]  # fmt: skip
+
+
+def test_a_pulse_in_a_seasons_month_asks_for_the_list():
+    with pytest.raises(SurveyDataError) as err:
+        wave_order(["2026-fall", "2026-10-pulse"], where="params.yml")
+    assert "cannot tell which came first: 2026-fall and 2026-10-pulse" in str(err.value)
+    # the list places it; it is still a pulse by its name
+    order = ["2026-10-pulse", "2026-fall"]
+    assert wave_order(["2026-fall", "2026-10-pulse"], order=order) == order
+    assert previous_waves(order) == {"2026-10-pulse": None, "2026-fall": None}

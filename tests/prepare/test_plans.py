@@ -17,11 +17,16 @@ from districtsurvey.reports import report
 from support import SAMPLE, write_params
 
 runner = CliRunner()
+#: a leader's note naming a colleague, with contact details and markup (#15: notes are redacted)
+HOSTILE = (
+    "Blocked by Dana Whitfield (555-201-3344, dana.whitfield@rusd.k12.us), employee number "
+    "48213; ask Mr. Okafor <script>alert(1)</script>"
+)
 EDITS = {  # what Transportation's leader wrote into last round's plan
     1: {"Status": "Done", "% complete": 100, "Owner": "Pat Lee", "Notes": "<b>bold</b> & done",
         "Indicator 2026-12": 40, "Indicator 2027-01": 55, "Indicator 2027-02": "70%"},
     2: {"Status": "dropped", "% complete": 20},
-    3: {"Status": "In progress", "% complete": 50, "Indicator 2026-12": 3},
+    3: {"Status": "In progress", "% complete": 50, "Indicator 2026-12": 3, "Notes": HOSTILE},
 }  # fmt: skip
 
 
@@ -261,3 +266,47 @@ def test_rollout_with_last_rounds_plan_still_prints_on_one_page(round2, tmp_path
         print_all(jobs, paper=paper)
         for _, pdf in jobs:
             assert len(PdfReader(str(pdf)).pages) == 1, pdf.name
+
+
+def test_leaders_notes_are_redacted_like_comments_the_owner_kept(round2):
+    """A hostile note: the names, phone, e-mail and staff number it holds reach no page and no
+    cache table; its markup is escaped; the owner the leader named is shown as written."""
+    plans = pd.read_parquet(round2 / "cache" / "plans.parquet")
+    note = plans[(plans["department"] == "Transportation") & (plans["rank"] == 3)]["notes"].iloc[0]
+    r = report.load(round2, "transportation")
+    follow = report.follow_up(r)._repr_html_()
+    rollout, _ = _page(round2, "transportation")
+    secrets = ["Dana", "Whitfield", "555-201-3344", "rusd.k12", "48213", "Okafor"]
+    for where in (note, follow, rollout):
+        for secret in secrets:
+            assert secret not in where, secret
+    assert note.startswith("Blocked by [name] ([phone], [email]), [id]; ask [name]")
+    for page in (follow, rollout):
+        assert "Blocked by [name]" in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script" not in page
+    assert "owner: Pat Lee" in follow  # the owner the leader chose, by name
+
+
+def test_previous_run_plan_files_of_another_round_or_older_format_are_named(round1, tmp_path):
+    """With previous_run, a plan workbook of another round or of the older format is skipped with
+    a warning naming the file (kept in run.json, printed by the run), never silently."""
+    earlier = tmp_path / "earlier"
+    shutil.copytree(round1, earlier)
+    plans = earlier / "action_plans"
+    _set(plans / "finance.xlsx", "About", "B4", "2025-fall")  # another round
+    wb = openpyxl.load_workbook(plans / "payroll.xlsx")  # the older format: no "Survey id"
+    about = wb["About"]
+    row = next(c.row for c in about["A"] if c.value == "Survey id")
+    about.delete_rows(row)
+    wb.save(plans / "payroll.xlsx")
+    run = prepare(write_params(tmp_path, previous_run=str(earlier)))
+    import json
+
+    warnings = json.loads((run / "cache" / "run.json").read_text())["warnings"]
+    assert len(warnings) == 2, warnings
+    finance = next(w for w in warnings if "finance.xlsx" in w)
+    payroll = next(w for w in warnings if "payroll.xlsx" in w)
+    assert "skipped, this plan is for the round '2025-fall', not '2026-spring'" in finance
+    assert "skipped, an action plan from before plans were read back" in payroll
+    read = set(pd.read_parquet(run / "cache" / "plans.parquet")["department"])
+    assert "Finance" not in read and "Payroll" not in read and "Transportation" in read

@@ -15,6 +15,7 @@ from districtsurvey.sample.plans import write_sample_plans
 
 ROOT = Path(__file__).resolve().parents[2]
 PLANS = ROOT / "data" / "sample" / "plans" / "support_services-2026-spring"
+ENGAGEMENT_PLANS = ROOT / "data" / "sample" / "plans" / "engagement-2026-spring"
 
 
 def _cells(path: Path) -> dict:
@@ -58,8 +59,13 @@ def demo_run(tmp_path_factory):
         (ROOT / "params" / "support-services-demo.yml").read_text(encoding="utf-8")
     )
     base = ROOT / "params"
-    for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
-        spec[key] = str((base / spec[key]).resolve())
+    for key in ("data", "comments", "headcounts", "benchmarks", "plans"):  # data: a list
+        value = spec[key]
+        spec[key] = (
+            [str((base / v).resolve()) for v in value]
+            if isinstance(value, list)
+            else str((base / value).resolve())
+        )
     spec.update(output=str(folder / "run"), report_date="2026-11-22")
     params = folder / "demo.yml"
     params.write_text(yaml.safe_dump(spec), encoding="utf-8")
@@ -78,3 +84,40 @@ def test_the_demo_reads_the_sample_plans_back(demo_run):
         1 for r in rows for k, v in r.items() if k.startswith("Indicator ") and v is not None
     )
     assert len(values) == n_values
+
+
+def test_regenerating_gives_the_committed_engagement_plans(tmp_path):
+    shutil.copy(ROOT / "data" / "sample" / "engagement.parquet", tmp_path)
+    written = write_sample_plans(tmp_path, survey="engagement")
+    committed = sorted(p.name for p in ENGAGEMENT_PLANS.glob("*.xlsx"))
+    assert sorted(p.name for p in written) == committed and len(committed) >= 20
+    for path in written:
+        assert _cells(path) == _cells(ENGAGEMENT_PLANS / path.name), path.name
+
+
+def test_engagement_plans_are_a_realistic_mix_owned_by_the_unit():
+    rows = [r for p in sorted(ENGAGEMENT_PLANS.glob("*.xlsx")) for r in _rows(p)]
+    status = pd.Series([r["Status"] for r in rows]).value_counts()
+    assert set(status.index) == {"Done", "In progress", "Not started", "Dropped"}
+    for r in rows:
+        assert r["Owner"].startswith(r["Department"]) and r["Notes"]
+        school = r["Department"].endswith(("School", "Elementary", "Academy"))
+        if school:
+            assert "director" not in r["Owner"]
+
+
+def test_the_engagement_run_reads_its_plans_back(tmp_path):
+    """params/engagement-2026-fall.yml names the plans; its run reads every row back."""
+    spec = yaml.safe_load((ROOT / "params" / "engagement-2026-fall.yml").read_text())
+    base = ROOT / "params"
+    for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
+        spec[key] = str((base / spec[key]).resolve())
+    spec.update(output=str(tmp_path / "run"), report_date="2026-11-22")
+    (tmp_path / "e.yml").write_text(yaml.safe_dump(spec), encoding="utf-8")
+    run = prepare(tmp_path / "e.yml")
+    cached = pd.read_parquet(run / "cache" / "plans.parquet")
+    rows = [r for p in sorted(ENGAGEMENT_PLANS.glob("*.xlsx")) for r in _rows(p)]
+    assert len(cached) == len(rows)  # oracle: the workbooks, read with openpyxl
+    assert sorted(zip(cached["department"], cached["status"], strict=True)) == sorted(
+        (r["Department"], r["Status"]) for r in rows
+    )

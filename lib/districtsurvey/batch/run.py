@@ -234,6 +234,8 @@ def _batch(
     if earlier is None and not prepared:
         prepare_any(params, params_path=params_path, only=only)
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
+    for warning in run.get("warnings", []):  # e.g. a plan file of an older run, skipped
+        progress.note(f"warning: {warning}")
     planned = plan(
         run_dir,
         run,

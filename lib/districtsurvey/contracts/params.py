@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import Problem, SurveyDataError
 from .instrument import instrument_path
+from .waves import is_pulse
 
 
 class RawExport(BaseModel):
@@ -19,6 +20,8 @@ class RawExport(BaseModel):
     model_config = ConfigDict(extra="forbid")
     path: Path
     format: str = "auto"
+    #: the wave of an export without a wave column (default: the run's ``wave``), e.g. a pulse
+    wave: str | None = None
 
 
 class RunParams(BaseModel):
@@ -80,6 +83,23 @@ class RunParams(BaseModel):
         return self
 
     @model_validator(mode="after")
+    def _full_rounds(self) -> RunParams:
+        """A run reports a full round and compares it with a full round: a pulse wave (a short
+        survey of a few statements, not the same sample) is shown only in the follow-up."""
+        if is_pulse(self.wave):
+            raise ValueError(
+                f"wave '{self.wave}' is a pulse wave: a run reports a full round; name the full "
+                "wave after it (its follow-up shows the pulse)"
+            )
+        if self.compare_to is not None and is_pulse(self.compare_to):
+            raise ValueError(
+                f"compare_to '{self.compare_to}' is a pulse wave: a shorter survey, not the same "
+                "sample as a full round, so no change is computed against it; name a full wave "
+                "(the follow-up shows the pulse beside it)"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _wave_list(self) -> RunParams:
         """The ``waves:`` list names each wave once and holds ``wave`` and ``compare_to``."""
         if self.waves is None:
@@ -114,7 +134,7 @@ def _resolve(params: RunParams, base: Path) -> RunParams:
         return None if p is None else (p if p.is_absolute() else (base / p).resolve())
 
     data = [
-        RawExport(path=r(d.path), format=d.format) if isinstance(d, RawExport) else r(d)
+        d.model_copy(update={"path": r(d.path)}) if isinstance(d, RawExport) else r(d)
         for d in params.data
     ]
     instrument = params.instrument

@@ -44,6 +44,10 @@ class OlderPlan(SurveyDataError):
     """A workbook written before plans were read back (no "Survey id" on its About sheet)."""
 
 
+class OtherRound(SurveyDataError):
+    """A workbook of another survey or another round than the one the run compares with."""
+
+
 def month_header(month: str) -> str:
     """The header of one month's indicator column.
 
@@ -58,6 +62,10 @@ def _bad(
 ) -> SurveyDataError:
     where = f"{path}, sheet '{sheet}'"
     return SurveyDataError(Problem(where, message, row=row, column=column, hint=hint))
+
+
+def _other(path: Path, sheet: str, message: str, *, hint: str = "") -> OtherRound:
+    return OtherRound(Problem(f"{path}, sheet '{sheet}'", message, hint=hint))
 
 
 def _about(path: Path, wb) -> dict[str, str]:
@@ -144,21 +152,28 @@ def read_plan_workbook(
         ) from exc
     about = _about(path, wb)
     if "Survey id" not in about and PLAN_SHEET in wb.sheetnames:
-        raise OlderPlan(Problem(str(path), "an action plan from before plans were read back"))
+        raise OlderPlan(
+            Problem(
+                str(path),
+                "an action plan from before plans were read back (an older format: no "
+                "'Survey id' on its About sheet)",
+                hint="fill in last round's plans again in a workbook the run wrote",
+            )
+        )
     for key in ("Department", "Survey id", "Wave"):
         if not about.get(key):
             raise _bad(
                 path, ABOUT_SHEET, f"'{key}' is missing", hint="use the workbook the run wrote"
             )
     if about["Survey id"] != survey:
-        raise _bad(
+        raise _other(
             path,
             ABOUT_SHEET,
             f"this plan is for the survey '{about['Survey id']}', not '{survey}'",
             hint="put only this survey's plans in the folder",
         )
     if wave is not None and about["Wave"] != wave:
-        raise _bad(
+        raise _other(
             path,
             ABOUT_SHEET,
             f"this plan is for the round '{about['Wave']}', not "

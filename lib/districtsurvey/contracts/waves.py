@@ -13,6 +13,16 @@ names, when every name has one of the usual forms:
   calendar forms).
 
 A single wave needs no order. Anything else is an error that asks for the ``waves:`` list.
+
+**Pulse waves.** A wave whose name ends in ``-pulse`` (``2027-01-pulse``: year, month, pulse) is a
+short pulse survey between full rounds, asking only last round's focus statements. It is ordered
+by the rest of its name like any calendar wave, so it mixes with seasons by month: spring ~ April
+and fall ~ October, hence ``2026-09-pulse`` comes after ``2026-spring`` and before ``2026-fall``,
+and ``2027-01-pulse`` after ``2026-fall``. A pulse in a season's own month (``2026-10-pulse`` with
+``2026-fall``) cannot be placed and asks for the ``waves:`` list; in that list a pulse is still
+known by its name. A pulse is never a full wave's "previous wave" and has none of its own
+(:func:`previous_waves`): it is a different, shorter survey answered by whoever answered it, not
+the same sample as the full rounds, so no change is computed across kinds.
 """
 
 from __future__ import annotations
@@ -31,6 +41,7 @@ _MONTH = re.compile(r"(\d{4})[-_/](0?[1-9]|1[0-2])")
 _FISCAL = re.compile(r"FY[-_ ]?(\d{4})", re.I)
 _YEAR = re.compile(r"(\d{4})")
 _SCHOOL_YEAR = re.compile(r"(\d{4})[-/](\d{2}|\d{4})")
+_PULSE = re.compile(r"(.+?)[-_ ]pulse", re.I)
 HINT = "list the waves oldest first in the params file, e.g. waves: [2025-fall, 2026-spring]"
 
 
@@ -39,10 +50,12 @@ def parse_wave(wave: str) -> tuple[str, tuple[int, int]] | None:
 
     >>> parse_wave("2026-spring"), parse_wave("2026-Q1"), parse_wave("FY2025")
     (('calendar', (2026, 4)), ('calendar', (2026, 2)), ('fiscal', (2025, 0)))
-    >>> parse_wave("2025-26"), parse_wave("Baseline")
-    (('school year', (2025, 0)), None)
+    >>> parse_wave("2025-26"), parse_wave("Baseline"), parse_wave("2026-09-pulse")
+    (('school year', (2025, 0)), None, ('calendar', (2026, 9)))
     """
     text = str(wave).strip()
+    if m := _PULSE.fullmatch(text):
+        return parse_wave(m.group(1))
     if m := _SEASON.fullmatch(text):
         return "calendar", (int(m.group(1)), SEASONS[m.group(2).lower()])
     if m := _QUARTER.fullmatch(text):
@@ -56,6 +69,24 @@ def parse_wave(wave: str) -> tuple[str, tuple[int, int]] | None:
     if (m := _SCHOOL_YEAR.fullmatch(text)) and int(m.group(2)[-2:]) == (int(m.group(1)) + 1) % 100:
         return "school year", (int(m.group(1)), 0)
     return None
+
+
+def is_pulse(wave: str) -> bool:
+    """Whether ``wave`` names a pulse survey (its name ends in ``-pulse``).
+
+    >>> is_pulse("2027-01-pulse"), is_pulse("2026-fall"), is_pulse("Pulse")
+    (True, False, False)
+    """
+    return _PULSE.fullmatch(str(wave).strip()) is not None
+
+
+def full_waves(order: Sequence[str]) -> list[str]:
+    """The full rounds of ``order`` (pulse waves left out), in the same order.
+
+    >>> full_waves(["2026-spring", "2026-09-pulse", "2026-fall"])
+    ['2026-spring', '2026-fall']
+    """
+    return [w for w in order if not is_pulse(w)]
 
 
 def _present(waves: Iterable) -> list[str]:
@@ -139,10 +170,17 @@ def previous_waves(order: Sequence[str], *, compare: dict[str, str | None] | Non
     """Each wave's previous wave in ``order`` (None for the first); ``compare`` overrides some,
     e.g. ``{"2026-fall": "2025-fall"}`` when a run compares with an earlier wave than the last.
 
+    A full wave's previous wave is the full wave before it; a pulse has none (see the module
+    docstring: no change is computed between a pulse and a full wave, nor from a pulse).
+
     >>> previous_waves(["2025-fall", "2026-spring", "2026-fall"])
     {'2025-fall': None, '2026-spring': '2025-fall', '2026-fall': '2026-spring'}
+    >>> previous_waves(["2026-spring", "2026-09-pulse", "2026-fall"])
+    {'2026-spring': None, '2026-09-pulse': None, '2026-fall': '2026-spring'}
     """
-    out = {w: (order[i - 1] if i else None) for i, w in enumerate(order)}
+    full = full_waves(order)
+    out = {w: None for w in order}
+    out.update({w: (full[i - 1] if i else None) for i, w in enumerate(full)})
     out.update(compare or {})
     return out
 

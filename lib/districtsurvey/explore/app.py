@@ -18,6 +18,7 @@ import pandas as pd
 
 from ..contracts.files import safe_csv
 from ..contracts.paths import OUTPUTS
+from ..contracts.waves import previous_waves
 from .cube import Cube
 from .render import (
     ITEM_HEADER,
@@ -148,7 +149,8 @@ class Explorer:
             w["wave"].options = cube.waves[::-1]
             w["wave"].value = cube.waves[-1]
             w["compare"].options = [("(none)", ALL)] + cube.waves[::-1]
-            w["compare"].value = cube.waves[-2] if len(cube.waves) > 1 else ALL
+            # the full round before the last one: a pulse is never the default comparison
+            w["compare"].value = previous_waves(cube.waves)[cube.waves[-1]] or ALL
             w["department"].options = _options(ALL_DEPARTMENTS, cube.departments)
             w["role"].options = _options("All roles", cube.roles)
             w["site"].options = _options("All sites", cube.sites)

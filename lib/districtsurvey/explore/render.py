@@ -22,7 +22,7 @@ from matplotlib.figure import Figure
 from ..contracts.labels import shorten
 from ..reports import plots
 from .cube import Cube
-from .views import View
+from .views import View, across_kinds
 
 _CMAP = colormaps["RdBu"]
 _LUT = [to_hex(_CMAP(x)) for x in np.linspace(0, 1, 61)]  # one colour per point of difference
@@ -96,6 +96,11 @@ def status_html(view: View, cube: Cube) -> str:
             f"{html.escape(view.message)}</div>"
         )
     since = f", change since {q.compare}" if q.compare and q.compare != q.wave else ""
+    if across_kinds(q):
+        since = (
+            f", beside {q.compare}: a pulse is a shorter survey, not the same sample as the full "
+            "rounds, so no change is computed"
+        )
     return (
         f'<div class="dsx-status"><b>{html.escape(q.describe())}</b> · respondents: '
         f"<b>{view.n:,}</b>{html.escape(since)} · groups below {cube.min_n} are never shown</div>"

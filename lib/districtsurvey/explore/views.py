@@ -15,6 +15,7 @@ import pandas as pd
 
 from ..analysis.scoring import shown as whole
 from ..analysis.stats import wilson_interval
+from ..contracts.waves import full_waves, is_pulse
 from .cube import EACH, Cube, protect, scale_axis
 
 ALL_DEPARTMENTS = "All departments"
@@ -174,9 +175,11 @@ def heatmap(cube: Cube, q: Query) -> pd.DataFrame:
 
 
 def trend(cube: Cube, q: Query) -> pd.DataFrame:
+    """% favorable of the focus per full round (a pulse asks a few statements of another sample:
+    it is chosen as a wave of its own, never drawn as a point of the trend)."""
     n_focus, weights, _ = _focus(cube, q)
     rows = []
-    for wave in cube.waves:
+    for wave in full_waves(cube.waves):
         w, depts, r, s = _where(cube, q, wave)
         _, ok = cube.pooled(n_focus, w, depts, r, s)
         ok_district = cube.visible(n_focus, w, cube.district, None, None)
@@ -193,6 +196,16 @@ def trend(cube: Cube, q: Query) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def across_kinds(q: Query) -> bool:
+    """Whether ``q`` compares a pulse wave with a full round: not the same sample (a shorter
+    survey answered by whoever took it), so the explorer shows both figures and no change.
+
+    >>> across_kinds(Query(wave="2026-fall", compare="2026-09-pulse"))
+    True
+    """
+    return bool(q.compare) and q.compare != q.wave and is_pulse(q.wave) != is_pulse(q.compare)
 
 
 def breakdown(cube: Cube, q: Query) -> pd.DataFrame:
@@ -226,6 +239,8 @@ def breakdown(cube: Cube, q: Query) -> pd.DataFrame:
             present = n[:, 0] > 0
     if q.compare:
         table["change"] = whole(table["pct_favorable"]) - whole(table["prev_pct_favorable"])
+        if across_kinds(q):
+            table["change"] = np.nan
     table = table[present]
     return table.sort_values(["suppressed", "pct_favorable"]).reset_index(drop=True)
 
@@ -247,6 +262,8 @@ def compute_view(cube: Cube, q: Query) -> View:
     else:
         items["prev_pct_favorable"] = np.nan
     items["change"] = whole(items["pct_favorable"]) - whole(items["prev_pct_favorable"])
+    if across_kinds(q):  # a pulse beside a full round: both figures, no change between them
+        items["change"] = np.nan
     if q.dimension:
         items = items[items["dimension"] == q.dimension].reset_index(drop=True)
     view.items = items

@@ -12,6 +12,7 @@ from ..contracts.errors import Problem
 from ..contracts.instrument import Instrument
 from ..contracts.validate import MAX_LISTED as LISTED
 from ..contracts.validate import listed, more
+from ..contracts.waves import is_pulse
 from .choices import map_choices
 from .layouts import RawTable
 from .mapping import Mapper, meta_keys
@@ -61,6 +62,8 @@ def map_table(
     keys = meta_keys(instrument)
     meta = {k: m.meta(k, {"wave": wave, "department": department}.get(k)) for k in keys}
     blanks = _fill_blank_groups(meta, instrument)
+    waves = meta["wave"].dropna() if meta["wave"] is not None else pd.Series(dtype=object)
+    m.pulse = bool(len(waves)) and bool(waves.map(is_pulse).all())  # only some items asked
     for key in ("wave", "department"):
         if meta[key] is None and not (key == "department" and m.spec.get("departments")):
             m.problems.append(

@@ -29,6 +29,9 @@ class Mapper:
         self.t, self.ins, self.path = table, instrument, path
         self.spec: dict = dict(getattr(instrument, "import_spec", {}) or {})
         self.problems: list[Problem] = []
+        #: a pulse survey's file (every row's wave a pulse, ``contracts.waves``): it asks only
+        #: some of the instrument's items, so the others may be missing (at least one is asked)
+        self.pulse = False
         self.readers = {
             name: AnswerReader(
                 scale,
@@ -178,7 +181,7 @@ class Mapper:
                         hint="give the item one `match:` name in the instrument",
                     )
                 )
-            elif item not in optional:
+            elif item not in optional and not self.pulse:
                 self.problems.append(
                     Problem(
                         self.path,
@@ -188,6 +191,15 @@ class Mapper:
                         "`match:` name, or list the item under import.optional",
                     )
                 )
+        if self.pulse and not items:
+            self.problems.append(
+                Problem(
+                    self.path,
+                    f"a pulse file with none of the items of instrument {self.ins.id}",
+                    hint="a pulse asks some of the instrument's statements: name its columns by "
+                    "item id or text, or add `match:` names",
+                )
+            )
         self.check_twice(items, "items")
         return items
 

@@ -109,7 +109,10 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
             from ..importers import read_export  # imported only when a raw export is used
 
             result = read_export(
-                source.path, fmt=source.format, instrument=instrument, wave=params.wave
+                source.path,
+                fmt=source.format,
+                instrument=instrument,
+                wave=source.wave or params.wave,
             )
             frames.append(result.responses)
         else:

@@ -14,7 +14,8 @@ import pandas as pd
 from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument
 from ..contracts.params import RunParams
-from ..contracts.plans import OlderPlan, read_plan_workbook
+from ..contracts.plans import OlderPlan, OtherRound, read_plan_workbook
+from ..privacy.redact import redact_text
 
 
 def plans_folder(params: RunParams) -> Path | None:
@@ -39,11 +40,14 @@ def read_plans(
     slugs: dict[str, str],
     wave: str | None,
     strict: bool = True,
+    warnings: list[str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """(plans, plan_indicators, files read) of the workbooks in ``folder`` for this run's
     departments (``slugs``: name -> slug). A workbook named for one department that holds
     another's plan, or a second workbook for one department, is refused. Not ``strict`` (the
-    folder came with ``previous_run``), a workbook of an older run (no survey id) is skipped."""
+    folder came with ``previous_run``, which may hold older runs' files), a workbook of an older
+    format (no survey id), another survey or another round is skipped, never silently: one line
+    naming the file and why is added to ``warnings`` (the run prints them)."""
     by_slug = {s: n for n, s in slugs.items()}
     plans, values, files, owner = [], [], [], {}
     for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.name):
@@ -53,9 +57,12 @@ def read_plans(
             about, plan, indicators = read_plan_workbook(
                 path, survey=instrument.id, wave=wave, items=instrument.item_ids
             )
-        except OlderPlan:
+        except (OlderPlan, OtherRound) as exc:
             if strict:
                 raise
+            if warnings is not None:
+                problem = exc.problems[0]
+                warnings.append(f"{path}: skipped, {problem.message}")
             continue
         name = about["Department"]
         named = by_slug.get(path.stem)
@@ -88,3 +95,24 @@ def read_plans(
     ind = pd.concat(ind, ignore_index=True) if ind else pd.DataFrame(columns=ind_cols)
     ind["value"] = ind["value"].astype(float)
     return out.sort_values(["department", "rank"]).reset_index(drop=True), ind, files
+
+
+def redact_plan_notes(plans: pd.DataFrame, *, keep: list[str] = ()) -> pd.DataFrame:
+    """``plans`` with the leaders' notes redacted by the comment rules (names, e-mail addresses,
+    phone numbers and staff ids replaced; ``keep``: the run's department, site and role names).
+
+    The owner is left as written: a leader names the staff member who owns the plan, and showing
+    that name in the department's own report and roll-out page is the point of the column. Notes
+    are free text typed for the department's eyes that may name anyone else (a colleague, a
+    principal who complained); they are shown beside survey results, so they get the comments'
+    redaction. (They need no ``comment_min_n``: a note is the leader's text, not an answer.)
+
+    >>> p = pd.DataFrame({"owner": ["Ana Ruiz"], "notes": ["Mr. Okafor at 555-201-3344 said no"]})
+    >>> redact_plan_notes(p)[["owner", "notes"]].values.tolist()
+    [['Ana Ruiz', '[name] at [phone] said no']]
+    """
+    out = plans.copy()
+    out["notes"] = [
+        n if not isinstance(n, str) or not n else redact_text(n, keep=keep) for n in out["notes"]
+    ]
+    return out

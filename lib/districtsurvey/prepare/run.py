@@ -18,12 +18,12 @@ from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
 from ..contracts.tactics import load_tactics
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
-from ..contracts.waves import by_wave, wave_order
+from ..contracts.waves import by_wave, full_waves, is_pulse, wave_order
 from ..privacy.derived import protect_drivers
 from ..privacy.redact import redact_comments
 from .inputs import check_selection, read_inputs, resolve_only, sha256, unique_slugs
-from .plans import plans_folder, read_plans
-from .score import score_run
+from .plans import plans_folder, read_plans, redact_plan_notes
+from .score import DISTRICT, respondent_counts, score_items, score_run
 
 
 def hidden_groups(responses: pd.DataFrame, breakdowns: pd.DataFrame | None) -> pd.DataFrame:
@@ -79,6 +79,34 @@ def as_text(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype({c: "string" for c in cats}) if cats else table
 
 
+def pulse_tables(
+    responses: pd.DataFrame,
+    instrument,
+    *,
+    min_n: int,
+    headcounts: pd.DataFrame | None,
+) -> dict[str, pd.DataFrame]:
+    """The pulse waves' report-safe tables: ``pulse_items`` (per department, pulse and statement)
+    and ``pulse_respondents`` (per department and pulse), each cell below ``min_n`` hidden.
+
+    A pulse is scored apart from the full rounds: its respondents are another sample, so no
+    figure of a full round can be subtracted from a pulse's (and it gets no change figure,
+    ``contracts.waves.previous_waves``). Only departments' own cells are published (no district
+    or pooled figure of a pulse, no breakdown), so no published total contains a hidden cell:
+    the min n rule per cell is the whole rule, as it is for any table without totals. Only the
+    statements a department's pulse asked have rows (asked: the file has rows for it, answered
+    or not, which says nothing about how many answered).
+    """
+    items = score_items(responses, instrument, by=["department", "wave"], min_n=min_n)
+    asked = responses[["department", "wave", "item"]].drop_duplicates().astype(str)
+    items = items.astype({"department": str, "wave": str, "item": str}).merge(
+        asked, on=["department", "wave", "item"]
+    )
+    counts = respondent_counts(responses, headcounts, min_n)
+    counts = counts[counts["department"] != DISTRICT].reset_index(drop=True)
+    return {"pulse_items": items, "pulse_respondents": counts}
+
+
 def prepare_run(
     params: RunParams, *, params_path: str = "<params>", only: list[str] | None = None
 ) -> Path:
@@ -98,11 +126,15 @@ def prepare_run(
         resolve_only(
             only, [{"name": d, "slug": s} for d, s in zip(departments, slugs, strict=True)]
         )
-    waves = order[: order.index(params.wave) + 1]  # this wave and the ones before it
+    before = order[: order.index(params.wave) + 1]  # this wave and the ones before it
+    waves = full_waves(before)  # the full rounds; pulses only feed the follow-up
+    pulses = [w for w in before if is_pulse(w)]
+    pulse_responses = as_categories(responses[responses["wave"].isin(pulses)], drop_unused=True)
     responses = as_categories(responses[responses["wave"].isin(waves)], drop_unused=True)
     compare_to = params.compare_to or (waves[-2] if len(waves) > 1 else None)
     folder = plans_folder(params)  # last round's edited plans, checked before anything is written
     plan_files: list[Path] = []
+    warnings: list[str] = []  # said by the run (batch) and kept in run.json
     if folder is not None:
         plans, plan_indicators, plan_files = read_plans(
             folder,
@@ -110,6 +142,7 @@ def prepare_run(
             slugs=dict(zip(departments, slugs, strict=True)),
             wave=compare_to,
             strict=params.plans is not None,
+            warnings=warnings,
         )
 
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None
@@ -122,8 +155,14 @@ def prepare_run(
         compare={params.wave: compare_to},
     )
     tables = leader_tables_for_run(responses, instrument, tables, params, compare_to=compare_to)
-    if folder is not None:
-        tables["plans"], tables["plan_indicators"] = plans, plan_indicators
+    if folder is not None:  # leaders' notes redacted like comments (the owner kept: see there)
+        keep = _group_names(responses, pd.DataFrame({"department": []}))
+        tables["plans"] = redact_plan_notes(plans, keep=keep)
+        tables["plan_indicators"] = plan_indicators
+    if len(pulse_responses):
+        tables.update(
+            pulse_tables(pulse_responses, instrument, min_n=params.min_n, headcounts=headcounts)
+        )
     tables["hidden_groups"] = hidden_groups(responses, tables.get("breakdowns"))
     tables["drivers"] = protect_drivers(  # only shown departments; their counts protected
         tables["drivers"],
@@ -150,7 +189,7 @@ def prepare_run(
     checksums = {}
     for name, table in tables.items():  # rows in wave order (never the text order of names)
         with atomic_path(cache / f"{name}.parquet") as tmp:
-            by_wave(as_text(table), waves).to_parquet(tmp, index=False)
+            by_wave(as_text(table), before).to_parquet(tmp, index=False)
             checksums[f"{name}.parquet"] = sha256_file(tmp)
     for stale in cache.glob("*.parquet"):  # a table an earlier run had and this one has not
         if stale.name not in checksums:
@@ -163,6 +202,8 @@ def prepare_run(
         "wave": params.wave,
         "compare_to": compare_to,
         "waves": waves,
+        "pulses": pulses,
+        "timeline": before,  # full and pulse waves up to this one, oldest first
         "min_n": params.min_n,
         "comment_min_n": params.comment_min_n,
         "max_focus": params.max_focus,
@@ -173,6 +214,7 @@ def prepare_run(
         "inputs": [{"path": str(p), "sha256": sha256(p)} for p in [*params.files(), *plan_files]],
         "params": json.loads(params.model_dump_json()),
         "cache": checksums,
+        "warnings": warnings,
     }
     write_atomic(
         run_dir / FOCUS_FILE,

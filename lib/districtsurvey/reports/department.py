@@ -46,6 +46,8 @@ class Report:
     hidden_groups: pd.DataFrame = field(default_factory=pd.DataFrame)  # by, hidden (bool)
     plans: pd.DataFrame = field(default_factory=pd.DataFrame)  # last round's plans, read back
     plan_indicators: pd.DataFrame = field(default_factory=pd.DataFrame)  # their values by month
+    pulse_items: pd.DataFrame = field(default_factory=pd.DataFrame)  # pulse waves' statements
+    pulse_respondents: pd.DataFrame = field(default_factory=pd.DataFrame)  # and respondents
 
     @property
     def min_n(self) -> int:
@@ -125,6 +127,8 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
         hidden_groups=read_table(folder, "hidden_groups", department=name, wave=wave),
         plans=read_table(folder, "plans", department=name),
         plan_indicators=read_table(folder, "plan_indicators", department=name),
+        pulse_items=read_table(folder, "pulse_items", department=name),
+        pulse_respondents=read_table(folder, "pulse_respondents", department=name),
     )
 
 

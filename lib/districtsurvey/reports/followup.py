@@ -11,6 +11,8 @@ from . import locale as locales
 from .department import FLAG_WORDS, Report
 from .display import Chart, not_shown_reason, pct, pts
 from .html import Html, Markup, render
+from .pulse import points as pulse_points
+from .pulse import pulse_words, wave_chart
 
 
 def month_words(month: str) -> str:
@@ -71,6 +73,14 @@ def follow_up(r: Report) -> Html:
     for f in r.follow_up.sort_values("rank").to_dict("records"):
         text = str(label.get(f["item"], r.instrument.item_text(f["item"]))).removesuffix(".")
         row = {"statement": text, "moved": moved_words(r, f), "plan": None, "chart": None}
+        between = pulse_points(r, f["item"])  # pulses between the rounds: readings, no verdict
+        row["pulses"] = [
+            pulse_words(p, min_n=r.min_n)
+            for p in between[between["kind"] == "pulse"].to_dict("records")
+        ]
+        row["waves_chart"] = (
+            Markup(wave_chart(between, statement=text)._repr_html_()) if len(between) else None
+        )
         plan = _planned(r, f["item"])
         if plan is not None:
             done = plan.get("pct_complete")

@@ -1,5 +1,5 @@
-"""The sample district's edited action plans of its spring 2026 round: what leaders wrote into the
-workbooks over the summer (some done, some in progress, some dropped, indicator values by month),
+"""The sample district's edited action plans of its spring 2026 round, for both surveys (support
+services and engagement): what leaders wrote into the workbooks over the summer (some done, some in progress, some dropped, indicator values by month),
 so the demo's fall round reads them back and shows the whole loop.
 
 Made deterministically: the spring round is prepared from the committed sample, each
@@ -25,9 +25,15 @@ from ..reports.workbook import plan_xlsx
 
 ROUND, BEFORE, REPORT_DATE = "2026-spring", "2025-fall", "2026-05-20"
 PLANS = Path("plans") / f"support_services-{ROUND}"  # inside the sample folder
+SURVEYS = ("support_services", "engagement")
 # status of each plan row: a leader's summer, by (department index + rank) in this cycle
 CYCLE = ["Done", "In progress", "Done", "Dropped", "Not started", "Done", "In progress"]
 OWNERS = ["Director", "Operations supervisor", "Customer service lead"]
+#: engagement plans are a unit's own: a school's by its principal, a department's by its director
+UNIT_OWNERS = {
+    "school": ["Principal", "Assistant principal", "Staff committee chair"],
+    "department": ["Director", "Team lead", "Staff committee chair"],
+}
 NOTES = {
     "Done": [
         "Piloted with six schools in June; every school from August.",
@@ -44,14 +50,39 @@ NOTES = {
     ],
     "Not started": ["Not started: the owner left in June."],
 }
+ENGAGEMENT_NOTES = {
+    "Done": [
+        "Started at the August staff meeting; now a standing agenda item.",
+        "Done: every team member had a one-to-one by the end of September.",
+        "Kept going after the 90 days: the staff committee owns it now.",
+    ],
+    "In progress": [
+        "Started late (summer break); half the teams on it.",
+        "Monthly check-ins going; the survey follow-up meeting is in October.",
+    ],
+    "Dropped": [
+        "Dropped after a month: too much overlap with the new PD calendar.",
+        "Replaced by the district's recognition program.",
+    ],
+    "Not started": ["Not started: the owner left in June."],
+}
 
 
-def _params(out: Path, sample_dir: Path) -> RunParams:
+def plans_folder(survey: str) -> Path:
+    """Where the edited spring plans of ``survey`` live inside the sample folder.
+
+    >>> str(plans_folder("engagement"))
+    'plans/engagement-2026-spring'
+    """
+    return Path("plans") / f"{survey}-{ROUND}"
+
+
+def _params(out: Path, sample_dir: Path, survey: str = "support_services") -> RunParams:
     return RunParams.model_validate(
         {
             "name": "sample-spring",
-            "instrument": "support_services",
-            "data": [str(sample_dir / "support_services.parquet")],
+            "instrument": survey,
+            "data": [str(sample_dir / f"{survey}.parquet")],
             "wave": ROUND,
             "compare_to": BEFORE,
             "report_date": REPORT_DATE,
@@ -60,7 +91,15 @@ def _params(out: Path, sample_dir: Path) -> RunParams:
     )
 
 
-def _edit(book: bytes, index: int, rng: np.random.Generator, department: str) -> bytes:
+def _owners(survey: str, department: str) -> list[str]:
+    if survey == "support_services":
+        return OWNERS
+    from ..reports.units import unit_noun
+
+    return UNIT_OWNERS[unit_noun(department)]
+
+
+def _edit(book: bytes, index: int, rng: np.random.Generator, department: str, survey: str) -> bytes:
     import io
 
     from openpyxl import load_workbook
@@ -77,8 +116,10 @@ def _edit(book: bytes, index: int, rng: np.random.Generator, department: str) ->
         done = {"Done": 100, "Not started": 0}.get(status, share)
         ws.cell(row=r, column=col["Status"]).value = status
         ws.cell(row=r, column=col["% complete"]).value = done
-        ws.cell(row=r, column=col["Owner"]).value = f"{department} {OWNERS[rank - 1].lower()}"
-        ws.cell(row=r, column=col["Notes"]).value = NOTES[status][index % len(NOTES[status])]
+        owner = _owners(survey, department)[rank - 1].lower()
+        notes = NOTES if survey == "support_services" else ENGAGEMENT_NOTES
+        ws.cell(row=r, column=col["Owner"]).value = f"{department} {owner}"
+        ws.cell(row=r, column=col["Notes"]).value = notes[status][index % len(notes[status])]
         kept = {"Done": len(months), "In progress": 3, "Dropped": 1}.get(status, 0)
         start, step = int(rng.integers(20, 60)), int(rng.integers(3, 9))
         for k, month in enumerate(months[:kept]):
@@ -90,16 +131,18 @@ def _edit(book: bytes, index: int, rng: np.random.Generator, department: str) ->
     return out.getvalue()
 
 
-def write_sample_plans(sample_dir: Path = SAMPLE_DIR, *, seed: int = 2026) -> list[Path]:
-    """Write the edited spring plans of the sample in ``sample_dir`` into its
-    ``plans/support_services-2026-spring/`` (one workbook per department with a plan)."""
+def write_sample_plans(
+    sample_dir: Path = SAMPLE_DIR, *, seed: int = 2026, survey: str = "support_services"
+) -> list[Path]:
+    """Write the edited spring plans of ``survey`` of the sample in ``sample_dir`` into its
+    ``plans/<survey>-2026-spring/`` (one workbook per department with a plan)."""
     sample_dir = Path(sample_dir)
-    out_dir = sample_dir / PLANS
-    instrument = load_instrument("support_services")
+    out_dir = sample_dir / plans_folder(survey)
+    instrument = load_instrument(survey)
     rng = np.random.default_rng(seed)
     written = []
     with tempfile.TemporaryDirectory() as tmp:
-        run_dir = prepare_run(_params(Path(tmp) / "run", sample_dir))
+        run_dir = prepare_run(_params(Path(tmp) / "run", sample_dir, survey))
         import json
 
         run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
@@ -116,7 +159,7 @@ def write_sample_plans(sample_dir: Path = SAMPLE_DIR, *, seed: int = 2026) -> li
             plan = action_plan(
                 f, instrument, department=name, start=dt.date.fromisoformat(REPORT_DATE), items=mine
             )
-            book = _edit(plan_xlsx(plan, run=run, department=name), index, rng, name)
+            book = _edit(plan_xlsx(plan, run=run, department=name), index, rng, name, survey)
             path = out_dir / f"{dept['slug']}.xlsx"
             write_atomic(path, book)
             written.append(path)
