@@ -131,6 +131,14 @@ def _set(path, sheet, cell, value):
     wb.save(path)
 
 
+def _about(path, label, value):
+    """The About sheet's value beside ``label`` (found by its label: rows may be added)."""
+    wb = openpyxl.load_workbook(path)
+    row = next(r for r in wb["About"].iter_rows() if r[0].value == label)
+    row[1].value = value
+    wb.save(path)
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
@@ -142,9 +150,9 @@ def _set(path, sheet, cell, value):
          ["row 2, column Indicator 2027-01: 'lots' is not a number"]),
         (lambda p: edit_plan(p / "finance.xlsx", {1: {"60-day check": "soon"}}),
          ["row 2, column 60-day check: 'soon' is not a date"]),
-        (lambda p: _set(p / "finance.xlsx", "About", "B3", "engagement"),
+        (lambda p: _about(p / "finance.xlsx", "Survey id", "engagement"),
          ["finance.xlsx, sheet 'About'", "for the survey 'engagement', not 'support_services'"]),
-        (lambda p: _set(p / "finance.xlsx", "About", "B4", "2025-fall"),
+        (lambda p: _about(p / "finance.xlsx", "Wave", "2025-fall"),
          ["finance.xlsx, sheet 'About'", "for the round '2025-fall', not '2026-spring'"]),
         (lambda p: shutil.copy(p / "transportation.xlsx", p / "finance.xlsx"),
          ["finance.xlsx, sheet 'About': the file is named for Finance but holds the plan of Transportation"]),
