@@ -155,8 +155,8 @@ def _focus_rows(p: Packet) -> list[dict]:
                 "survey": f["survey"],
                 "label": _label_of(r, f["item"]),
                 "pct": pct(f["pct_favorable"]),
-                "reason": f["reason"],
-                "won": f["won"],
+                "reason": locales.name_waves(f["reason"], r.run["waves"]),  # "Spring 2026"
+                "won": locales.name_waves(f["won"], r.run["waves"]),
             }
         )
     return rows
