@@ -301,7 +301,7 @@ def test_previous_run_plan_files_of_another_round_or_older_format_are_named(roun
     earlier = tmp_path / "earlier"
     shutil.copytree(round1, earlier)
     plans = earlier / "action_plans"
-    _set(plans / "finance.xlsx", "About", "B4", "2025-fall")  # another round
+    _about(plans / "finance.xlsx", "Wave", "2025-fall")  # another round
     wb = openpyxl.load_workbook(plans / "payroll.xlsx")  # the older format: no "Survey id"
     about = wb["About"]
     row = next(c.row for c in about["A"] if c.value == "Survey id")
