@@ -21,7 +21,7 @@ from ..prepare.cache import read_run
 from ..reports import packet as packets
 from ..reports.rollout import Rollout, build_rollout, render_rollout
 from ..reports.workbook import as_text, plan_xlsx
-from .publish import _read, department_tables, plan_for, print_pdfs
+from .publish import _read, department_extras, print_pdfs
 
 
 def with_survey_column(book: bytes, surveys: list[str]) -> bytes:
@@ -144,21 +144,7 @@ def publish_packet(
                     {k: _read(folder, k) for k in names},
                 )
             sub, instrument, tables = single[label]
-            mine = department_tables(tables, name, sub["wave"])
-            plan = plan_for(mine, instrument, department=name, run=sub)
-            page = build_rollout(
-                sub,
-                instrument,
-                department=name,
-                items=mine["items"],
-                focus=mine["focus"],
-                respondents=mine["respondents"],
-                plan=plan,
-                plans=mine["plans"],
-                comments=mine["comments"],
-            )
-            note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
-            book = plan_xlsx(plan, run=sub, department=name, note=note)
+            plan, page, book = department_extras(sub, instrument, tables, name)
         write_atomic(plans_dir / f"{slug}.xlsx", book)
         write_atomic(plans_dir / f"{slug}.csv", safe_csv(plan).to_csv(index=False))
         write_atomic(run_dir / "rollout" / f"{slug}.html", render_rollout(page))

@@ -62,6 +62,26 @@ def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict
     )
 
 
+def department_extras(run: dict, instrument: Instrument, tables: dict, name: str):
+    """One department's action plan, roll-out page and plan workbook (bytes) of one survey's
+    run: what ``publish_extras`` writes for it (and a packet for a unit of one survey)."""
+    mine = department_tables(tables, name, run["wave"])
+    plan = plan_for(mine, instrument, department=name, run=run)
+    page = build_rollout(
+        run,
+        instrument,
+        department=name,
+        items=mine["items"],
+        focus=mine["focus"],
+        respondents=mine["respondents"],
+        plan=plan,
+        plans=mine["plans"],
+        comments=mine["comments"],
+    )
+    note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
+    return plan, page, plan_xlsx(plan, run=run, department=name, note=note)
+
+
 def publish_extras(
     run_dir: str | Path,
     *,
@@ -98,22 +118,9 @@ def publish_extras(
         if stop is not None and stop.is_set():
             return written
         name, slug = dept["name"], dept["slug"]
-        mine = department_tables(tables, name, run["wave"])
-        plan = plan_for(mine, instrument, department=name, run=run)
-        page = build_rollout(
-            run,
-            instrument,
-            department=name,
-            items=mine["items"],
-            focus=mine["focus"],
-            respondents=mine["respondents"],
-            plan=plan,
-            plans=mine["plans"],
-            comments=mine["comments"],
-        )
-        note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
+        plan, page, book = department_extras(run, instrument, tables, name)
         plans = run_dir / "action_plans"
-        write_atomic(plans / f"{slug}.xlsx", plan_xlsx(plan, run=run, department=name, note=note))
+        write_atomic(plans / f"{slug}.xlsx", book)
         write_atomic(plans / f"{slug}.csv", safe_csv(plan).to_csv(index=False))
         write_atomic(run_dir / "rollout" / f"{slug}.html", render_rollout(page))
         written += [plans / f"{slug}.xlsx", plans / f"{slug}.csv"]
