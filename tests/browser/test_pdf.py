@@ -77,13 +77,10 @@ def letter(small_batch, browser):
     return run_dir
 
 
-@pytest.fixture(scope="module")
-def a4(small_batch, browser, tmp_path_factory):
-    """The same run with `paper: a4` in its params, printed again in a copy of the folder."""
+def printed_on_a4(run_dir: Path, copy: Path) -> Path:
+    """``run_dir`` copied to ``copy`` with `paper: a4` in its params, printed again there."""
     from districtsurvey.batch.publish import publish_extras
 
-    run_dir, _ = small_batch
-    copy = tmp_path_factory.mktemp("a4") / "run"
     shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("*.pdf"))
     path = copy / "cache" / "run.json"
     run = json.loads(path.read_text(encoding="utf-8"))
@@ -91,6 +88,13 @@ def a4(small_batch, browser, tmp_path_factory):
     path.write_text(json.dumps(run), encoding="utf-8")
     publish_extras(copy, pdf=True)
     return copy
+
+
+@pytest.fixture(scope="module")
+def a4(small_batch, browser, tmp_path_factory):
+    """The same run with `paper: a4` in its params, printed again in a copy of the folder."""
+    run_dir, _ = small_batch
+    return printed_on_a4(run_dir, tmp_path_factory.mktemp("a4") / "run")
 
 
 @pytest.mark.parametrize("paper", ["letter", "a4"])
@@ -159,16 +163,7 @@ def printed_on_both_papers(folder, params) -> dict:
 
     run_batch(params, jobs=2, quiet=True, pdf=True)
     run_dir = folder / "run"
-    copy = folder / "a4"
-    shutil.copytree(run_dir, copy, ignore=shutil.ignore_patterns("*.pdf"))
-    path = copy / "cache" / "run.json"
-    run = json.loads(path.read_text(encoding="utf-8"))
-    run["params"]["paper"] = "a4"
-    path.write_text(json.dumps(run), encoding="utf-8")
-    from districtsurvey.batch.publish import publish_extras
-
-    publish_extras(copy, pdf=True)
-    return {"letter": run_dir, "a4": copy}
+    return {"letter": run_dir, "a4": printed_on_a4(run_dir, folder / "a4")}
 
 
 def check_pages(run_dir, paper: str) -> list[str]:
