@@ -208,3 +208,55 @@ def test_quadrant_points_are_both_surveys_figures(packet):
     points = [n for n in data.index if not any(math.isnan(x or math.nan) for x in
               (number(data.loc[n, c]) for c in data.columns))]  # fmt: skip
     assert chart.caption.startswith(f"{len(points)} departments shown in both surveys")
+
+
+def test_the_packet_index_first_screen_answers_for_both_surveys(packet):
+    """The demo's index.html is the packet's summary: its first screen answers the
+    superintendent's questions for each survey (who needs support, who excels, what moved, who was
+    heard) before any detail; support and excellence recomputed with the Wilson interval of the
+    outcome area against the whole district's value (the rule issue 14 states)."""
+    page = Page.read(packet / "index.html")
+    heads = [text(h) for h in page.soup.find_all(["h2", "h3"])]
+    blocks = {"Service": "How the schools rate our service", "Team": "How our teams feel"}
+    detail = heads.index("Service and team together")
+    units = json.loads((packet / "cache" / "run.json").read_text(encoding="utf-8"))["departments"]
+    for label, heading in blocks.items():
+        s = truth(SURVEYS[label])
+        assert heads.index(heading) < detail, f"{heading} comes before the detail"
+        area = s.items.set_index("id").loc[s.ins["outcome"], "dimension"]
+        district = s.area(None, WAVE, area)["pct"]
+        mine = [u for u in units if label in u["surveys"]]
+        cache = packet / "surveys" / SURVEYS[label] / "cache" / "dimensions.parquet"
+        dims = pd.read_parquet(cache)
+        shown = dims[(dims["wave"] == WAVE) & (dims["dimension"] == area) & ~dims["suppressed"]]
+        expect = {"support": [], "excellence": []}
+        for u in mine:
+            if u["surveys"][label] not in set(shown["department"]):
+                continue  # hidden: never named in a list
+            f = s.area(u["surveys"][label], WAVE, area)
+            lo, hi = s.wilson(f["fav_n"], f["answers"])
+            if hi < district:
+                expect["support"].append((f["pct"], u))
+            elif lo > district:
+                expect["excellence"].append((-f["pct"], u))
+        for group, title in (
+            ("support", "Departments needing support"),
+            ("excellence", "Departments of excellence"),
+        ):
+            card = page.soup.find("h3", id=f"ds-{group}-{label.lower()}")
+            assert card is not None and text(card) == title
+            items = card.find_parent("section").find_all("li")
+            rows = sorted(expect[group], key=lambda x: x[0])
+            assert [text(li.find("a")) for li in items] == [u["name"] for _, u in rows]
+            for li, (_, u) in zip(items, rows, strict=True):
+                assert li.find("a")["href"] == f"departments/{u['slug']}.html"
+                f = s.area(u["surveys"][label], WAVE, area)
+                assert f"{u['name']} {pct(f['pct'])}" in text(li)
+            if not rows:
+                assert "None: no department" in text(card.find_parent("section"))
+        for card in ("how", "moved", "follow", "rates"):
+            assert page.soup.find(id=f"ds-{card}-{label.lower()}") is not None
+    # every in-page link of the first screen lands on a heading of the page
+    ids = {t["id"] for t in page.soup.find_all(id=True)}
+    for a in page.soup.select(".ds-overview a[href^='#']"):
+        assert a["href"][1:] in ids, a["href"]

@@ -6,7 +6,7 @@ Everything comes from the run cache's report-safe tables: a figure hidden there 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -103,6 +103,26 @@ def load_district(run_dir: str | Path = "") -> District:
 
 def _departments(table: pd.DataFrame, names: list[str]) -> pd.DataFrame:
     return table[table["department"].isin(names)] if len(table) else table
+
+
+def with_units(d: District, units: list[dict]) -> District:
+    """``d`` as a run of these units only (``name``, ``slug``: where each one's report is), e.g. a
+    packet's units of one survey: the district's own figures stay whole, as a run with
+    ``departments:`` keeps them.
+
+    >>> d = District({"departments": [{"name": "HR", "slug": "hr"}]}, None, *[pd.DataFrame()] * 7)
+    >>> with_units(d, [{"name": "HR", "slug": "human-resources"}]).report("HR")
+    'departments/human-resources.html'
+    """
+    names = [u["name"] for u in units]
+    return replace(
+        d,
+        run={**d.run, "departments": units},
+        dimensions=_departments(d.dimensions, names),
+        respondents=_departments(d.respondents, [*names, DISTRICT]),
+        plans=_departments(d.plans, names),
+        plan_follow=_departments(d.plan_follow, names),
+    )
 
 
 def district_value(d: District, dimension: str | None = None) -> float:

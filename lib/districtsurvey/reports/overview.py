@@ -33,11 +33,24 @@ MOVERS = 3  # biggest significant rises and falls shown
 LOW_RATES = 8  # lowest response rates named on the first screen
 
 
-def at_a_glance(d: District) -> Html:
-    """The whole first screen as one block (a grid of short answers on a wide screen)."""
+def at_a_glance(d: District, *, part: str = "", heading: str = "") -> Html:
+    """The whole first screen as one block (a grid of short answers on a wide screen).
+
+    In a packet's summary each survey gets one (``part``: its label, e.g. "Service";
+    ``heading`` its title there): one heading level down, ids of its own, and its "ranking" and
+    "all response rates" links to the headings ``<part> ranking`` and ``<part> response rates``.
+    """
+    head = _head(d)
+    if heading:
+        head["title"] = heading
+    anchors = {"ranking": "Ranking", "rates": "Response-rates"}
+    if part:
+        anchors = {k: f"{part}-{v.lower()}" for k, v in anchors.items()}
     return render(
         "overview.html.j2",
-        head=_head(d),
+        part=part,
+        anchors=anchors,
+        head=head,
         areas=district_scores(d),
         support=_verdict_group(d, SUPPORT),
         excellence=_verdict_group(d, EXCELLENCE),

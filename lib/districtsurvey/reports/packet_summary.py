@@ -8,7 +8,7 @@ department hidden in either survey is not a point of the quadrant (the chart say
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -17,7 +17,7 @@ import pandas as pd
 from ..prepare.cache import read_run
 from . import locale as locales
 from .display import Chart, count, pct, say, table
-from .district import DISTRICT, District, load_district
+from .district import DISTRICT, District, load_district, with_units
 from .html import Html, render
 from .packet import packet_folder
 from .plots import DISTRICT as INK
@@ -57,8 +57,9 @@ def load(run_dir: str | Path = "") -> PacketDistrict:
             for u in run["departments"]
             if s["label"] in u["surveys"]
         }
-        units = [{**x, "slug": slug.get(x["name"], x["slug"])} for x in d.run["departments"]]
-        districts.append(replace(d, run={**d.run, "departments": units}))
+        # the packet's units of this survey only (a survey is prepared whole, for the district)
+        units = [{**x, "slug": slug[x["name"]]} for x in d.run["departments"] if x["name"] in slug]
+        districts.append(with_units(d, units))
     locales.activate(run.get("params", {}).get("locale", locales.DEFAULT))
     return PacketDistrict(run, districts)
 
