@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -260,3 +261,16 @@ def test_the_packet_index_first_screen_answers_for_both_surveys(packet):
     ids = {t["id"] for t in page.soup.find_all(id=True)}
     for a in page.soup.select(".ds-overview a[href^='#']"):
         assert a["href"][1:] in ids, a["href"]
+
+
+def test_no_packet_page_names_a_wave_by_its_id(packet):
+    """A leader reads "Fall 2026", never "2026-fall", on every page the packet run writes."""
+    raw = re.compile(r"\b\d{4}-(?:winter|spring|summer|fall|autumn|\d{2}-pulse)\b", re.I)
+    pages = [packet / "index.html", *sorted((packet / "departments").glob("*.html"))]
+    pages += sorted((packet / "rollout").glob("*.html"))
+    for path in pages:
+        soup = Page.read(path).soup
+        for tag in soup(["style", "script"]):
+            tag.decompose()
+        found = raw.findall(soup.get_text(" "))
+        assert not found, f"{path.name}: {found[:3]}"

@@ -111,7 +111,7 @@ def _survey_block(p: Packet, i: int) -> dict:
     now = _now(r)
     block = {
         "heading": p.heading(i),
-        "survey": f"{r.instrument.title}, {r.wave}",
+        "survey": f"{r.instrument.title}, {r.wave_label()}",  # "Fall 2026"
         "n": count(now["n"] if now is not None else pd.NA, r.min_n),
         "rate": "",
     }
