@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
+from matplotlib.figure import Figure
 from matplotlib.text import Text
 
 from ..contracts.labels import REVERSED, shorten
@@ -44,9 +45,12 @@ def _axes(
     """A new figure with fixed margins in inches (left, right, top, bottom), unless ``ax`` is given.
 
     A fixed layout draws a figure once when saved; a constrained or tight layout draws it twice.
+    The figure is made without pyplot: no figure manager to register, nothing for a notebook's
+    inline backend to show twice; ``Chart.from_axes`` saves it as SVG.
     """
     if ax is None:
-        fig, ax = plt.subplots(figsize=(width, height))
+        fig = Figure(figsize=(width, height))
+        ax = fig.add_subplot()
         left, right, top, bottom = margins
         fig.subplots_adjust(
             left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
