@@ -60,14 +60,17 @@ def _axes(
 
 def title(ax: Axes, text: str) -> Text:
     """A title that starts 0.1 inch from the figure's left edge, not at the axes', so a long
-    title still fits over a chart whose labels take a wide left margin.
+    title still fits over a chart whose labels take a wide left margin. It sits at the top of the
+    axes (``y=1``), where matplotlib would put it over an axis with its ticks below: said once
+    rather than worked out from the y axis's labels each time the figure is drawn.
 
     >>> ax = _axes(None, 2.0, width=4.0, margins=(2.0, 0.2, 0.4, 0.4))
     >>> round(float(title(ax, "A title").get_position()[0]), 3)  # in axes widths, from its left
     -1.056
     """
     box = ax.get_position()
-    return ax.set_title(text, loc="left", x=(0.1 / ax.figure.get_figwidth() - box.x0) / box.width)
+    x = (0.1 / ax.figure.get_figwidth() - box.x0) / box.width
+    return ax.set_title(text, loc="left", x=x, y=1.0)
 
 
 def _below(ax: Axes, inches: float) -> float:
