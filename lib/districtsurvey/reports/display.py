@@ -178,8 +178,18 @@ _SVG_META = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _SVG_NS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')  # HTML knows both namespaces of inline SVG
 
 
+def _unlabelled_axes_fixed(fig: Figure) -> None:
+    """An axis without a label gets it at a fixed spot: matplotlib would otherwise measure every
+    tick label again to place a label that draws nothing."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0, 0)
+
+
 def svg_markup(fig: Figure, *, salt: str) -> str:
     """``fig`` as an inline ``<svg>`` element: text as text, no metadata, deterministic ids."""
+    _unlabelled_axes_fixed(fig)
     buf = io.StringIO()
     with plt.rc_context({**SVG_RC, "svg.hashsalt": salt}):
         fig.savefig(buf, format="svg", metadata={"Date": None})
