@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from ..privacy.suppress import not_shown_reason  # noqa: F401  (the reports import it from here)
 from . import locale as locales
 from .html import Markup, render
+from .svgcanvas import save_svg
 
 KEEP_ROWS = 12  # a printed table this short is not split between pages
 #: SVG with its text kept as text (selectable, crisp in print and on phones, smaller and faster to
@@ -192,7 +193,7 @@ def svg_markup(fig: Figure, *, salt: str) -> str:
     _unlabelled_axes_fixed(fig)
     buf = io.StringIO()
     with plt.rc_context({**SVG_RC, "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        save_svg(fig, buf, metadata={"Date": None})  # each string measured once per process
     svg = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue(), count=1), count=1)
     return _SVG_NS.sub("", svg, count=2)
 
