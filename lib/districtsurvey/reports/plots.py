@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 from matplotlib.text import Text
@@ -78,6 +79,29 @@ def _below(ax: Axes, inches: float) -> float:
     return -inches / (ax.get_position().height * ax.figure.get_figheight())
 
 
+def _hbars(
+    ax: Axes, y, width, *, left=0.0, color: str, height: float, label: str
+) -> PolyCollection:
+    """Horizontal bars as one ``PolyCollection``: one artist to make and to draw where ``barh``
+    makes a ``Rectangle`` per bar, with the same shapes, colour and legend swatch on the page.
+
+    >>> ax = _axes(None, 2.0)
+    >>> bars = _hbars(ax, np.array([0.0, 1.0]), np.array([30.0, 60.0]), color="red", height=0.5,
+    ...               label="A")
+    >>> bars.get_paths()[1].vertices[:4].tolist()
+    [[0.0, 0.75], [60.0, 0.75], [60.0, 1.25], [0.0, 1.25]]
+    """
+    y = np.asarray(y, dtype=float)
+    left = np.broadcast_to(np.asarray(left, dtype=float), y.shape)
+    right = left + np.asarray(width, dtype=float)
+    low, high = y - height / 2, y + height / 2
+    corners = [np.c_[left, low], np.c_[right, low], np.c_[right, high], np.c_[left, high]]
+    bars = PolyCollection(
+        np.stack(corners, axis=1), facecolors=color, edgecolors="none", linewidths=0, label=label
+    )
+    return ax.add_collection(bars)
+
+
 def _wrap(label: str, width: int = 48) -> str:
     """At most two lines of ``width``; a longer label is shortened with "…", never silently cut,
     and a reverse-worded statement keeps "(% who disagree — favorable)" whole, on its own line
@@ -120,12 +144,12 @@ def plot_favorability(
     ax = _axes(ax, 0.17 * len(table) + 0.83, width=6.5, margins=(1.9, 0.5, 0.31, 0.52))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
-    ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)
+    handles = [_hbars(ax, y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)]
     for yi, v, sup in zip(y, values, table["suppressed"], strict=True):
         text = "not shown" if sup else f"{v:.0f}%"
         ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
     if reference and reference in table:
-        ax.scatter(
+        district = ax.scatter(
             table[reference].astype(float),
             y,
             marker="|",
@@ -134,12 +158,14 @@ def plot_favorability(
             label="District",
             zorder=3,
         )
+        handles.insert(0, district)  # named first in the legend
     ax.set_yticks(y, [_wrap(s, 28) for s in table[label]])
     ax.set_xlim(0, 100)
     # the axis label on the left and the legend on the right of one line below the axis: never
     # over a bar or a district marker
     ax.set_xlabel(say("% favorable (agree or strongly agree)"), fontsize=8.5, loc="left")
     ax.legend(
+        handles=handles,
         loc="upper right",
         bbox_to_anchor=((1 - ax.get_position().x0) / ax.get_position().width, _below(ax, 0.2)),
         ncol=2,
@@ -177,9 +203,9 @@ def plot_likert(
         for c in ("pct_favorable", "pct_neutral", "pct_unfavorable")
     )
     left = -(unf + neu / 2)
-    ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label=say("Unfavorable"))
-    ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
-    ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label=say("Favorable"))
+    _hbars(ax, y, unf, left=left, color=UNFAVORABLE, height=0.65, label=say("Unfavorable"))
+    _hbars(ax, y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
+    _hbars(ax, y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label=say("Favorable"))
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
         ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8.5)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
