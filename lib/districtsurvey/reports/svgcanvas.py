@@ -67,9 +67,7 @@ class MeasuringCanvasSVG(FigureCanvasSVG):
     True
     """
 
-    def print_svg(
-        self, filename, *, bbox_inches_restore=None, metadata=None, **_applied
-    ) -> None:
+    def print_svg(self, filename, *, bbox_inches_restore=None, metadata=None, **_applied) -> None:
         # FigureCanvasSVG.print_svg of matplotlib 3.11, with the renderer above. ``print_figure``
         # passes a backend outside matplotlib its dpi, facecolor, edgecolor and orientation too;
         # it has applied them to the figure already, and the SVG backend takes none of them.
