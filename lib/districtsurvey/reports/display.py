@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from ..privacy.suppress import not_shown_reason  # noqa: F401  (the reports import it from here)
 from . import locale as locales
 from .html import Markup, render
+from .svgcanvas import save_svg
 
 KEEP_ROWS = 12  # a printed table this short is not split between pages
 #: SVG with its text kept as text (selectable, crisp in print and on phones, smaller and faster to
@@ -178,11 +179,21 @@ _SVG_META = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _SVG_NS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')  # HTML knows both namespaces of inline SVG
 
 
+def _unlabelled_axes_fixed(fig: Figure) -> None:
+    """An axis without a label gets it at a fixed spot: matplotlib would otherwise measure every
+    tick label again to place a label that draws nothing."""
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if not axis.label.get_text():
+                axis.set_label_coords(0, 0)
+
+
 def svg_markup(fig: Figure, *, salt: str) -> str:
     """``fig`` as an inline ``<svg>`` element: text as text, no metadata, deterministic ids."""
+    _unlabelled_axes_fixed(fig)
     buf = io.StringIO()
     with plt.rc_context({**SVG_RC, "svg.hashsalt": salt}):
-        fig.savefig(buf, format="svg", metadata={"Date": None})
+        save_svg(fig, buf, metadata={"Date": None})  # each string measured once per process
     svg = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue(), count=1), count=1)
     return _SVG_NS.sub("", svg, count=2)
 

@@ -15,10 +15,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
-from matplotlib.text import Text
 
 from ..contracts.labels import REVERSED, shorten
 from .display import not_shown_reason, say
+from .figures import _axes, _below, _hbars, title  # noqa: F401  (the reports import them from here)
 
 FAVORABLE, NEUTRAL, UNFAVORABLE, DISTRICT = "#2c7bb6", "#cfcfcf", "#e66101", "#222222"
 #: Okabe & Ito's colour-blind-safe palette (yellow left out: too pale on white), then grey
@@ -32,43 +32,6 @@ VS_DISTRICT = LinearSegmentedColormap.from_list(
 HEAT_RANGE = 25  # points above or below the district at which the colour is strongest
 # Labels come from data (department names, statements): a "$" in them is text, never mathtext.
 plt.rcParams["text.parse_math"] = False
-
-
-def _axes(
-    ax: Axes | None,
-    height: float,
-    width: float = 8.0,
-    *,
-    margins: tuple[float, float, float, float] = (1.0, 0.4, 0.5, 0.6),
-) -> Axes:
-    """A new figure with fixed margins in inches (left, right, top, bottom), unless ``ax`` is given.
-
-    A fixed layout draws a figure once when saved; a constrained or tight layout draws it twice.
-    """
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(width, height))
-        left, right, top, bottom = margins
-        fig.subplots_adjust(
-            left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
-        )
-    return ax
-
-
-def title(ax: Axes, text: str) -> Text:
-    """A title that starts 0.1 inch from the figure's left edge, not at the axes', so a long
-    title still fits over a chart whose labels take a wide left margin.
-
-    >>> ax = _axes(None, 2.0, width=4.0, margins=(2.0, 0.2, 0.4, 0.4))
-    >>> round(float(title(ax, "A title").get_position()[0]), 3)  # in axes widths, from its left
-    -1.056
-    """
-    box = ax.get_position()
-    return ax.set_title(text, loc="left", x=(0.1 / ax.figure.get_figwidth() - box.x0) / box.width)
-
-
-def _below(ax: Axes, inches: float) -> float:
-    """The axes-fraction y that lies ``inches`` below the axes (for a legend outside the data)."""
-    return -inches / (ax.get_position().height * ax.figure.get_figheight())
 
 
 def _wrap(label: str, width: int = 48) -> str:
@@ -113,12 +76,12 @@ def plot_favorability(
     ax = _axes(ax, 0.17 * len(table) + 0.83, width=6.5, margins=(1.9, 0.5, 0.31, 0.52))
     y = np.arange(len(table))[::-1]
     values = table["pct_favorable"].astype(float).to_numpy()
-    ax.barh(y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)
+    handles = [_hbars(ax, y, np.nan_to_num(values), color=FAVORABLE, height=0.6, label=own)]
     for yi, v, sup in zip(y, values, table["suppressed"], strict=True):
         text = "not shown" if sup else f"{v:.0f}%"
         ax.text(2 if sup else v + 1, yi, text, va="center", fontsize=9)
     if reference and reference in table:
-        ax.scatter(
+        district = ax.scatter(
             table[reference].astype(float),
             y,
             marker="|",
@@ -127,12 +90,14 @@ def plot_favorability(
             label="District",
             zorder=3,
         )
+        handles.insert(0, district)  # named first in the legend
     ax.set_yticks(y, [_wrap(s, 28) for s in table[label]])
     ax.set_xlim(0, 100)
     # the axis label on the left and the legend on the right of one line below the axis: never
     # over a bar or a district marker
     ax.set_xlabel(say("% favorable (agree or strongly agree)"), fontsize=8.5, loc="left")
     ax.legend(
+        handles=handles,
         loc="upper right",
         bbox_to_anchor=((1 - ax.get_position().x0) / ax.get_position().width, _below(ax, 0.2)),
         ncol=2,
@@ -170,9 +135,9 @@ def plot_likert(
         for c in ("pct_favorable", "pct_neutral", "pct_unfavorable")
     )
     left = -(unf + neu / 2)
-    ax.barh(y, unf, left=left, color=UNFAVORABLE, height=0.65, label=say("Unfavorable"))
-    ax.barh(y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
-    ax.barh(y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label=say("Favorable"))
+    _hbars(ax, y, unf, left=left, color=UNFAVORABLE, height=0.65, label=say("Unfavorable"))
+    _hbars(ax, y, neu, left=left + unf, color=NEUTRAL, height=0.65, label="Neutral")
+    _hbars(ax, y, fav, left=left + unf + neu, color=FAVORABLE, height=0.65, label=say("Favorable"))
     for yi, f, sup in zip(y, fav, table["suppressed"], strict=True):
         ax.text(102, yi, "not shown" if sup else f"{f:.0f}%", va="center", fontsize=8.5)
     ax.axvline(0, color=DISTRICT, linewidth=0.8)
