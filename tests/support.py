@@ -109,3 +109,35 @@ def notebook(path: Path, *cells: str, parameters: str = 'run_dir = ""\ndepartmen
     }
     nbformat.write(nb, str(path))
     return path
+
+
+def leader_reads(run_dir: Path, *, csv: bool = False) -> dict[str, str]:
+    """Per file, the words a leader reads in a run's outputs: every exported page's text (its
+    title, charts' text and alt text included; not its CSS) and every cell of the action-plan
+    workbooks (``csv``: and of the plan CSVs), less the About sheet's 'Wave' value (the id the
+    next round reads back; the 'Round' row above it names the wave in words)."""
+    import csv as csvlib
+
+    from bs4 import BeautifulSoup
+    from openpyxl import load_workbook
+
+    out = {}
+    pages = [run_dir / "index.html", *sorted(run_dir.glob("departments/*.html"))]
+    for path in pages + sorted(run_dir.glob("rollout/*.html")):
+        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+        for tag in soup(["style", "script"]):
+            tag.decompose()
+        said = [el[a] for a in ("aria-label", "alt") for el in soup.find_all(attrs={a: True})]
+        out[str(path.relative_to(run_dir))] = " ".join([soup.get_text(" "), *said])
+    for path in sorted(run_dir.glob("action_plans/*.xlsx")):
+        cells = []
+        for ws in load_workbook(path).worksheets:
+            for row in ws.iter_rows(values_only=True):
+                if ws.title == "About" and row and row[0] == "Wave":
+                    continue
+                cells += [str(v) for v in row if v is not None]
+        out[str(path.relative_to(run_dir))] = " ".join(cells)
+    for path in sorted(run_dir.glob("action_plans/*.csv")) if csv else []:
+        with path.open(encoding="utf-8", newline="") as f:
+            out[str(path.relative_to(run_dir))] = " ".join(" ".join(r) for r in csvlib.reader(f))
+    return out

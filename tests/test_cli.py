@@ -72,6 +72,39 @@ def test_score_bad_options_exit_1_and_write_nothing(tmp_path, tiny):
     assert not out.exists()
 
 
+def test_score_lists_each_departments_waves_in_time_order(tmp_path):
+    """#14: waves came in text order (2025-fall, 2026-09-pulse, 2026-fall, 2026-spring).
+    Transportation has the three full rounds and the September pulse (its own file), whose
+    order README and contracts/waves.py state: spring ~ April, the pulse in September, fall ~
+    October."""
+    full = pd.read_parquet(SAMPLE / "support_services.parquet")
+    pulse = pd.read_parquet(SAMPLE / "support_services_pulse.parquet")
+    units = ["Transportation", "Finance"]
+    tidy = pd.concat([full, pulse], ignore_index=True)
+    tidy = tidy[tidy["department"].astype(str).isin(units)]
+    path = tmp_path / "tidy.csv"
+    tidy.to_csv(path, index=False)
+    assert set(pulse.loc[pulse["department"] == "Transportation", "wave"]) == {"2026-09-pulse"}
+    out = tmp_path / "scores.csv"
+    res = runner.invoke(
+        app, ["score", str(path), "--instrument", "support_services", "-o", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    t = pd.read_csv(out)
+    waves = {
+        d: list(dict.fromkeys(part["wave"])) for d, part in t.groupby("department", sort=False)
+    }
+    assert waves["Transportation"] == ["2025-fall", "2026-spring", "2026-09-pulse", "2026-fall"]
+    assert (
+        waves["Finance"][:2] == ["2025-fall", "2026-spring"] and waves["Finance"][-1] == "2026-fall"
+    )
+    assert list(dict.fromkeys(t["department"])) == sorted(units)  # departments as before
+    # within a department and wave, one block: its statements, then the pooled row
+    first = t[(t["department"] == "Transportation") & (t["wave"] == "2026-spring")]
+    assert first.index.is_monotonic_increasing and first["item"].iloc[-1] == "(all statements)"
+    assert (first.index.to_series().diff().dropna() == 1).all()
+
+
 def test_run_with_bad_params_exits_1_with_one_message(tmp_path):
     path = write_params(tmp_path, departments=["Nowhere Dept"])
     res = runner.invoke(app, ["run", str(path)])

@@ -355,7 +355,7 @@ def instrument_draft(
     counts = ", ".join(
         f"{len(spec.get(k, []))} {k}" for k in ("items", "choices", "questions") if spec.get(k)
     )
-    typer.echo(f"{export}: detected {draft.format}; {counts or 'nothing recognised'} -> {output}")
+    typer.echo(f"{export}: detected {draft.format}; {counts or 'nothing recognized'} -> {output}")
     for note in draft.notes:
         typer.echo(f"  check: {note}")
 

@@ -72,3 +72,49 @@ def test_the_choice_is_the_first_unused_tactic_of_the_statement(support_run):
                 row.tactics == expected["tactic"] and row.leading_indicator == expected["indicator"]
             )
             used.add(row.tactics)
+
+
+def test_a_plan_is_in_the_runs_spelling_but_a_districts_tactics_never_are(tmp_path):
+    """en-GB: the goal and the library's tactic (our words) British; a district's own tactic
+    (its words) as written; the statement's text never respelled."""
+    import datetime as dt
+
+    from districtsurvey.contracts.instrument import load_instrument
+    from districtsurvey.reports.actions import action_plan
+    from districtsurvey.reports.locale import load_locale
+
+    ins = load_instrument("support_services")
+    # 58 answered, 22% favorable: the share goal "From 22% to 40% favorable ... favorably"
+    focus = pd.DataFrame({"rank": [1], "item": ["ss_attitude_courteous"],
+                          "pct_favorable": [22.4], "n": [58]})  # fmt: skip
+    kw = {"department": "Finance", "start": dt.date(2026, 11, 22)}
+    # the library's first choice for it was done last round, so its second is picked:
+    # "Recognize one staff member each week ..." (data/tactics/default.yml)
+    tried = ["Agree three service standards with the team (greeting, name, next step) and "
+             "practice them"]  # fmt: skip
+    us = action_plan(focus, ins, **kw, tried=tried, locale=load_locale("en-US")).iloc[0]
+    gb = action_plan(focus, ins, **kw, tried=tried, locale=load_locale("en-GB")).iloc[0]
+    assert us["tactics"].startswith("Recognize one staff member") and "favorably" in us["goal"]
+    assert gb["tactics"].startswith("Recognise one staff member")
+    assert gb["why"] == "Behaviour that is noticed is repeated."
+    assert "22% to 40% favourable" in gb["goal"] and "answering favourably" in gb["goal"]
+    assert gb["statement"] == us["statement"] == ins.item_text("ss_attitude_courteous")
+    # a district's own tactic for the statement comes first and keeps its spelling
+    own = tmp_path / "our.yml"
+    own.write_text(
+        "items:\n  ss_attitude_courteous:\n    - id: our-color\n"
+        "      tactic: Recognize good service in our color newsletter\n"
+        "      indicator: issues favorably reviewed\n      why: Behavior we honor grows.\n",
+        encoding="utf-8",
+    )
+    mine = action_plan(focus, ins, **kw, tactics=own, locale=load_locale("en-GB")).iloc[0]
+    assert mine["tactics"] == "Recognize good service in our color newsletter"
+    assert (mine["leading_indicator"], mine["why"]) == (
+        "issues favorably reviewed",
+        "Behavior we honor grows.",
+    )
+    # last round's plan written in the other spelling still counts as tried
+    again = action_plan(
+        focus, ins, **kw, tried=[*tried, us["tactics"]], locale=load_locale("en-GB")
+    ).iloc[0]
+    assert again["tactic_id"] not in {"courtesy-standards", "courtesy-recognition"}

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from districtsurvey.reports import html, locale, summary
-from support import write_params
+from support import leader_reads, write_params
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 UK_DATE = re.compile(rf"\b\d{{1,2}} (?:{MONTHS}) \d{{4}}\b")  # 22 November 2026
@@ -126,32 +126,6 @@ def test_action_plan_workbooks_show_the_locales_dates(runs):
         assert made in [c.value for c in about["B"]]
 
 
-def leader_reads(run_dir) -> dict[str, str]:
-    """Per file, the words a leader reads in a run's outputs: every exported page's text (its
-    title, charts' text and alt text included; not its CSS) and every cell of the action-plan
-    workbooks, less the About sheet's 'Wave' value (the id the next round reads back; the
-    'Round' row above it names the wave in words)."""
-    from bs4 import BeautifulSoup
-
-    out = {}
-    pages = [run_dir / "index.html", *sorted(run_dir.glob("departments/*.html"))]
-    for path in pages + sorted(run_dir.glob("rollout/*.html")):
-        soup = BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
-        for tag in soup(["style", "script"]):
-            tag.decompose()
-        said = [el[a] for a in ("aria-label", "alt") for el in soup.find_all(attrs={a: True})]
-        out[str(path.relative_to(run_dir))] = " ".join([soup.get_text(" "), *said])
-    for path in sorted(run_dir.glob("action_plans/*.xlsx")):
-        cells = []
-        for ws in load_workbook(path).worksheets:
-            for row in ws.iter_rows(values_only=True):
-                if ws.title == "About" and row and row[0] == "Wave":
-                    continue
-                cells += [str(v) for v in row if v is not None]
-        out[str(path.relative_to(run_dir))] = " ".join(cells)
-    return out
-
-
 @pytest.mark.notebook
 def test_no_page_or_workbook_names_a_wave_by_its_id(small_batch):
     """Issue 14: department reports said '2026-fall' where the district summary said 'Fall 2026'.
@@ -176,12 +150,52 @@ def test_no_page_or_workbook_names_a_wave_by_its_id(small_batch):
 
 
 def test_a_wave_the_locale_does_not_know_is_shown_as_named():
-    """Pulse waves (another branch) and other names pass through unchanged, never an error."""
+    """Names that are neither a season nor a pulse pass through unchanged, never an error."""
     us, gb = locale.load_locale("en-US"), locale.load_locale("en-GB")
-    for name in ("2027-01-pulse", "FY2025", "2026-Q1", "pilot", "2026-10"):
+    for name in ("FY2025", "2026-Q1", "pilot", "2026-10", "2026-13-pulse"):
         assert us.wave(name) == name and gb.wave(name) == name
     assert us.wave(None) == "" and us.wave("") == ""
     assert gb.wave("2026-FALL") == "Autumn 2026" and us.wave("2026_spring") == "Spring 2026"
     assert locale.name_waves("since 2026-spring and 2026-springtime", ["2026-spring"]) == (
         "since Spring 2026 and 2026-springtime"
     )
+
+
+def test_a_pulse_wave_is_named_in_words():
+    """#14 after #15: a pulse (``YYYY-MM-pulse``, contracts/waves.py) was shown as its id; it
+    reads as its month and year in the locale's month names (the same words in en-GB)."""
+    us, gb = locale.load_locale("en-US"), locale.load_locale("en-GB")
+    assert us.wave("2026-09-pulse") == gb.wave("2026-09-pulse") == "September 2026 pulse"
+    assert us.wave("2027-01-Pulse") == "January 2027 pulse"
+    assert (
+        locale.name_waves(
+            "between 2026-spring and 2026-fall: 2026-09-pulse", ["2026-spring", "2026-09-pulse"], gb
+        )
+        == "between Spring 2026 and 2026-fall: September 2026 pulse"
+    )
+
+
+def test_our_words_are_respelled_before_data_is_put_in():
+    gb = locale.load_locale("en-GB")
+    # a department named with US words keeps them; the sentence around it is British
+    said = gb.words(
+        "{unit} is the lowest-rated area: {pct} favorable", unit="Color Center", pct="5%"
+    )
+    assert said == "Color Center is the lowest-rated area: 5% favourable"
+    assert gb.spell("Service: lower % favorable first", keep=["Service", "Behavior"]) == (
+        "Service: lower % favourable first"
+    )
+    assert gb.spell("Behavior: color", keep=["Behavior"]) == "Behavior: colour"
+    assert locale.statement_words("Colors. (% who disagree — favorable)", gb) == (
+        "Colors. (% who disagree — favourable)"
+    )
+
+
+def test_a_roll_out_pages_style_sheet_is_never_respelled(runs):
+    """The template's words are respelled, its CSS is not ('colour:' is no CSS property)."""
+    styles = {}
+    for loc, run in runs.items():
+        page = (run / "rollout" / "finance.html").read_text(encoding="utf-8")
+        styles[loc] = re.findall(r"<style>.*?</style>", page, re.S)
+        assert f'<html lang="{loc}">' in page
+    assert styles["en-GB"] == styles["en-US"] and "color:" in styles["en-GB"][0]

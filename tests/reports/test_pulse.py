@@ -17,6 +17,7 @@ from districtsurvey.reports import report
 from support import ROOT, SAMPLE, write_params
 
 PULSE = "2026-09-pulse"
+NAMED = "September 2026 pulse"  # how a leader reads it (#14: never the id)
 DEPARTMENTS = ["Transportation", "Finance", "Payroll"]
 VERDICTS = ["significant", "no real change", "within noise", "points", "no change"]
 
@@ -98,7 +99,7 @@ def test_follow_up_shows_the_pulse_point_not_the_same_sample_and_no_verdict(runs
             answered = 6 - answered
         want = round(100 * answered.isin([4, 5]).mean())  # oracle: naive % favorable
         line = (
-            f"{PULSE}: {want}% favorable — pulse, {len(answered)} answered ({took} took it); "
+            f"{NAMED}: {want}% favorable — {len(answered)} answered ({took} took it); "
             "a shorter survey, not the same sample as the full rounds, so no change is "
             "computed against them"
         )
@@ -113,17 +114,18 @@ def test_follow_up_shows_the_pulse_point_not_the_same_sample_and_no_verdict(runs
         table = re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td><td>(.*?)</td></tr>",
                            section)  # fmt: skip
         assert table[:3] == [
-            ("2026-spring", "full round", f"{before}%", table[0][3]),
-            (PULSE, "pulse (not the same sample)", f"{want}%", str(len(answered))),
-            ("2026-fall", "full round", f"{now}%", table[2][3]),
+            ("Spring 2026", "full round", f"{before}%", table[0][3]),
+            (NAMED, "pulse (not the same sample)", f"{want}%", str(len(answered))),
+            ("Fall 2026", "full round", f"{now}%", table[2][3]),
         ]
+    assert PULSE not in _text(html) and "2026-spring" not in _text(html)
 
 
 def test_a_pulse_below_min_n_is_not_shown_and_no_pulse_adds_nothing(runs):
     _, with_pulse, _ = runs
     finance = _text(report.follow_up(report.load(with_pulse, "finance"))._repr_html_())
-    assert f"{PULSE}: pulse, not shown (" in finance
-    assert f"{PULSE}: " not in finance.replace(f"{PULSE}: pulse, not shown", "")
+    assert f"{NAMED}: not shown (" in finance
+    assert f"{NAMED}: " not in finance.replace(f"{NAMED}: not shown", "")
     # 4 people: no figure and no count of them anywhere in the follow-up
     assert "4 took it" not in finance and "took it" not in finance
     payroll = report.follow_up(report.load(with_pulse, "payroll"))._repr_html_()

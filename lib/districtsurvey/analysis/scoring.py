@@ -12,7 +12,7 @@ putting each answer on the default scale's range, linearly (1..4 -> 1..5), and s
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -154,13 +154,21 @@ def _aggregate_mixed(
     return out.reset_index()
 
 
-def describe_scales(instrument: Instrument) -> tuple[str, str]:
+def describe_scales(
+    instrument: Instrument, *, spell: Callable[[str], str] = str
+) -> tuple[str, str]:
     """The Methods paragraph on the scale(s) as (title, text): labels, what counts as favorable, N/A.
+
+    ``spell`` turns our own words into the reader's spelling (a report passes its locale's); it is
+    applied to the sentences before the instrument's scale labels are put in, never to them.
 
     >>> from districtsurvey.contracts.instrument import load_instrument
     >>> title, text = describe_scales(load_instrument("engagement"))
     >>> title, text.startswith("5-point agreement")
     ('Scale', True)
+    >>> british = lambda words: words.replace("Favorable", "Favourable")
+    >>> describe_scales(load_instrument("engagement"), spell=british)[1][70:104]
+    'Favourable = Agree, Strongly agree'
     """
     label = ", ".join
     scales = [
@@ -169,31 +177,51 @@ def describe_scales(instrument: Instrument) -> tuple[str, str]:
     scales = scales or [instrument.scale]
     if len(scales) == 1:
         s = scales[0]
-        kind = s.title or "agreement"
-        return "Scale", (
-            f"{s.points}-point {kind} scale ({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}). "
-            f"Favorable = {label(s.labels[v - 1] for v in s.favorable)}; neutral = "
-            f"{label(s.labels[v - 1] for v in s.neutral) or 'none'}; unfavorable = "
-            f"{label(s.labels[v - 1] for v in s.unfavorable)}. Percentages are over answered items; "
-            "reverse-worded statements are flipped before scoring. "
-            f"N/A ({label(s.na_labels) or 'none'}) and blanks are not scores."
+        return "Scale", spell(
+            "{points}-point {kind} scale ({first} = 1 … {last} = {points}). Favorable = {fav}; "
+            "neutral = {neutral}; unfavorable = {unfav}. Percentages are over answered items; "
+            "reverse-worded statements are flipped before scoring. N/A ({na}) and blanks are not "
+            "scores."
+        ).format(
+            points=s.points,
+            kind=s.title or spell("agreement"),
+            first=s.labels[0],
+            last=s.labels[-1],
+            fav=label(s.labels[v - 1] for v in s.favorable),
+            neutral=label(s.labels[v - 1] for v in s.neutral) or spell("none"),
+            unfav=label(s.labels[v - 1] for v in s.unfavorable),
+            na=label(s.na_labels) or spell("none"),
         )
     parts = []
     for s in scales:
         n = int((instrument.items["scale"] == s.name).sum())
         parts.append(
-            f"{n} statement{'s' if n != 1 else ''} on a {s.points}-point {s.title or 'scale'} "
-            f"({s.labels[0]} = 1 … {s.labels[-1]} = {s.points}): favorable = "
-            f"{s.top()} ({label(s.labels[v - 1] for v in s.favorable)}), unfavorable = "
-            f"{label(s.labels[v - 1] for v in s.unfavorable)}"
+            spell(
+                "{n} statement{plural} on a {points}-point {kind} ({first} = 1 … {last} = "
+                "{points}): favorable = {top} ({fav}), unfavorable = {unfav}"
+            ).format(
+                n=n,
+                plural="s" if n != 1 else "",
+                points=s.points,
+                kind=s.title or spell("scale"),
+                first=s.labels[0],
+                last=s.labels[-1],
+                top=s.top(),
+                fav=label(s.labels[v - 1] for v in s.favorable),
+                unfav=label(s.labels[v - 1] for v in s.unfavorable),
+            )
         )
     na = sorted({x for s in scales for x in s.na_labels})
-    return "Scales", (
-        f"The statements use {len(scales)} scales: " + "; ".join(parts) + ". "
-        "Each statement is scored on its own scale, reverse-worded statements flipped within it; "
-        "percentages are over answered items. Means of an area or index that mixes scales are "
-        f"taken after putting every answer on the 1–{instrument.scale.points} range "
-        f"(linearly). N/A ({label(na) or 'none'}) and blanks are not scores."
+    return "Scales", spell(
+        "The statements use {k} scales: {parts}. Each statement is scored on its own scale, "
+        "reverse-worded statements flipped within it; percentages are over answered items. Means "
+        "of an area or index that mixes scales are taken after putting every answer on the "
+        "1–{points} range (linearly). N/A ({na}) and blanks are not scores."
+    ).format(
+        k=len(scales),
+        parts="; ".join(parts),
+        points=instrument.scale.points,
+        na=label(na) or spell("none"),
     )
 
 

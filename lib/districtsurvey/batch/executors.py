@@ -45,6 +45,7 @@ class Job:
     parameters: dict = field(default_factory=dict)
     timeout: float | None = None  # seconds for the whole notebook (params report_timeout)
     title: str = ""  # the HTML's <title> (and the PDF's): ``name`` when empty
+    locale: str = "en-US"  # the run's locale: the page's lang and its Markdown's spelling
 
 
 @cache
@@ -87,7 +88,7 @@ class WarmExecutor:
             self.kernel.run(nb, limit=job.timeout)
         finally:  # the notebook is kept either way: on failure it is the department's log
             write_atomic(job.ipynb, nbformat.writes(nb))
-        to_html(nb, job.html, title=job.title or job.name)
+        to_html(nb, job.html, title=job.title or job.name, locale=job.locale)
 
 
 class _Reported(WarmKernel):
@@ -133,7 +134,7 @@ class FreshExecutor:
         finally:
             if tmp.exists():
                 os.replace(tmp, job.ipynb)
-        to_html(nb, job.html, title=job.title or job.name)
+        to_html(nb, job.html, title=job.title or job.name, locale=job.locale)
 
 
 EXECUTORS = {"warm": WarmExecutor, "fresh": FreshExecutor}

@@ -9,6 +9,7 @@ from pathlib import Path
 import nbformat
 
 from ..contracts.files import write_atomic
+from ..reports import locale as locales
 from ..reports.html import TEMPLATES
 
 
@@ -39,6 +40,13 @@ def exporter():
     from nbconvert import HTMLExporter
 
     class FastHTMLExporter(HTMLExporter):
+        def _init_resources(self, resources):
+            lang = (resources or {}).get("language_code")  # "en-US": nbconvert's own trait
+            resources = super()._init_resources(resources)  # takes ISO 639-1 only ("en")
+            if lang:
+                resources["language_code"] = lang
+            return resources
+
         def from_notebook_node(self, nb, resources=None, **kw):
             soup, html_module.BeautifulSoup = html_module.BeautifulSoup, _Soup
             try:
@@ -57,14 +65,24 @@ def exporter():
 
 
 def to_html(
-    nb: nbformat.NotebookNode | str | Path, html_path: str | Path, *, title: str = ""
+    nb: nbformat.NotebookNode | str | Path,
+    html_path: str | Path,
+    *,
+    title: str = "",
+    locale: str = locales.DEFAULT,
 ) -> Path:
-    """Export an executed notebook to ``html_path``; drops cells tagged ``debug``."""
+    """Export an executed notebook to ``html_path``; drops cells tagged ``debug``. The page is
+    in the run's ``locale``: ``<html lang="en-GB">``, and the Markdown cells (our own words,
+    written in US English; none is built from data) in its spelling."""
     if not isinstance(nb, nbformat.NotebookNode):
         nb = nbformat.read(str(nb), as_version=4)
     nb = nbformat.from_dict(nb)
     nb.cells = [c for c in nb.cells if "debug" not in c.get("metadata", {}).get("tags", [])]
-    resources = {"metadata": {"name": title or Path(html_path).stem}}
+    loc = locales.load_locale(locale)
+    for cell in nb.cells:
+        if cell.get("cell_type") == "markdown":
+            cell["source"] = loc.spell(cell["source"])
+    resources = {"metadata": {"name": title or Path(html_path).stem}, "language_code": loc.lang}
     body, _ = exporter().from_notebook_node(nb, resources=resources)
     write_atomic(Path(html_path), body)
     return Path(html_path)

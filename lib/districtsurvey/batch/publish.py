@@ -21,6 +21,7 @@ import pandas as pd
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
 from ..reports.actions import action_plan, finished, tactics_file
+from ..reports.locale import for_run
 from ..reports.rollout import build_rollout, render_rollout
 from ..reports.workbook import plan_xlsx
 
@@ -59,6 +60,7 @@ def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict
         tactics=tactics_file(run),
         items=tables["items"],
         tried=finished(tables.get("plans", pd.DataFrame())),
+        locale=for_run(run),
     )
 
 

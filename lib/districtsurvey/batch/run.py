@@ -60,7 +60,8 @@ def plan(
     wanted = set(resolve_only(only, run["departments"])) if only else None
     departments = [d for d in run["departments"] if wanted is None or d["slug"] in wanted]
     params = {"run_dir": str(run_dir)}
-    title = run_title(run, for_run(run))  # the run's title, its wave in words
+    loc = for_run(run)
+    title = run_title(run, loc)  # the run's title, its wave in words
 
     def notebook(name: str | None, default: Path) -> Path:
         return NOTEBOOKS / f"{name}.ipynb" if name else default
@@ -75,6 +76,7 @@ def plan(
             {**params, "department": ""},
             timeout,
             title=title,
+            locale=loc.id,
         )
     ]
     jobs += [
@@ -90,6 +92,7 @@ def plan(
             },
             timeout,
             title=f"{d['name']}: {title}",
+            locale=loc.id,
         )
         for d in departments
     ]

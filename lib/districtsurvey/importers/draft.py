@@ -180,7 +180,7 @@ def _assemble(path, fmt, table, cols, notes, wave) -> dict:
             if c.kind in {"skip", "multi_part"}:
                 choices.append({"id": slug(short_name(c), taken), "text": c.text,
                                 "kind": "single", "options": c.distinct, "match": [c.match]})  # fmt: skip
-        notes.append("no scale or choice recognised: each column is read as a single choice")
+        notes.append("no scale or choice recognized: each column is read as a single choice")
     skipped = [c.name for c in rest if c.kind == "skip"]
     if skipped:
         notes.append(f"not imported (numbers, dates or ids): {', '.join(skipped[:12])}"

@@ -246,7 +246,7 @@ def _explain(mapped: Mapped, detected: str, asked: str, rows, where: str) -> lis
     )
     lead = Problem(
         where,
-        f"read as a plain table (format {detected}: no survey tool's header rows recognised)"
+        f"read as a plain table (format {detected}: no survey tool's header rows recognized)"
         f"{found}; {len(missing)} item(s) were not found",
         hint=hint,
     )

@@ -14,13 +14,15 @@ A blank group value is its own group, "(not given)", never dropped.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..analysis.scoring import scored
+from ..contracts.errors import SurveyDataError
 from ..contracts.instrument import Instrument
+from ..contracts.waves import wave_order
 from ..privacy.audit import Model, audited_cells, pooled_map, statement_map
 from ..privacy.groupings import Lattice
 
@@ -295,5 +297,26 @@ def _figures(cells: pd.DataFrame, hidden: np.ndarray, by: list[str], ins: Instru
     out["suppressed"] = hidden
     order = {item: i for i, item in enumerate([*ins.item_ids, ALL_ITEMS])}
     out["_order"] = out["item"].map(order).fillna(len(order))
-    out = out.sort_values([*by, "_order", "item"], kind="stable").drop(columns="_order")
+    keys = [*by, "_order", "item"]
+    if "wave" in keys:  # waves in time order (seasons, pulses by month), never as text
+        when = {w: i for i, w in enumerate(chronological(out["wave"]))}
+        out["_wave"] = out["wave"].astype(str).map(when)
+        keys = ["_wave" if k == "wave" else k for k in keys]
+    out = out.sort_values(keys, kind="stable").drop(columns=["_order", "_wave"], errors="ignore")
     return out.reset_index(drop=True)
+
+
+def chronological(waves: Iterable) -> list[str]:
+    """The distinct ``waves`` in time order (``contracts.waves``); names whose order cannot be
+    told (``Baseline``, ``Follow-up``) in text order, as the data gives no other.
+
+    >>> chronological(["2026-fall", "2026-spring", "2026-09-pulse", "2025-fall"])
+    ['2025-fall', '2026-spring', '2026-09-pulse', '2026-fall']
+    >>> chronological(["Pilot", "Baseline"])
+    ['Baseline', 'Pilot']
+    """
+    present = sorted({str(w) for w in waves})
+    try:
+        return wave_order(present)
+    except SurveyDataError:
+        return present

@@ -4,6 +4,9 @@ The plan is a starting point the leader edits (the run writes it as .xlsx and .c
 from the tactics library (``data/tactics/default.yml``, plus a district's own file, params
 ``tactics:``): for each focus statement in rank order, the first of its tactics (library order)
 not already in this plan and not tried in last round's plan; the plan says which one and why.
+
+The plan is in the run's locale: its goals and the library's tactics are our own words, respelled
+(``en-GB``: "favourable"); a district's own tactics are its words, kept as written.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import pandas as pd
 from ..analysis.goals import goal_words, sized_goal
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_label
-from ..contracts.tactics import load_tactics
+from ..contracts.tactics import DEFAULT_TACTICS, load_tactics
+from . import locale as locales
 
 COLUMNS = [
     "department",
@@ -120,9 +124,11 @@ def action_plan(
     items: pd.DataFrame | None = None,
     tried: Iterable[str] = (),
     days: int = 90,
+    locale: locales.Locale | None = None,
 ) -> pd.DataFrame:
     """One prefilled plan row per focus area (ordered by rank), the goal sized to the number who
-    answered the statement (``n`` of ``focus``, else of the department's ``items`` rows).
+    answered the statement (``n`` of ``focus``, else of the department's ``items`` rows), in
+    ``locale``'s spelling (default: the active locale).
 
     >>> from districtsurvey.contracts.instrument import load_instrument
     >>> f = pd.DataFrame({"rank": [1], "item": ["ss_timely_response"], "pct_favorable": [58.0],
@@ -132,8 +138,13 @@ def action_plan(
     >>> p.loc[0, "tactic_id"], p.loc[0, "check_date"], p.loc[0, "goal"][:36]
     ('timely-acknowledge', '2027-02-20', 'From 58% to 78% favorable: about 10 ')
     """
+    loc = locales.current(locale)
     dims = instrument.items.set_index("id")["dimension"]
-    library, generic = load_tactics(instrument.item_ids, extra=tactics)
+    library, generic = (
+        library_spelled(t, loc, tactics) for t in load_tactics(instrument.item_ids, extra=tactics)
+    )
+    tried = list(tried)
+    tried += [loc.spell(str(t)) for t in tried]  # last round's plan, written in another spelling
     focus = focus.sort_values("rank")
     if "n" not in focus.columns:
         focus = focus.merge(items[["item", "n"]], on="item", how="left")
@@ -147,8 +158,8 @@ def action_plan(
                 "rank": int(row.rank),
                 "item": row.item,
                 "area": instrument.dimension_label(dims.get(row.item, "")),
-                "statement": statement_label(instrument, row.item),
-                "goal": goal_words(goal),
+                "statement": locales.statement_words(statement_label(instrument, row.item), loc),
+                "goal": loc.spell(goal_words(goal)),  # numbers only put in: all our words
                 "goal_kind": goal.kind,
                 "n": goal.n,
                 "favorable_now": goal.now,
@@ -164,3 +175,23 @@ def action_plan(
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def library_spelled(
+    tactics: pd.DataFrame, locale: locales.Locale, district_file: str | Path | None = None
+) -> pd.DataFrame:
+    """``tactics`` with the library's own (``default.yml``) tactic, indicator and reason in
+    ``locale``'s spelling; a district file's tactics are its own words, never respelled.
+
+    >>> t = pd.DataFrame({"tactic": ["Recognize a colleague"], "indicator": ["i"], "why": ["w"],
+    ...                   "source": ["default.yml"]})
+    >>> library_spelled(t, locales.load_locale("en-GB"))["tactic"].tolist()
+    ['Recognise a colleague']
+    """
+    ours = tactics["source"] == DEFAULT_TACTICS.name
+    if district_file is not None and Path(district_file).name == DEFAULT_TACTICS.name:
+        ours &= False  # a district file of the same name: its words cannot be told from ours
+    out = tactics.copy()
+    for column in ("tactic", "indicator", "why"):
+        out.loc[ours, column] = out.loc[ours, column].map(locale.spell)
+    return out

@@ -95,7 +95,7 @@ def load(run_dir: str | Path = "", department: str = "") -> Report:
     ins = load_instrument(run["instrument"])
     wave, waves = run["wave"], run["waves"]
     item_dim = ins.items.set_index("id")["dimension"]
-    labels = statement_labels(ins)
+    labels = {i: locales.statement_words(t) for i, t in statement_labels(ins).items()}
     item_history = _in_order(
         read_table(folder, "items", department=name), "item", ins.item_ids, waves
     )

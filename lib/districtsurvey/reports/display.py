@@ -36,13 +36,16 @@ SVG_RC = {
 }
 
 
-def say(words: str) -> str:
-    """Our own words (never data) in the active locale's spelling.
+def say(words: str, /, **values) -> str:
+    """Our own words in the active locale's spelling; ``values`` (data: names, statements, or
+    figures) are put into ``words`` with ``str.format`` *after* it is respelled, never respelled.
 
     >>> say("% favorable")  # en-US unless a run activated another locale
     '% favorable'
+    >>> say("{name}: {pct} favorable", name="Behavior Center", pct="58%")
+    'Behavior Center: 58% favorable'
     """
-    return locales.current().spell(words)
+    return locales.current().words(words, **values)
 
 
 def pct(v) -> str:

@@ -18,7 +18,7 @@ from .department import (
     _statement,
     ranked,
 )
-from .display import Table, count, not_shown_reason, pct, table
+from .display import Table, count, not_shown_reason, pct, say, table
 from .followup import moved_words
 from .html import Html, render
 
@@ -113,7 +113,8 @@ def focus_table(r: Report) -> Table | Html:
         )
     f = r.focus.merge(r.items[["item", "label", "district_pct_favorable"]], on="item")
     basis = f["basis"].iloc[0] if "basis" in f else "below"
-    caption = RULE_WORDS.get(basis, RULE_WORDS["below"]).format(
+    caption = say(
+        RULE_WORDS.get(basis, RULE_WORDS["below"]),
         since=r.wave_label(r.run.get("compare_to")) or "the last survey",
         outcome=_outcome_words(r),
     )
@@ -122,7 +123,7 @@ def focus_table(r: Report) -> Table | Html:
             {
                 "#": f["rank"],
                 "Statement": f["label"],
-                "% favorable": f["pct_favorable"].map(pct),
+                say("% favorable"): f["pct_favorable"].map(pct),
                 "District": f["district_pct_favorable"].map(pct),
                 "Why": f["reason"].map(lambda t: locales.name_waves(t, r.run["waves"])),
             }

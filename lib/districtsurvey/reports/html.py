@@ -20,14 +20,18 @@ from markupsafe import Markup, escape
 from . import locale as locales
 
 TEMPLATES = Path(__file__).parent / "templates"
-_JINJA = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#})", re.S)  # code, not words: never respelled
+# code, not words: never respelled (Jinja, and a page's own style sheet)
+_JINJA = re.compile(r"({{.*?}}|{%.*?%}|{#.*?#}|<style\b.*?</style>)", re.S)
 
 
 def spell_template(source: str, locale: locales.Locale) -> str:
-    """The words of a template source in ``locale``'s spelling (its Jinja code untouched).
+    """The words of a template source in ``locale``'s spelling (its Jinja code and style sheet
+    untouched).
 
     >>> spell_template("<p>% favorable {{ favorable }}</p>", locales.load_locale("en-GB"))
     '<p>% favourable {{ favorable }}</p>'
+    >>> spell_template("<style>p { color: red }</style>", locales.load_locale("en-GB"))
+    '<style>p { color: red }</style>'
     """
     return "".join(
         part if _JINJA.fullmatch(part) else locale.spell(part) for part in _JINJA.split(source)
@@ -45,6 +49,8 @@ def environment(folder: str, locale_id: str = locales.DEFAULT):
     class Loader(jinja2.FileSystemLoader):
         def get_source(self, env, template):
             source, filename, uptodate = super().get_source(env, template)
+            if not template.endswith(".j2"):  # an included style sheet: CSS, not words
+                return source, filename, uptodate
             return spell_template(source, loc), filename, uptodate
 
     env = jinja2.Environment(

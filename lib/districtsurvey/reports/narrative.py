@@ -9,7 +9,7 @@ import pandas as pd
 from ..analysis.scoring import describe_scales
 from . import locale as locales
 from .department import Report, _not_shown, _statement, ranked
-from .display import pct, pts
+from .display import pct, pts, say
 from .html import Html, render
 
 
@@ -85,9 +85,13 @@ def _index_rules(r: Report) -> list[tuple[str, str]]:
         out.append(
             (
                 r.instrument.dimension_label(index_id),
-                f"The share of favorable answers over its {len(items)} statements, pooled: "
-                f"{texts}. A reverse-worded statement counts as favorable when people disagree "
-                "with it. A person counts toward it when they answered at least one of them.",
+                say(
+                    "The share of favorable answers over its {n} statements, pooled: {texts}. A "
+                    "reverse-worded statement counts as favorable when people disagree with it. "
+                    "A person counts toward it when they answered at least one of them.",
+                    n=len(items),
+                    texts=texts,
+                ),
             )
         )
     return out
@@ -95,10 +99,13 @@ def _index_rules(r: Report) -> list[tuple[str, str]]:
 
 def _scale_rule(r: Report) -> tuple[str, str]:
     """The scale(s) as Methods states them, and what a reverse-worded statement's share means."""
-    title, text = describe_scales(r.instrument)
+    title, text = describe_scales(r.instrument, spell=locales.current().spell)
     return title, (
-        text + " A reverse-worded statement's favorable share is the share who disagree; it is "
-        "labeled “(% who disagree — favorable)”."
+        text
+        + say(
+            " A reverse-worded statement's favorable share is the share who disagree; it is "
+            "labeled “(% who disagree — favorable)”."
+        )
     )
 
 
@@ -121,15 +128,19 @@ def methods(r: Report) -> Html:
         ),
         (
             "Privacy",
-            f"Minimum n = {r.min_n}: a smaller group shows no figure and no count. "
-            "Complementary suppression: where a hidden group could be worked out from what the run "
-            "publishes (a total minus the other departments, rater groups or statements), the "
-            "next-smallest group is hidden too, so a hidden group may be larger than the minimum; "
-            "an area with a hidden statement and the rater groups of a hidden area are hidden with "
-            "it, the same way in every file of the run. Comments are shown only for groups of at "
-            f"least {r.run['comment_min_n']} respondents, with names, e-mail addresses, phone "
-            "numbers and staff ids removed (a recognition answer keeps the name of the person "
-            "recognized), shuffled within each question.",
+            say(
+                "Minimum n = {min_n}: a smaller group shows no figure and no count. "
+                "Complementary suppression: where a hidden group could be worked out from what the run "
+                "publishes (a total minus the other departments, rater groups or statements), the "
+                "next-smallest group is hidden too, so a hidden group may be larger than the minimum; "
+                "an area with a hidden statement and the rater groups of a hidden area are hidden with "
+                "it, the same way in every file of the run. Comments are shown only for groups of "
+                "at least {comment_min_n} respondents, with names, e-mail addresses, phone "
+                "numbers and staff ids removed (a recognition answer keeps the name of the person "
+                "recognized), shuffled within each question.",
+                min_n=r.min_n,
+                comment_min_n=r.run["comment_min_n"],
+            ),
         ),
         ("Focus areas", _focus_rule(r)),
         *_index_rules(r),
@@ -142,18 +153,22 @@ def methods(r: Report) -> Html:
         ),
         (
             "Comparisons",
-            f"District = all respondents of the wave; change = {r.wave_label()} minus {since}, in "
-            "points "
-            "of % favorable. Waves are in time order: "
-            f"{', '.join(map(r.wave_label, r.run['waves']))}. The printed version leaves out what the at-a-glance "
-            "block repeats (the focus table, the follow-up and the highest-rated statements) and "
-            "the statement table, the statement trends and the secondary breakdown; the report "
-            f"on screen has them all. Report date {locales.current().date(r.run['date'])}.",
+            say(
+                "District = all respondents of the wave; change = {wave} minus {since}, in points "
+                "of % favorable. Waves are in time order: {waves}. The printed version leaves out "
+                "what the at-a-glance block repeats (the focus table, the follow-up and the "
+                "highest-rated statements) and the statement table, the statement trends and the "
+                "secondary breakdown; the report on screen has them all. Report date {date}.",
+                wave=r.wave_label(),
+                since=since,
+                waves=", ".join(map(r.wave_label, r.run["waves"])),
+                date=locales.current().date(r.run["date"]),
+            ),
         ),
     ]
     if not r.benchmarks.empty:
         basis = r.benchmarks.get("benchmark_basis", pd.Series(["mean"])).iloc[0]
-        what = "mean" if basis == "mean" else "whole-number % favorable"
+        what = "mean" if basis == "mean" else say("whole-number % favorable")
         rules.append(
             (
                 "Benchmarks",

@@ -250,7 +250,7 @@ def district_label(d: District, item: str) -> str:
     "(% who disagree — favorable)"."""
     label = statement_label(d.instrument, item)
     if label.endswith(REVERSED):
-        return district_statement(label[: -len(REVERSED)]) + " " + REVERSED
+        return district_statement(label[: -len(REVERSED)]) + " " + d.locale.spell(REVERSED)
     return district_statement(label)
 
 

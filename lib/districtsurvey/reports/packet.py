@@ -21,7 +21,7 @@ from . import actions
 from . import locale as locales
 from .department import Report, _change_words, _not_shown, _now, _outcome, ranked
 from .department import load as load_report
-from .display import Table, count, pct, table
+from .display import Table, count, pct, say, table
 from .html import Html, render
 from .rollout import serves_others
 
@@ -156,7 +156,9 @@ def _focus_rows(p: Packet) -> list[dict]:
                 "label": _label_of(r, f["item"]),
                 "pct": pct(f["pct_favorable"]),
                 "reason": locales.name_waves(f["reason"], r.run["waves"]),  # "Spring 2026"
-                "won": locales.name_waves(f["won"], r.run["waves"]),
+                "won": locales.current().spell(
+                    locales.name_waves(f["won"], r.run["waves"]), keep=p.labels
+                ),
             }
         )
     return rows
@@ -194,7 +196,7 @@ def focus_table(p: Packet) -> Table | Html:
         + (f" ({f['weighted']:g} weighted points)" if f.get("tier", 0) == 0 else "")
         for f in out.to_dict("records")
     )
-    caption = FOCUS_RULE.format(max_focus=p.run["max_focus"]) + (
+    caption = say(FOCUS_RULE, max_focus=p.run["max_focus"]) + (
         f" Left out: {left}." if left else " No other candidate."
     )
     return table(
@@ -203,7 +205,7 @@ def focus_table(p: Packet) -> Table | Html:
                 "#": [r["rank"] for r in rows],
                 "Survey": [r["survey"] for r in rows],
                 "Statement": [r["label"] for r in rows],
-                "% favorable": [r["pct"] for r in rows],
+                say("% favorable"): [r["pct"] for r in rows],
                 "District": [
                     pct(district.get((f["survey"], f["item"]))) for f in chosen.to_dict("records")
                 ],
@@ -276,6 +278,6 @@ def methods(p: Packet) -> Html:
         f" ({weights}). Importance is the statement's share of r² with its survey's outcome, so"
         " the product is 1 for a statement as important as an average one of its survey, and a"
         " survey with more statements does not lose for that alone. 4. Ties: more points, then"
-        " lower % favorable, then the survey listed first, then the survey's own rank.",
+        + say(" lower % favorable, then the survey listed first, then the survey's own rank."),
     ]
     return render("paragraphs.html.j2", paragraphs=paragraphs)

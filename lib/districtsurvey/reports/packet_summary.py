@@ -134,9 +134,15 @@ def plot_quadrant(k: PacketDistrict) -> Chart | Html:
     ax.axhline(round(y0), color=INK, linewidth=1, linestyle="--")
     service_label, team_label = k.service.outcome_label, "engagement index"
     ax.set_xlabel(
-        say(f"Service: {service_label}, % favorable (district {pct(x0)}: dashed)"), fontsize=9
+        say(
+            "Service: {area}, % favorable (district {pct}: dashed)", area=service_label, pct=pct(x0)
+        ),
+        fontsize=9,
     )
-    ax.set_ylabel(say(f"Team: {team_label}, % favorable (district {pct(y0)}: dashed)"), fontsize=9)
+    ax.set_ylabel(
+        say("Team: {area}, % favorable (district {pct}: dashed)", area=team_label, pct=pct(y0)),
+        fontsize=9,
+    )
     ax.tick_params(labelsize=9)
     title(ax, say("Service as the schools see it × how the team feels"))
     plt.setp(ax.title, fontsize=10)
@@ -154,8 +160,8 @@ def plot_quadrant(k: PacketDistrict) -> Chart | Html:
     data = pd.DataFrame(
         {
             "Department": t["department"],
-            "Service (% favorable)": t["service"].map(pct),
-            "Engagement index (% favorable)": t["engagement"].map(pct),
+            say("Service (% favorable)"): t["service"].map(pct),
+            say("Engagement index (% favorable)"): t["engagement"].map(pct),
         }
     )
     return Chart.from_axes(

@@ -47,9 +47,10 @@ def _wrap(label: str, width: int = 48) -> str:
     label = str(label)
     if len(label) <= width:
         return label
-    if label.endswith(REVERSED) and width >= len(REVERSED):
-        head = label[: -len(REVERSED)].rstrip()
-        return shorten(head, width) + "\n" + REVERSED
+    tail = next((t for t in (REVERSED, say(REVERSED)) if label.endswith(t)), "")
+    if tail and width >= len(tail):  # "(% who disagree — favourable)" in en-GB
+        head = label[: -len(tail)].rstrip()
+        return shorten(head, width) + "\n" + tail
     lines = textwrap.wrap(str(label), width)
     if len(lines) > 2:
         lines = textwrap.wrap(shorten(str(label), 2 * width - 4), width)[:2]

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import locale as locales
 from .department import Report
-from .display import Chart, not_shown_reason, pct
+from .display import Chart, not_shown_reason, pct, say
 
 NOT_SAME = "a shorter survey, not the same sample as the full rounds, so no change is computed against them"
 
@@ -74,21 +75,28 @@ def points(r: Report, item: str) -> pd.DataFrame:
 
 
 def pulse_words(p: dict, *, min_n: int) -> str:
-    """One pulse point in words, saying plainly it is not the same sample.
+    """One pulse point in words (the wave named as a leader reads it), saying plainly it is not
+    the same sample.
 
     >>> pulse_words({"wave": "2026-09-pulse", "pct_favorable": 57.6, "n": 41.0,
     ...              "respondents": 43.0, "invited": 60.0}, min_n=5)
-    '2026-09-pulse: 58% favorable — pulse, 41 answered (43 of 60 invited took it); a shorter survey, not the same sample as the full rounds, so no change is computed against them'
+    'September 2026 pulse: 58% favorable — 41 answered (43 of 60 invited took it); a shorter survey, not the same sample as the full rounds, so no change is computed against them'
     """
+    wave = locales.current().wave(p["wave"])
     if pd.isna(p["pct_favorable"]):
-        return f"{p['wave']}: pulse, not shown ({not_shown_reason(min_n)})"
-    who = f"pulse, {p['n']:.0f} answered"
+        return f"{wave}: not shown ({not_shown_reason(min_n)})"  # the name says "pulse"
+    who = f"{p['n']:.0f} answered"
     if pd.notna(p.get("respondents")):
         took = f"{p['respondents']:.0f}"
         if pd.notna(p.get("invited")):
             took += f" of {p['invited']:.0f} invited"
         who += f" ({took} took it)"
-    return f"{p['wave']}: {pct(p['pct_favorable'])} favorable — {who}; {NOT_SAME}"
+    return say(
+        "{wave}: {pct} favorable — {who}; " + NOT_SAME,
+        wave=wave,
+        pct=pct(p["pct_favorable"]),
+        who=who,
+    )
 
 
 def wave_chart(table: pd.DataFrame, *, statement: str) -> Chart:
@@ -97,6 +105,7 @@ def wave_chart(table: pd.DataFrame, *, statement: str) -> Chart:
     from .plots import FAVORABLE, _axes
 
     x = range(len(table))
+    names = [locales.current().wave(w) for w in table["wave"]]  # "September 2026 pulse"
     ax = _axes(None, 1.8, width=4.2, margins=(0.5, 0.2, 0.15, 0.45))
     full = table["kind"] == "full"
     xs = [i for i, f in zip(x, full, strict=True) if f]
@@ -118,26 +127,26 @@ def wave_chart(table: pd.DataFrame, *, statement: str) -> Chart:
             if kind == "pulse":
                 ax.annotate("pulse", (i, v), xytext=(0, -12), textcoords="offset points",
                             ha="center", fontsize=8, color="#555555")  # fmt: skip
-    ax.set_xticks(list(x), list(table["wave"]), fontsize=8)
+    ax.set_xticks(list(x), [n.replace(" pulse", "\npulse") for n in names], fontsize=8)
     ax.set_xlim(-0.5, len(table) - 0.5)
     ax.set_ylim(0, 110)
     ax.set_yticks([0, 50, 100], ["0%", "50%", "100%"], fontsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     data = pd.DataFrame(
         {
-            "Wave": table["wave"],
+            "Wave": names,
             "Kind": [
                 "pulse (not the same sample)" if k == "pulse" else "full round"
                 for k in table["kind"]
             ],  # fmt: skip
-            "% favorable": [pct(v) for v in table["pct_favorable"]],
+            say("% favorable"): [pct(v) for v in table["pct_favorable"]],
             "Answered": ["—" if pd.isna(n) else f"{n:.0f}" for n in table["n"]],
         }
     )
-    alt = f"% favorable by wave ({statement}); pulses are not the same sample: " + ", ".join(
-        f"{w} {k} {v}"
-        for w, k, v in zip(
-            data["Wave"], table["kind"], data["% favorable"], strict=True
-        )  # fmt: skip
+    alt = say(
+        "% favorable by wave ({statement}); pulses are not the same sample: ", statement=statement
+    ) + ", ".join(
+        f"{w} {v}" if k == "pulse" else f"{w} {k} {v}"  # "September 2026 pulse 58%"
+        for w, k, v in zip(data["Wave"], table["kind"], data[say("% favorable")], strict=True)
     )
     return Chart.from_axes(ax, alt=alt, data=data)

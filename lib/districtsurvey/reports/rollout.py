@@ -182,7 +182,7 @@ def build_rollout(
             "statement": plain_clause(
                 meta.loc[plain[r.rank], "text"] if r.rank in plain else r.statement, served=served
             ),
-            "goal": short_goal(r._asdict()),
+            "goal": loc.spell(short_goal(r._asdict())),  # numbers only put in: our words
             "tactics": r.tactics,
             "indicator": r.leading_indicator,
             "owner": r.owner,
@@ -192,7 +192,9 @@ def build_rollout(
     asked = set()  # three questions per focus area, under its first plan row
     for row, r in zip(page.plan, plan.itertuples(), strict=True):
         area = meta.loc[plain[r.rank], "dimension"] if r.rank in plain else ""
-        row["questions"] = [] if area in asked else discussion_questions(area)
+        row["questions"] = (
+            [] if area in asked else [loc.spell(q) for q in discussion_questions(area)]
+        )  # the project's own questions (data/tactics/discussion.yml): our words
         asked.add(area)
     if comments is not None and len(comments):
         recog = comments[comments["question"].isin(instrument.recognition_questions)]

@@ -12,7 +12,18 @@ import pandas as pd
 
 from . import plots
 from .department import FLAG_WORDS, Report, _not_shown, tied_first
-from .display import Chart, Table, count, interval, not_shown_reason, pct, pts, score_columns, table
+from .display import (
+    Chart,
+    Table,
+    count,
+    interval,
+    not_shown_reason,
+    pct,
+    pts,
+    say,
+    score_columns,
+    table,
+)
 from .html import Html
 
 LIKERT_ROWS = 12  # statements per part of the Likert chart (about 60 mm in print)
@@ -31,18 +42,24 @@ def _extreme(rows: pd.DataFrame, word: str) -> str:
     for ties, every tied area named."""
     if len(rows) == 1:
         row = rows.iloc[0]
-        return (
-            f"{row['label']} is the {word}-rated area: {pct(row['pct_favorable'])} favorable, "
-            f"{_against_district(row['vs_district'])}."
+        return say(
+            "{label} is the {word}-rated area: {pct} favorable, {against}.",
+            label=row["label"],
+            word=word,
+            pct=pct(row["pct_favorable"]),
+            against=_against_district(row["vs_district"]),
         )
     names = list(rows["label"])
     who = ", ".join(names[:-1]) + f" and {names[-1]}"
     each = "; ".join(
         f"{row['label']} {_against_district(row['vs_district'])}" for _, row in rows.iterrows()
     )
-    return (
-        f"{who} are tied as the {word}-rated areas: {pct(rows['pct_favorable'].iloc[0])} "
-        f"favorable ({each})."
+    return say(
+        "{who} are tied as the {word}-rated areas: {pct} favorable ({each}).",
+        who=who,
+        word=word,
+        pct=pct(rows["pct_favorable"].iloc[0]),
+        each=each,
     )
 
 
@@ -61,15 +78,17 @@ def plot_dimensions(r: Report) -> Chart | Html:
     if r.dimensions["suppressed"].all():
         return Html.text(_not_shown(r, "Areas are"))
     ax = plots.plot_favorability(r.dimensions, min_n=r.min_n, own=f"This {r.unit}")
-    plots.title(ax, f"{r.department}: % favorable by area, {r.wave_label()}")
-    alt = "Bar chart of % favorable by area: " + "; ".join(
+    plots.title(
+        ax, say("{unit}: % favorable by area, {wave}", unit=r.department, wave=r.wave_label())
+    )
+    alt = say("Bar chart of % favorable by area: ") + "; ".join(
         f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
         for row in r.dimensions.to_dict("records")
     )
     data = pd.DataFrame(
         {
             "Area": r.dimensions["label"],
-            "% favorable": r.dimensions["pct_favorable"].map(pct),
+            say("% favorable"): r.dimensions["pct_favorable"].map(pct),
             "District": r.dimensions["district_pct_favorable"].map(pct),
         }
     )
@@ -109,14 +128,17 @@ def plot_trends(r: Report) -> Chart | Html:
         return Html.text(_not_shown(r, "Trends are"))
     waves = list(r.run["waves"])
     ax = plots.plot_trend(h, order=waves, labels={w: r.wave_label(w) for w in waves})
-    plots.title(ax, f"{r.department}: % favorable by area across waves")
+    plots.title(ax, say("{unit}: % favorable by area across waves", unit=r.department))
     flagged = r.dimensions[r.dimensions["change_flag"].isin(["up", "down"])]
     caption = (_flagged(flagged) or "No area changed significantly") + (
         f" since {r.wave_label(r.run.get('compare_to'))}. Shaded bands: 95% intervals."
     )
     return Chart.from_axes(
         ax,
-        alt=f"Line chart of % favorable by area over waves {', '.join(map(r.wave_label, waves))}.",
+        alt=say(
+            "Line chart of % favorable by area over waves {waves}.",
+            waves=", ".join(map(r.wave_label, waves)),
+        ),
         caption=caption,
         data=_across_waves(r, h, r.dimensions, "Area").drop(columns="Latest change"),
     )
@@ -173,20 +195,23 @@ def plot_likert(r: Report) -> Chart | Html:
     plots.title(axes[0], f"{r.department}: how people answered, {r.wave_label()}")
     best = tied_first(r.shown_items, lowest=False)
     worst = tied_first(r.shown_items, lowest=True)
-    caption = (
-        f"Most favorable: {_names(best)} ({pct(best['pct_favorable'].iloc[0])}); "
-        f"least: {_names(worst)} ({pct(worst['pct_favorable'].iloc[0])})."
+    caption = say(
+        "Most favorable: {best} ({best_pct}); least: {worst} ({worst_pct}).",
+        best=_names(best),
+        best_pct=pct(best["pct_favorable"].iloc[0]),
+        worst=_names(worst),
+        worst_pct=pct(worst["pct_favorable"].iloc[0]),
     )
     alt = "Diverging bar chart of agreement per statement: " + "; ".join(
-        f"{row['label']} {pct(row['pct_favorable'])} favorable"
+        say("{label} {pct} favorable", label=row["label"], pct=pct(row["pct_favorable"]))
         for row in r.items.to_dict("records")
     )
     data = pd.DataFrame(
         {
             "Statement": r.items["label"],
-            "% unfavorable": r.items["pct_unfavorable"].map(pct),
+            say("% unfavorable"): r.items["pct_unfavorable"].map(pct),
             "% neutral": r.items["pct_neutral"].map(pct),
-            "% favorable": r.items["pct_favorable"].map(pct),
+            say("% favorable"): r.items["pct_favorable"].map(pct),
         }
     )
     return Chart.from_axes(*axes, alt=alt, caption=caption, data=data)
@@ -251,9 +276,9 @@ def benchmarks(r: Report) -> Table | Html:
     figure = (
         {"Mean": b["mean"].map(lambda v: f"{v:.2f}")}
         if by_mean
-        else {"% favorable": b["pct_favorable"].map(pct)}
+        else {say("% favorable"): b["pct_favorable"].map(pct)}
     )
-    what = "mean" if by_mean else "% favorable"
+    what = "mean" if by_mean else say("% favorable")
     ranks = [_rank_words(row) for row in b.to_dict("records")]
     return table(
         pd.DataFrame({"Statement": b["label"], **figure, "Benchmark percentile": ranks}),

@@ -13,18 +13,22 @@ respelled. A notebook's ``load`` activates its run's locale, so helpers called w
 ('% favourable; Recognised', 'favorable')
 >>> us.wave("2026-fall"), gb.wave("2026-fall"), us.wave("FY2025")
 ('Fall 2026', 'Autumn 2026', 'FY2025')
+>>> us.wave("2026-09-pulse"), gb.words("{n}% favorable", n=58)
+('September 2026 pulse', '58% favourable')
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
 import yaml
 
+from ...contracts.labels import REVERSED
 from ...contracts.waves import SEASONS
 
 FOLDER = Path(__file__).parent
@@ -43,6 +47,7 @@ class Locale:
     months: tuple[str, ...]
     seasons: dict[str, str] = field(default_factory=dict)
     spelling: dict[str, str] = field(default_factory=dict)
+    pulse: str = "{month} {year} pulse"  # a pulse wave named for reading
 
     @property
     def pattern(self) -> re.Pattern | None:
@@ -53,22 +58,59 @@ class Locale:
         d = dt.date.fromisoformat(str(value)[:10]) if not isinstance(value, dt.date) else value
         return self.date_format.format(day=d.day, month=self.months[d.month - 1], year=d.year)
 
-    def spell(self, text: str) -> str:
-        """Our own words in this locale's spelling (whole words; capitals kept)."""
+    def spell(self, text: str, *, keep: Iterable[str] = ()) -> str:
+        """Our own words in this locale's spelling (whole words; capitals kept). ``keep``: values
+        from data inside ``text`` (a sentence a lower layer wrote, with a name in it), left as
+        they are.
+
+        >>> load_locale("en-GB").spell("Color: lower % favorable first", keep=["Color"])
+        'Color: lower % favourable first'
+        """
         if not self.spelling or not text:
             return text
+        keep = sorted({str(k) for k in keep if k}, key=len, reverse=True)
+        if keep:
+            parts = re.split("(" + "|".join(map(re.escape, keep)) + ")", text)
+            return "".join(p if i % 2 else self.spell(p) for i, p in enumerate(parts))
         return self.pattern.sub(lambda m: _same_case(m.group(0), self.spelling), text)
 
+    def words(self, template: str, /, **values) -> str:
+        """Our own words with values from data put in: ``template`` is respelled *before* the
+        values are filled in (``str.format``), so a value is never respelled.
+
+        >>> load_locale("en-GB").words("{name}: % favorable", name="Color Center")
+        'Color Center: % favourable'
+        """
+        if not values:
+            return self.spell(template)
+        parts = _FIELD.split(template)  # "{name}": a place for a value, never respelled
+        text = "".join(p if i % 2 else self.spell(p) for i, p in enumerate(parts))
+        return text.format(**values)
+
     def wave(self, wave: str | None) -> str:
-        """A wave name for reading: ``2026-fall`` -> ``Fall 2026``; any other name (``FY2025``,
-        ``2027-01-pulse``) as it is, nothing for none."""
+        """A wave name for reading: ``2026-fall`` -> ``Fall 2026``, a pulse ``2026-09-pulse``
+        (``YYYY-MM-pulse``, ``contracts.waves``) -> ``September 2026 pulse``; any other name
+        (``FY2025``, ``2026-Q1``) as it is, nothing for none."""
         if not wave:
             return ""
-        m = re.fullmatch(r"(\d{4})[-_ ]?([A-Za-z]+)", str(wave).strip())
+        text = str(wave).strip()
+        m = re.fullmatch(r"(\d{4})[-_ ]?([A-Za-z]+)", text)
         if m and m.group(2).lower() in SEASONS:
             season = m.group(2).lower()
             return f"{self.seasons.get(season, season.title())} {m.group(1)}"
+        m = _PULSE.fullmatch(text)
+        if m and 1 <= int(m.group(2)) <= 12:
+            return self.pulse.format(month=self.months[int(m.group(2)) - 1], year=m.group(1))
         return str(wave)
+
+    @property
+    def lang(self) -> str:
+        """The HTML ``lang`` of pages in this locale (``en-US``, ``en-GB``)."""
+        return self.id
+
+
+_FIELD = re.compile(r"(\{[^{}]*\})")
+_PULSE = re.compile(r"(\d{4})[-_/ ](\d{1,2})[-_ ]pulse", re.I)  # contracts.waves: YYYY-MM-pulse
 
 
 @cache
@@ -97,6 +139,7 @@ def load_locale(locale_id: str = DEFAULT) -> Locale:
         months=tuple(data["months"]),
         seasons=dict(data.get("seasons") or {}),
         spelling={k.lower(): v for k, v in (data.get("spelling") or {}).items()},
+        pulse=data.get("pulse") or Locale.pulse,
     )
 
 
@@ -126,6 +169,19 @@ def name_waves(text: str, waves, locale: Locale | None = None) -> str:
         return text
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, ids)) + r")(?![\w-])")
     return pattern.sub(lambda m: loc.wave(m.group(1)), str(text))
+
+
+def statement_words(label: str, locale: Locale | None = None) -> str:
+    """A statement's label as shown: the statement (data) as written, and the words a
+    reverse-worded one carries after it (``contracts.labels.REVERSED``) in the locale's spelling.
+
+    >>> statement_words("Color counts. (% who disagree — favorable)", load_locale("en-GB"))
+    'Color counts. (% who disagree — favourable)'
+    """
+    text = str(label)
+    if text.endswith(REVERSED):
+        return text[: -len(REVERSED)] + current(locale).spell(REVERSED)
+    return text
 
 
 def for_run(run: dict) -> Locale:
@@ -161,4 +217,5 @@ __all__ = [
     "load_locale",
     "name_waves",
     "run_title",
+    "statement_words",
 ]
