@@ -22,6 +22,7 @@ from . import locale as locales
 from .department import Report, _change_words, _not_shown, _now, _outcome, ranked
 from .department import load as load_report
 from .display import Table, count, pct, table
+from .glance import _follow_line
 from .html import Html, render
 from .rollout import serves_others
 
@@ -141,7 +142,26 @@ def _survey_block(p: Packet, i: int) -> dict:
         {"label": s["label"], "pct": pct(s["pct_favorable"])}
         for s in ranked(r.shown_items).head(2).to_dict("records")
     ]
+    block |= _follow(r)
     return block
+
+
+def _follow(r: Report) -> dict:
+    """Last round's focus of this survey (the packet's rows of it) and how each moved, with its
+    plan's status when the plan came back: the follow-up in one line per statement."""
+    if r.follow_up.empty:
+        return {}
+    plans = r.plans.set_index("item") if len(r.plans) else None
+    lines = []
+    for f in r.follow_up.sort_values("rank").to_dict("records"):
+        line = _follow_line(r, f)
+        if plans is not None and f["item"] in plans.index:
+            p = plans.loc[f["item"]]
+            p = p.iloc[0] if isinstance(p, pd.DataFrame) else p
+            done = "" if pd.isna(p["pct_complete"]) else f", {p['pct_complete']:.0f}% complete"
+            line += f"; plan: {p['status']}{done}"
+        lines.append(line)
+    return {"compare_to": r.wave_label(r.run.get("compare_to")), "follow": lines}
 
 
 def _focus_rows(p: Packet) -> list[dict]:
