@@ -24,6 +24,7 @@ from .department import load as load_report
 from .display import Table, count, pct, table
 from .glance import _follow_line
 from .html import Html, render
+from .narrative import data_sources, method_rules
 from .rollout import serves_others
 
 HEADINGS = {True: "How the schools rate our service", False: "How our team feels"}
@@ -277,7 +278,8 @@ def action_plan(p: Packet) -> Table | Html:
 
 
 def methods(p: Packet) -> Html:
-    """The cross-survey focus rule in full (each survey's own Methods follow its sections)."""
+    """The cross-survey focus rule in full, then each survey's own rules and data sources, a rule
+    the surveys share (worded the same) given once: the packet prints its Methods once."""
     names = " and ".join(
         f"{label} ({r.instrument.title})" for label, r in zip(p.labels, p.reports, strict=True)
     )
@@ -297,5 +299,17 @@ def methods(p: Packet) -> Html:
         " the product is 1 for a statement as important as an average one of its survey, and a"
         " survey with more statements does not lose for that alone. 4. Ties: more points, then"
         " lower % favorable, then the survey listed first, then the survey's own rank.",
+        "Each survey's rules follow, a rule the same for both given once. On paper, files are"
+        " named without checksums and focus areas without why each won (both are on screen).",
     ]
-    return render("paragraphs.html.j2", paragraphs=paragraphs)
+    parts = [str(render("paragraphs.html.j2", paragraphs=paragraphs))]
+    said: set[tuple[str, str]] = set()
+    for label, r in zip(p.labels, p.reports, strict=True):
+        rules = [rule for rule in method_rules(r) if rule not in said]
+        said |= set(rules)
+        sources, others = data_sources(r.run, r.slug)
+        parts.append(  # on paper the files are named; their sha256 are on screen (and run.json)
+            str(render("packet_methods.html.j2", label=label, title=r.instrument.title,
+                       rules=rules, sources=sources, others=others))
+        )  # fmt: skip
+    return Html("".join(parts))
