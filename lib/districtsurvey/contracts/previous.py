@@ -25,8 +25,7 @@ FOCUS_FILE = "focus_areas.csv"  # written by every run, read by the next one (fo
 PACKET_COLUMNS = ["department", "packet_rank", "survey", "item"]
 
 
-def packet_run(folder: Path) -> dict | None:
-    """The ``run.json`` of a packet's run folder, or None when ``folder`` is not a packet's."""
+def _run_json(folder: Path) -> dict | None:
     path = Path(folder) / "cache" / "run.json"
     if not path.exists():
         return None
@@ -34,7 +33,13 @@ def packet_run(folder: Path) -> dict | None:
         run = json.loads(path.read_text(encoding="utf-8"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return None
-    return run if isinstance(run, dict) and run.get("kind") == "packet" else None
+    return run if isinstance(run, dict) else None
+
+
+def packet_run(folder: Path) -> dict | None:
+    """The ``run.json`` of a packet's run folder, or None when ``folder`` is not a packet's."""
+    run = _run_json(folder)
+    return run if run is not None and run.get("kind") == "packet" else None
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -87,11 +92,14 @@ def _packet_rows(path: Path, run: dict, labels: dict[str, str]) -> pd.DataFrame:
 
 def previous_focus(folder: str | Path, *, survey: str) -> pd.DataFrame | None:
     """Last round's focus areas of ``survey`` (department, wave, rank, item, ...) from the run
-    folder ``folder``; None when it is a packet that did not have this survey (the run then
-    recomputes last round's focus, as without ``previous_run``)."""
+    folder ``folder``; None when that run (a packet or one survey's) did not have this survey
+    (the run then recomputes last round's focus, as without ``previous_run``)."""
     folder = Path(folder)
     run = packet_run(folder)
     if run is None:
+        one = _run_json(folder)  # a run of another survey has no focus of this one
+        if one is not None and one.get("survey") not in (None, survey):
+            return None
         return _read(folder / FOCUS_FILE)
     mine = next((s for s in run.get("surveys", []) if s.get("survey") == survey), None)
     if mine is None:
