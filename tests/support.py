@@ -85,6 +85,55 @@ def run_packet(tmp: Path) -> Path:
     return tmp / "run"
 
 
+#: The packet loop's units (two rounds): two packets of both surveys and a school (one survey).
+LOOP_UNITS = ["Finance", "Transportation", "Central High School"]
+
+
+def packet_params(
+    folder: Path, *, wave: str = "2026-fall", compare_to: str = "2026-spring",
+    date: str = REPORT_DATE, **extra,
+) -> Path:  # fmt: skip
+    """A two-survey packet params file over the sample (``LOOP_UNITS``) written into ``folder``;
+    ``extra``: more run-wide keys (``previous_run``, ``plans``)."""
+    blocks = [
+        {
+            "label": label,
+            "instrument": survey,
+            "data": str(SAMPLE / f"{survey}.parquet"),
+            "comments": str(SAMPLE / f"{survey}_comments.csv"),
+            "headcounts": str(SAMPLE / f"{survey}_headcounts.csv"),
+            "wave": wave,
+            "compare_to": compare_to,
+        }
+        for label, survey in PACKET_SURVEYS.items()
+    ]
+    params = {
+        "name": f"packet-{wave}",
+        "title": f"Riverbend packets, {wave}",
+        "surveys": blocks,
+        "departments": LOOP_UNITS,
+        "report_date": date,
+        "output": str(folder / "run"),
+        **extra,
+    }
+    path = folder / "packet.yml"
+    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def spring_packet(folder: Path) -> Path:
+    """The sample's spring 2026 packet (against fall 2025, the wave before) prepared and its
+    plans and roll-out pages written (no notebooks: the plans come from the caches)."""
+    from districtsurvey.batch.packet import publish_packet
+    from districtsurvey.contracts.packet import load_any
+    from districtsurvey.prepare.packet import prepare_any
+
+    path = packet_params(folder, wave="2026-spring", compare_to="2025-fall", date="2026-05-20")
+    run_dir = prepare_any(load_any(path), params_path=str(path))
+    publish_packet(run_dir)
+    return run_dir
+
+
 def outputs_text(nb) -> str:
     """Everything a reader of an executed notebook could see, as text."""
     parts = []

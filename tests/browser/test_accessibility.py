@@ -1,6 +1,7 @@
 """WCAG 2.1 A/AA in Chromium with axe-core (bundled by the ``axe-playwright-python`` test
 dependency, so it works offline): the district summary, department reports (one with figures,
-one hidden by the privacy rules) and roll-out pages, on a desktop and a phone viewport."""
+one hidden by the privacy rules) and roll-out pages, on a desktop and a phone viewport; and the
+same for a packet run (the packet summary, packets, a school's report, a packet's roll-out)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,16 @@ def describe(violations: list[dict]) -> str:
     )
 
 
+PACKET_PAGES = [
+    "index.html",
+    "departments/finance.html",
+    "departments/legal-services.html",
+    "departments/central-high-school.html",
+    "rollout/finance.html",
+    "rollout/legal-services.html",
+]
+
+
 @pytest.fixture(scope="module")
 def published(small_batch):
     from districtsurvey.batch.publish import publish_extras
@@ -47,8 +58,7 @@ def published(small_batch):
     return run_dir
 
 
-@pytest.mark.parametrize("width", [1280, 390])
-def test_reports_have_no_wcag_21_aa_violations(browser, published, width):
+def check_pages(browser, folder, pages, width) -> None:
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     blocked = []
     context.route(
@@ -61,13 +71,23 @@ def test_reports_have_no_wcag_21_aa_violations(browser, published, width):
     )
     page = context.new_page()
     try:
-        for name in PAGES:
-            page.goto((published / name).as_uri())
+        for name in pages:
+            page.goto((folder / name).as_uri())
             violations = axe(page)
             assert violations == [], f"{name} at {width} px: {describe(violations)}"
     finally:
         context.close()
     assert blocked == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_reports_have_no_wcag_21_aa_violations(browser, published, width):
+    check_pages(browser, published, PAGES, width)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_packet_pages_have_no_wcag_21_aa_violations(browser, packet_run, width):
+    check_pages(browser, packet_run, PACKET_PAGES, width)
 
 
 def test_axe_finds_what_it_should(browser):

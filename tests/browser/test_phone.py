@@ -89,3 +89,28 @@ def test_wide_tables_and_charts_scroll_in_a_labelled_region_with_a_cue(small_bat
             .filter(th => th.getBoundingClientRect().right <= right).map(th => th.textContent); }"""
     )
     assert visible[:4] == ["Rank", "Department", "% favorable", "Verdict"], visible
+
+
+#: the packet run's pages (``packet_run``): the packet summary, a packet of both surveys, one
+#: hidden in the engagement survey, a school's one-survey report and a packet's roll-out page
+PACKET_PAGES = [
+    "index.html",
+    "departments/finance.html",
+    "departments/legal-services.html",
+    "departments/central-high-school.html",
+    "rollout/finance.html",
+]
+
+
+def test_packet_pages_fit_the_phone_and_keep_chart_text_legible(packet_run, phone, tmp_path):
+    seen = 0
+    for name in PACKET_PAGES:
+        phone.goto((packet_run / name).as_uri())
+        width = phone.evaluate("document.documentElement.scrollWidth")
+        assert width <= PHONE["width"], f"packet {name} is {width} px wide on a 390 px phone"
+        for _width, smallest in phone.evaluate(CHART_TEXT):
+            assert smallest >= MIN_CHART_TEXT_PX, f"packet {name}: chart text {smallest:.1f} px"
+            seen += 1
+        phone.screenshot(path=str(tmp_path / (name.replace("/", "-") + ".png")), full_page=True)
+    # the quadrant and both heatmaps, and both surveys' charts of a packet, were measured
+    assert seen >= 8, seen

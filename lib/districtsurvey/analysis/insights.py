@@ -10,9 +10,9 @@ import numpy as np
 import pandas as pd
 
 from ..contracts.errors import Problem, SurveyDataError
-from ..contracts.files import restore_csv
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_labels
+from ..contracts.previous import previous_focus
 from . import focus, stats
 from .scoring import scored, shown
 
@@ -285,9 +285,6 @@ def leader_tables(
     return out
 
 
-FOCUS_FILE = "focus_areas.csv"  # written by every run, read by the next one (follow-up)
-
-
 def read_benchmarks(path) -> pd.DataFrame:
     """A benchmark CSV: ``survey, item, percentile, pct_favorable[, source, n]`` (``mean``
     instead of ``pct_favorable`` is read too); a missing column is an error naming the file."""
@@ -311,9 +308,9 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
     """``leader_tables`` with the run's params: reads the previous run's focus and benchmarks."""
     previous = None
     if params.previous_run is not None:
-        previous = restore_csv(pd.read_csv(params.previous_run / FOCUS_FILE)).assign(
-            source=str(params.previous_run)
-        )
+        previous = previous_focus(params.previous_run, survey=instrument.id)  # a packet's too
+    if previous is not None:
+        previous = previous.assign(source=str(params.previous_run))
         previous = previous[
             previous["department"].isin(set(responses["department"]) | {"District"})
         ]

@@ -11,12 +11,14 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterable
+from copy import copy
 from pathlib import Path
 
 import pandas as pd
 
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import load_instrument
+from ..contracts.plans import ABOUT_SHEET, SURVEY_COLUMN, packet_about
 from ..prepare.cache import read_run
 from ..reports import packet as packets
 from ..reports.rollout import Rollout, build_rollout, render_rollout
@@ -24,18 +26,49 @@ from ..reports.workbook import as_text, plan_xlsx
 from .publish import _read, department_extras, print_pdfs
 
 
-def with_survey_column(book: bytes, surveys: list[str]) -> bytes:
-    """The plan workbook with a "Survey" column after "Rank" (one value per plan row)."""
+def with_survey_column(
+    book: bytes, surveys: list[str], *, about: dict[str, tuple[str, str]] | None = None
+) -> bytes:
+    """The plan workbook with a "Survey" column after "Rank" (one label per plan row) and, on
+    its About sheet, each survey's id and wave by its label (``about``: label -> (id, wave)),
+    so the next round reads each row back in its survey (``contracts.plans``)."""
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.cell_range import CellRange, MultiCellRange
 
     wb = load_workbook(io.BytesIO(book))
     ws = wb.worksheets[0]
-    ws.insert_cols(3)
-    ws.cell(row=1, column=3, value="Survey")
+    width = {
+        c: ws.column_dimensions[get_column_letter(c)].width for c in range(1, ws.max_column + 1)
+    }
+    ws.insert_cols(3)  # moves the cells only: widths, validation ranges and panes follow here
+    for c in range(ws.max_column, 3, -1):
+        ws.column_dimensions[get_column_letter(c)].width = width[c - 1]
+    for dv in ws.data_validations.dataValidation:
+        moved = [CellRange(r.coord) for r in dv.sqref.ranges]
+        for r in moved:
+            if r.min_col >= 3:
+                r.shift(col_shift=1)
+        dv.sqref = MultiCellRange(" ".join(r.coord for r in moved))
+    ws.freeze_panes = "F2"  # Department to Statement stay in view, as before the insert
+    ws.cell(row=1, column=3, value=SURVEY_COLUMN)
     for i, label in enumerate(surveys, start=2):
         ws.cell(row=i, column=3, value=label)
+    for r in range(1, ws.max_row + 1):  # styled as its neighbour (the header's colours)
+        ws.cell(row=r, column=3)._style = copy(ws.cell(row=r, column=2)._style)
     ws.column_dimensions["C"].width = 10
     as_text(ws)
+    if about:
+        info = wb[ABOUT_SHEET]
+        at = next(c.row for c in info["A"] if c.value == "Wave") + 1
+        rows = packet_about(about)
+        info.insert_rows(at, len(rows))
+        for k, (label, value) in enumerate(rows):
+            info.cell(row=at + k, column=1, value=label).font = copy(
+                info.cell(row=1, column=1).font
+            )
+            info.cell(row=at + k, column=2, value=value)
+        as_text(info)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -131,7 +164,11 @@ def publish_packet(
             book = plan_xlsx(
                 plan.drop(columns="survey"), run=about, department=p.department, note=note
             )
-            book = with_survey_column(book, list(plan["survey"]))
+            ids = {
+                label: (r.instrument.id, r.run["wave"])
+                for label, r in zip(p.labels, p.reports, strict=True)
+            }
+            book = with_survey_column(book, list(plan["survey"]), about=ids)
         else:
             ((label, name),) = unit["surveys"].items()
             if label not in single:

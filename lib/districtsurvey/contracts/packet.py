@@ -4,8 +4,12 @@ A params file with a ``surveys:`` list is a packet: each block holds one survey'
 data, comments, headcounts, benchmarks, wave, compare_to, waves, plans, previous_run, focus_rule,
 label); the rest of the file is run-wide (name, title, departments, min_n, comment_min_n,
 max_focus — at most three in all, across the surveys —, output, locale, paper, report_date,
-next_survey, tactics, report_timeout, low_response_rate, department_map). Each block becomes an
-ordinary :class:`RunParams` (``survey_params``), so every survey is prepared as a run of its own.
+next_survey, tactics, report_timeout, low_response_rate, department_map; and previous_run /
+plans for every block that names none). Each block becomes an ordinary :class:`RunParams`
+(``survey_params``), so every survey is prepared as a run of its own.
+
+``previous_run`` may be last round's packet: each survey then follows up the packet's focus areas
+of that survey and reads its rows of the packet's plans (``contracts.previous``, ``.plans``).
 
 ``department_map`` (optional CSV ``survey, department, packet``) names, per survey (its label or
 instrument id), a department whose name differs from the packet's name for it.
@@ -80,6 +84,10 @@ class PacketParams(BaseModel):
     locale: Literal["en-US", "en-GB"] = "en-US"
     paper: Literal["letter", "a4"] = "letter"
     low_response_rate: float = Field(60, ge=0, le=100)
+    #: last round's run folder (a packet's or one survey's), for every block that names none
+    previous_run: Path | None = None
+    #: a folder of last round's edited plans (packets' and one survey's), for every block too
+    plans: Path | None = None
 
     @model_validator(mode="after")
     def _labels(self) -> PacketParams:
@@ -114,6 +122,8 @@ def survey_params(packet: PacketParams, index: int) -> RunParams:
     of the packet's output, every department (the packet picks its units), the run-wide keys."""
     block = packet.surveys[index]
     keys = block.model_dump(exclude={"label"})
+    for key in ("previous_run", "plans"):  # a block's own folder first, else the run-wide one
+        keys[key] = keys[key] or getattr(packet, key)
     shared = packet.model_dump(include=RUN_WIDE - {"name", "title", "departments", "output"})
     title = f"{packet.title or packet.name} — {block.label}"
     return RunParams(
@@ -175,6 +185,8 @@ def load_packet(path: str | Path, raw: dict) -> PacketParams:
             "surveys": blocks,
             "department_map": r(packet.department_map),
             "tactics": r(packet.tactics),
+            "previous_run": r(packet.previous_run),
+            "plans": r(packet.plans),
             "output": r(packet.output) if packet.output else base.parent / "outputs" / packet.name,
         }
     )
@@ -183,9 +195,31 @@ def load_packet(path: str | Path, raw: dict) -> PacketParams:
         for p in packet.files()
         if not p.exists()
     ]
+    missing += _folders(packet, where)
     if missing:
         raise SurveyDataError(missing)
     return packet
+
+
+def _folders(packet: PacketParams, where: str) -> list[Problem]:
+    """``previous_run`` and ``plans`` folders (run-wide or a block's) checked before any work."""
+    problems = []
+    for name, block in [("", packet), *((f"surveys[{i + 1}] ", b) for i, b in
+                                        enumerate(packet.surveys))]:  # fmt: skip
+        run, plans = block.previous_run, block.plans
+        if run is not None and not (
+            (run / "focus_areas.csv").exists() or (run / "cache" / "run.json").exists()
+        ):
+            problems.append(
+                Problem(where, f"{name}previous_run: no focus_areas.csv in {run}",
+                        hint="point at the output folder of an earlier run (a packet's too)")
+            )  # fmt: skip
+        if plans is not None and not plans.is_dir():
+            problems.append(
+                Problem(where, f"{name}plans: folder not found: {plans}",
+                        hint="a folder of last round's edited .xlsx plans")
+            )  # fmt: skip
+    return problems
 
 
 _PATH_KEYS = (

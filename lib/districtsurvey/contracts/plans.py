@@ -4,6 +4,10 @@ next round reads back (``read_plan_workbook``) after leaders edited it.
 Sheet "Action plan": one row per focus statement, the columns of ``PLAN_FIELDS`` in order, then
 one "Indicator YYYY-MM" column per month, then "Notes". Sheet "About": label / value rows naming
 the department, the survey and the wave the plan is for (a workbook for another one is refused).
+
+A packet's plan (one leader, both surveys: ≤ 3 rows in all) has a "Survey" column after "Rank"
+naming each row's survey by its label, and About rows "Survey id (<label>)" and "Wave (<label>)"
+per survey (``packet_about``): each row is read back by the survey its Survey cell names.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ PLAN_FIELDS = {
     "check_date": ("90-day check", 14, "date"),
 }
 MONTH_HEADER = re.compile(r"^Indicator (\d{4}-\d{2})$")
+SURVEY_COLUMN = "Survey"  # a packet's plan: the label of the survey each row follows up
+PACKET_ID, PACKET_WAVE = re.compile(r"^Survey id \((.+)\)$"), "Wave ({})"
 NOTES = ("notes", "Notes", 36)
 ABOUT_KEYS = ("Department", "Survey", "Survey id", "Wave", "Run", "Made on")
 
@@ -46,6 +52,53 @@ class OlderPlan(SurveyDataError):
 
 class OtherRound(SurveyDataError):
     """A workbook of another survey or another round than the one the run compares with."""
+
+
+class OtherSurvey(OtherRound):
+    """A workbook of another survey (``survey``: its id; a packet's: its ids joined by "+")."""
+
+    def __init__(self, problem: Problem, survey: str):
+        super().__init__(problem)
+        self.survey = survey
+
+
+def packet_about(surveys: dict[str, tuple[str, str]]) -> list[tuple[str, str]]:
+    """The About rows that let the next round read a packet's plan: per survey (``label`` ->
+    (survey id, wave)) the id and wave of the rows whose Survey cell is that label.
+
+    >>> packet_about({"Service": ("support_services", "2026-spring")})
+    [('Survey id (Service)', 'support_services'), ('Wave (Service)', '2026-spring')]
+    """
+    rows = []
+    for label, (survey, wave) in surveys.items():
+        rows += [(f"Survey id ({label})", survey), (PACKET_WAVE.format(label), wave)]
+    return rows
+
+
+def packet_surveys(about: dict[str, str]) -> dict[str, tuple[str, str]]:
+    """label -> (survey id, wave) of a packet's plan, from its About rows; {} for one survey's.
+
+    >>> packet_surveys({"Survey id (Team)": "engagement", "Wave (Team)": "2026-spring"})
+    {'Team': ('engagement', '2026-spring')}
+    """
+    out = {}
+    for key, value in about.items():
+        if m := PACKET_ID.match(key):
+            out[m.group(1)] = (value, about.get(PACKET_WAVE.format(m.group(1)), ""))
+    return out
+
+
+def _statements_of(survey: str) -> list[str] | None:
+    """The statement ids of the survey ``survey`` names, or None when it is not an instrument
+    this install knows (a district's own file, named by its path in the run's params)."""
+    from .instrument import instrument_path, load_instrument
+
+    if not instrument_path(survey).exists():
+        return None
+    try:
+        return load_instrument(survey).item_ids
+    except SurveyDataError:
+        return None
 
 
 def month_header(month: str) -> str:
@@ -128,20 +181,11 @@ def _cell(kind: str, value):
         raise ValueError(f"'{value}' is not a number") from None
 
 
-def read_plan_workbook(
-    path: str | Path, *, survey: str, wave: str | None, items: list[str]
-) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
-    """(About, plan rows, indicator values by month) of one edited workbook, checked.
-
-    Refused with one message naming the file, sheet, row and column: a workbook that is not the
-    run's (another survey, another wave), a status not in the list, % complete outside 0-100, a
-    date or indicator value that is not one, a statement not in the instrument.
-    """
+def _open(path: Path):
     from openpyxl import load_workbook
 
-    path = Path(path)
     try:
-        wb = load_workbook(path, data_only=True)
+        return load_workbook(path, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise SurveyDataError(
             Problem(
@@ -150,6 +194,80 @@ def read_plan_workbook(
                 hint="save it as Excel Workbook (.xlsx)",
             )
         ) from exc
+
+
+def _check_about(path: Path, about: dict[str, str], *, survey: str, wave: str | None) -> str:
+    """The label of ``survey`` in a packet's plan ("" for one survey's plan), once the About
+    sheet says the plan is this survey's and this round's; else OlderPlan / OtherRound."""
+    packet = packet_surveys(about)
+    if "+" in about.get("Survey id", "") and not packet:
+        raise OlderPlan(
+            Problem(
+                str(path),
+                "a packet's action plan from before packet plans were read back (no 'Survey id "
+                "(<label>)' rows on its About sheet)",
+                hint="fill in last round's plans again in a workbook the run wrote",
+            )
+        )
+    if packet:
+        label = next((k for k, (s, _) in packet.items() if s == survey), None)
+        if label is None:
+            raise OtherSurvey(
+                Problem(f"{path}, sheet 'About'", f"this plan is for the surveys "
+                        f"'{about['Survey id']}', not '{survey}'",
+                        hint="put only this run's surveys' plans in the folder"),
+                about["Survey id"],
+            )  # fmt: skip
+        plan_wave = packet[label][1]
+    else:
+        label, plan_wave = "", about["Wave"]
+        if about["Survey id"] != survey:
+            raise OtherSurvey(
+                Problem(f"{path}, sheet 'About'", f"this plan is for the survey "
+                        f"'{about['Survey id']}', not '{survey}'",
+                        hint="put only this survey's plans in the folder"),
+                about["Survey id"],
+            )  # fmt: skip
+    if wave is not None and plan_wave != wave:
+        raise _other(
+            path,
+            ABOUT_SHEET,
+            f"this plan is for the round '{plan_wave}', not "
+            f"'{wave}' (the round this run compares with)",
+            hint="use last round's plans",
+        )
+    return label
+
+
+def _row_survey(path: Path, value, r: int, packet: dict[str, tuple[str, str]]) -> str:
+    """The survey id of a packet plan's row, from its Survey cell (a label of the plan)."""
+    text = "" if value is None else str(value).strip()
+    if text not in packet:
+        raise _bad(
+            path,
+            PLAN_SHEET,
+            f"'{text}' names no survey of this plan (it has {', '.join(packet)})",
+            row=r,
+            column=SURVEY_COLUMN,
+            hint="do not edit this column: it says which survey the row follows up",
+        )
+    return packet[text][0]
+
+
+def read_plan_workbook(
+    path: str | Path, *, survey: str, wave: str | None, items: list[str]
+) -> tuple[dict[str, str], pd.DataFrame, pd.DataFrame]:
+    """(About, plan rows, indicator values by month) of one edited workbook, checked.
+
+    Refused with one message naming the file, sheet, row and column: a workbook that is not the
+    run's (another survey, another wave), a status not in the list, % complete outside 0-100, a
+    date or indicator value that is not one, a statement not in the instrument. A packet's plan
+    (both surveys) is this survey's when one of its surveys is: its rows carry the ``survey``
+    (id) their Survey cell names, and each row's statement must be one of that survey's (a row
+    moved to the other survey, or a Survey cell edited, is refused); the caller keeps its own.
+    """
+    path = Path(path)
+    wb = _open(path)
     about = _about(path, wb)
     if "Survey id" not in about and PLAN_SHEET in wb.sheetnames:
         raise OlderPlan(
@@ -165,21 +283,11 @@ def read_plan_workbook(
             raise _bad(
                 path, ABOUT_SHEET, f"'{key}' is missing", hint="use the workbook the run wrote"
             )
-    if about["Survey id"] != survey:
-        raise _other(
-            path,
-            ABOUT_SHEET,
-            f"this plan is for the survey '{about['Survey id']}', not '{survey}'",
-            hint="put only this survey's plans in the folder",
-        )
-    if wave is not None and about["Wave"] != wave:
-        raise _other(
-            path,
-            ABOUT_SHEET,
-            f"this plan is for the round '{about['Wave']}', not "
-            f"'{wave}' (the round this run compares with)",
-            hint="use last round's plans",
-        )
+    _check_about(path, about, survey=survey, wave=wave)
+    packet = packet_surveys(about)
+    statements = {survey: items}
+    for other, _ in packet.values():
+        statements.setdefault(other, _statements_of(other))
     if PLAN_SHEET not in wb.sheetnames:
         raise _bad(path, PLAN_SHEET, "sheet is missing", hint="do not rename the sheets")
     ws = wb[PLAN_SHEET]
@@ -195,6 +303,14 @@ def read_plan_workbook(
                 hint="do not rename or delete the header row's columns",
             )
         columns[key] = (header.index(label), label, kind)
+    if packet and SURVEY_COLUMN not in header:
+        raise _bad(
+            path,
+            PLAN_SHEET,
+            f"column '{SURVEY_COLUMN}' is missing (a plan for {', '.join(packet)})",
+            row=1,
+            hint="do not rename or delete the header row's columns",
+        )
     months = {m.group(1): i for i, h in enumerate(header) if h and (m := MONTH_HEADER.match(h))}
     notes = header.index(NOTES[1]) if NOTES[1] in header else None
     plan, values = [], []
@@ -218,14 +334,22 @@ def read_plan_workbook(
                 column="Department",
                 hint="one workbook per department",
             )
-        if out["item"] not in items:
+        own = about["Survey id"]
+        if packet:
+            own = _row_survey(path, row[header.index(SURVEY_COLUMN)], r, packet)
+        known = statements.get(own)
+        if known is not None and out["item"] not in known:
+            which = f"the {row[header.index(SURVEY_COLUMN)]} survey ({own})" if packet else ""
             raise _bad(
                 path,
                 PLAN_SHEET,
-                f"'{out['item']}' is not a statement of this survey",
+                f"'{out['item']}' is not a statement of {which or 'this survey'}",
                 row=r,
-                column="Statement ID",
-                hint="do not edit this column",
+                column=SURVEY_COLUMN if packet else "Statement ID",
+                hint="do not edit the Survey and Statement ID columns: a row follows up "
+                "the statement of the survey it was written for"
+                if packet
+                else "do not edit this column",
             )
         out["notes"] = "" if notes is None or row[notes] is None else str(row[notes]).strip()
         for month, i in months.items():
@@ -241,10 +365,11 @@ def read_plan_workbook(
                         "item": out["item"],
                         "month": month,
                         "value": value,
+                        "survey": own,
                     }
                 )
-        plan.append({**out, "file": path.name})
+        plan.append({**out, "file": path.name, "survey": own})
     if len({p["rank"] for p in plan}) != len(plan):
         raise _bad(path, PLAN_SHEET, "two rows have the same rank", column="Rank")
-    cols = ["department", "rank", "item", "month", "value"]
+    cols = ["department", "rank", "item", "month", "value", "survey"]
     return about, pd.DataFrame(plan), pd.DataFrame(values, columns=cols)

@@ -21,9 +21,11 @@ from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.packet import PacketParams, read_department_map, survey_key, survey_params
 from ..contracts.params import RunParams
+from ..contracts.previous import previous_focus
 from ..privacy.packets import shown_candidates
 from .cache import read_run
 from .inputs import read_inputs, resolve_only, sha256, unique_slugs
+from .plans import plans_folder, read_plans
 from .run import prepare_run
 
 PACKET_NOTEBOOK = "packet_report"
@@ -93,6 +95,47 @@ def packet_candidates(runs: dict[str, Path], unit: dict, order: list[str]) -> pd
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def _aliases(mapping: pd.DataFrame, label: str) -> dict[str, str]:
+    """The packet's names of units -> survey ``label``'s names for them (``department_map``).
+
+    >>> m = pd.DataFrame({"survey": ["Team"], "department": ["IT Dept"], "packet": ["IT"]})
+    >>> _aliases(m, "Team"), _aliases(m, "Service")
+    ({'IT': 'IT Dept'}, {})
+    """
+    mine = mapping[mapping["survey"] == label]
+    return dict(zip(mine["packet"], mine["department"], strict=True))
+
+
+def _sharing(subs: dict[str, RunParams], ids: dict[str, str], label: str) -> set[str]:
+    """The other surveys that read the same plans folder as survey ``label``: their workbooks
+    there are theirs to read (a workbook of a survey no block reads from it is refused)."""
+    mine = plans_folder(subs[label])
+    return {
+        ids[other]
+        for other, sub in subs.items()
+        if other != label and mine is not None and plans_folder(sub) == mine
+    }
+
+
+def _check_previous(subs: dict[str, RunParams], ids: dict[str, str], mapping) -> None:
+    """Last round's plans and focus (a packet's too) read for every survey of the packet, so a
+    broken workbook or focus file stops the run before any survey's cache is written."""
+    for label, sub in subs.items():
+        if sub.previous_run is not None:
+            previous_focus(sub.previous_run, survey=ids[label])
+        folder = plans_folder(sub)
+        if folder is not None:
+            read_plans(
+                folder,
+                load_instrument(sub.instrument),
+                slugs={},
+                wave=sub.compare_to,
+                strict=sub.plans is not None,
+                surveys=_sharing(subs, ids, label),
+                aliases=_aliases(mapping, label),
+            )
+
+
 def _statements(folder: Path) -> int:
     ins = load_instrument(read_run(folder)["instrument"])
     return len([i for i in ins.item_ids if i != ins.outcome])
@@ -150,7 +193,16 @@ def prepare_packet(
     if len(mapping) or packet.departments != "all" or only:  # checked before anything is written
         names = {label: _data_names(sub) for label, sub in subs.items()}
         _select(packet, names, mapping, params_path=params_path, only=only)
-    runs = {label: prepare_run(sub, params_path=params_path) for label, sub in subs.items()}
+    ids = {label: load_instrument(sub.instrument).id for label, sub in subs.items()}
+    _check_previous(subs, ids, mapping)  # every survey's plans before any survey is written
+    runs = {  # a shared plans folder: each survey reads its rows, the packet's names mapped
+        label: prepare_run(
+            sub,
+            params_path=params_path,
+            packet={"surveys": _sharing(subs, ids, label), "aliases": _aliases(mapping, label)},
+        )
+        for label, sub in subs.items()
+    }
     order = list(runs)
     names = {label: [d["name"] for d in read_run(runs[label])["departments"]] for label in order}
     units = _select(packet, names, mapping, params_path=params_path)
@@ -216,7 +268,10 @@ def prepare_packet(
             }
         )
     if len(focus):
-        cols = ["department", "packet_rank", "survey", "item", "pct_favorable", "reason", "won"]
+        cols = [
+            "department", "packet_rank", "survey", "item", "pct_favorable", "reason", "won",
+            "chosen",
+        ]  # fmt: skip
         write_atomic(run_dir / "focus_areas.csv", safe_csv(focus[cols]).to_csv(index=False))
     run = {
         "kind": "packet",
@@ -234,6 +289,9 @@ def prepare_packet(
         "inputs": [{"path": str(p), "sha256": sha256(p)} for p in packet.files()],
         "params": json.loads(packet.model_dump_json()),
         "cache": checksums,
+        "warnings": [  # each survey's (a plan file skipped, a packet's rows of another survey)
+            f"{label}: {w}" for label in order for w in read_run(runs[label]).get("warnings", [])
+        ],
     }
     write_atomic(cache / "run.json", json.dumps(run, indent=2))  # last: the cache is complete
     return run_dir

@@ -7,6 +7,7 @@ checkpoints, notes, file); ``plan_indicators``: the leading indicator's value by
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ import pandas as pd
 from ..contracts.errors import Problem, SurveyDataError
 from ..contracts.instrument import Instrument
 from ..contracts.params import RunParams
-from ..contracts.plans import OlderPlan, OtherRound, read_plan_workbook
+from ..contracts.plans import OlderPlan, OtherRound, OtherSurvey, read_plan_workbook
 from ..privacy.redact import redact_text
 
 
@@ -41,14 +42,23 @@ def read_plans(
     wave: str | None,
     strict: bool = True,
     warnings: list[str] | None = None,
+    surveys: Collection[str] = (),
+    aliases: dict[str, str] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame, list[Path]]:
     """(plans, plan_indicators, files read) of the workbooks in ``folder`` for this run's
     departments (``slugs``: name -> slug). A workbook named for one department that holds
     another's plan, or a second workbook for one department, is refused. Not ``strict`` (the
     folder came with ``previous_run``, which may hold older runs' files), a workbook of an older
     format (no survey id), another survey or another round is skipped, never silently: one line
-    naming the file and why is added to ``warnings`` (the run prints them)."""
+    naming the file and why is added to ``warnings`` (the run prints them).
+
+    A packet's plan gives its rows of this survey (its Survey column); its rows of a survey that
+    is not this run's are left out with a warning line. ``surveys``: the other surveys of this
+    run (a packet's), whose workbooks in a shared folder are theirs to read, not refused.
+    ``aliases``: a packet's name of a unit -> this survey's name for it (``department_map``).
+    """
     by_slug = {s: n for n, s in slugs.items()}
+    aliases = aliases or {}
     plans, values, files, owner = [], [], [], {}
     for path in sorted(folder.glob("*.xlsx"), key=lambda p: p.name):
         if path.name.startswith("~$"):  # Excel's lock file of an open workbook
@@ -58,21 +68,37 @@ def read_plans(
                 path, survey=instrument.id, wave=wave, items=instrument.item_ids
             )
         except (OlderPlan, OtherRound) as exc:
+            if isinstance(exc, OtherSurvey) and set(exc.survey.split("+")) & set(surveys):
+                continue  # another survey of this run reads it
             if strict:
                 raise
             if warnings is not None:
                 problem = exc.problems[0]
                 warnings.append(f"{path}: skipped, {problem.message}")
             continue
-        name = about["Department"]
+        others = plan[plan["survey"] != instrument.id] if len(plan) else plan
+        left = sorted(set(others["survey"]) - set(surveys)) if len(others) else []
+        if left and warnings is not None:
+            rows = len(others[others["survey"].isin(left)])
+            warnings.append(
+                f"{path}: {rows} plan row{'s' if rows != 1 else ''} of {', '.join(left)} not "
+                f"followed up (this run does not report {'that survey' if len(left) == 1 else 'those surveys'})"
+            )
+        if len(plan):
+            plan = plan[plan["survey"] == instrument.id].drop(columns="survey")
+            indicators = indicators[indicators["survey"] == instrument.id]
+        indicators = indicators.drop(columns="survey")
+        name = aliases.get(about["Department"], about["Department"])
+        plan = plan.assign(department=name) if len(plan) else plan
+        indicators = indicators.assign(department=name)
         named = by_slug.get(path.stem)
         if named is not None and named != name:
             raise SurveyDataError(
                 Problem(f"{path}, sheet 'About'", f"the file is named for {named} but holds the "
                         f"plan of {name}", hint="keep each department's plan in its own file")
             )  # fmt: skip
-        if name not in slugs:
-            continue  # a department this run does not report on
+        if name not in slugs or plan.empty:
+            continue  # a department this run does not report on, or no row of this survey
         if name in owner:
             raise SurveyDataError(
                 Problem(str(path), f"a second plan for {name} (the first is {owner[name].name})",

@@ -12,10 +12,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..analysis.insights import FOCUS_FILE, focus_file, leader_tables_for_run
+from ..analysis.insights import focus_file, leader_tables_for_run
 from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
+from ..contracts.previous import FOCUS_FILE
 from ..contracts.tactics import load_tactics
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import by_wave, full_waves, is_pulse, wave_order
@@ -119,9 +120,16 @@ def pulse_tables(
 
 
 def prepare_run(
-    params: RunParams, *, params_path: str = "<params>", only: list[str] | None = None
+    params: RunParams,
+    *,
+    params_path: str = "<params>",
+    only: list[str] | None = None,
+    packet: dict | None = None,
 ) -> Path:
     """Validate the inputs once and write the run's cache; returns the run folder.
+
+    ``packet``: for a survey of a packet, ``surveys`` (the packet's survey ids, whose plans in a
+    shared folder are not refused) and ``aliases`` (the packet's unit names -> this survey's).
 
     Nothing is written before the inputs, the departments and ``only`` (``run --only``: names or
     slugs) are checked. Every file is written atomically, ``run.json`` last, with the sha256 of
@@ -154,6 +162,7 @@ def prepare_run(
             wave=compare_to,
             strict=params.plans is not None,
             warnings=warnings,
+            **(packet or {}),
         )
 
     headcounts = load_table(params.headcounts, HEADCOUNTS) if params.headcounts else None

@@ -112,6 +112,13 @@ def _scale_rule(r: Report) -> tuple[str, str]:
 def methods(r: Report) -> Html:
     """How every number was made: who counts, scale, rounding, privacy, focus rule, the
     engagement index, tests, benchmarks and sources."""
+    sources, others = data_sources(r.run, r.slug)
+    return render("methods.html.j2", rules=method_rules(r), sources=sources, others=others)
+
+
+def method_rules(r: Report) -> list[tuple[str, str]]:
+    """The rules of ``methods`` as (title, text) pairs (a packet prints the rules its surveys
+    share once)."""
     since = r.wave_label(r.run.get("compare_to")) or "the previous wave"
     rules = [
         (
@@ -177,8 +184,7 @@ def methods(r: Report) -> Html:
                 "benchmark's lowest or highest percentile the report says 'below' or 'above' it.",
             )
         )
-    sources, others = data_sources(r.run, r.slug)
-    return render("methods.html.j2", rules=rules, sources=sources, others=others)
+    return rules
 
 
 def data_sources(run: dict, slug: str) -> tuple[list[tuple[str, str]], int]:

@@ -22,7 +22,9 @@ from . import locale as locales
 from .department import Report, _change_words, _not_shown, _now, _outcome, ranked
 from .department import load as load_report
 from .display import Table, count, pct, say, table
+from .glance import _follow_line
 from .html import Html, render
+from .narrative import data_sources, method_rules
 from .rollout import serves_others
 
 HEADINGS = {True: "How the schools rate our service", False: "How our team feels"}
@@ -141,7 +143,26 @@ def _survey_block(p: Packet, i: int) -> dict:
         {"label": s["label"], "pct": pct(s["pct_favorable"])}
         for s in ranked(r.shown_items).head(2).to_dict("records")
     ]
+    block |= _follow(r)
     return block
+
+
+def _follow(r: Report) -> dict:
+    """Last round's focus of this survey (the packet's rows of it) and how each moved, with its
+    plan's status when the plan came back: the follow-up in one line per statement."""
+    if r.follow_up.empty:
+        return {}
+    plans = r.plans.set_index("item") if len(r.plans) else None
+    lines = []
+    for f in r.follow_up.sort_values("rank").to_dict("records"):
+        line = _follow_line(r, f)
+        if plans is not None and f["item"] in plans.index:
+            p = plans.loc[f["item"]]
+            p = p.iloc[0] if isinstance(p, pd.DataFrame) else p
+            done = "" if pd.isna(p["pct_complete"]) else f", {p['pct_complete']:.0f}% complete"
+            line += f"; plan: {p['status']}{done}"
+        lines.append(line)
+    return {"compare_to": r.wave_label(r.run.get("compare_to")), "follow": lines}
 
 
 def _focus_rows(p: Packet) -> list[dict]:
@@ -259,7 +280,8 @@ def action_plan(p: Packet) -> Table | Html:
 
 
 def methods(p: Packet) -> Html:
-    """The cross-survey focus rule in full (each survey's own Methods follow its sections)."""
+    """The cross-survey focus rule in full, then each survey's own rules and data sources, a rule
+    the surveys share (worded the same) given once: the packet prints its Methods once."""
     names = " and ".join(
         f"{label} ({r.instrument.title})" for label, r in zip(p.labels, p.reports, strict=True)
     )
@@ -279,5 +301,17 @@ def methods(p: Packet) -> Html:
         " the product is 1 for a statement as important as an average one of its survey, and a"
         " survey with more statements does not lose for that alone. 4. Ties: more points, then"
         + say(" lower % favorable, then the survey listed first, then the survey's own rank."),
+        "Each survey's rules follow, a rule the same for both given once. On paper, files are"
+        " named without checksums and focus areas without why each won (both are on screen).",
     ]
-    return render("paragraphs.html.j2", paragraphs=paragraphs)
+    parts = [str(render("paragraphs.html.j2", paragraphs=paragraphs))]
+    said: set[tuple[str, str]] = set()
+    for label, r in zip(p.labels, p.reports, strict=True):
+        rules = [rule for rule in method_rules(r) if rule not in said]
+        said |= set(rules)
+        sources, others = data_sources(r.run, r.slug)
+        parts.append(  # on paper the files are named; their sha256 are on screen (and run.json)
+            str(render("packet_methods.html.j2", label=label, title=r.instrument.title,
+                       rules=rules, sources=sources, others=others))
+        )  # fmt: skip
+    return Html("".join(parts))

@@ -14,15 +14,17 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from ..contracts.plans import STATUSES
 from ..prepare.cache import read_run
 from . import locale as locales
-from .display import Chart, count, pct, say, table
+from .display import Chart, Table, count, pct, say, table
 from .district import DISTRICT, District, load_district, with_units
 from .html import Html, render
 from .packet import packet_folder
 from .plots import DISTRICT as INK
 from .plots import FAVORABLE, _axes, title
 from .rollout import serves_others
+from .rollup import _average, plan_moves
 
 
 @dataclass
@@ -190,6 +192,45 @@ def at_a_glance(k: PacketDistrict) -> Html:
     return render("packet_overview.html.j2", title=k.run["title"], facts=facts)
 
 
+def plan_rollup(k: PacketDistrict) -> Table | Html:
+    """Last round's plans of the packet's units counted by status, per survey (a packet's plan
+    rows each in the survey its Survey column named), and per survey how the statements with a
+    plan marked Done moved against the others (no figure of two surveys is combined)."""
+    counts, lines, units = {}, [], set()
+    for s, d in zip(k.run["surveys"], k.districts, strict=True):
+        label = s["label"]
+        names = {
+            u["surveys"][label]: u["name"] for u in k.run["departments"] if label in u["surveys"]
+        }
+        plans = d.plans[d.plans["department"].isin(names)] if len(d.plans) else d.plans
+        if plans.empty:
+            continue
+        moved = plan_moves(plans, d.plan_follow)
+        counts[label] = moved["status"].value_counts()
+        units |= {names[n] for n in moved["department"]}
+        done, rest = moved[moved["status"] == "Done"], moved[moved["status"] != "Done"]
+        lines += [
+            f"{label}: statements with a plan marked Done: {_average(done)}; in progress, not "
+            f"started or dropped: {_average(rest)}."
+        ]
+    if not counts:
+        return Html.text(
+            "No action plans of last round were read back (params previous_run: or plans:)."
+        )
+    lines.append("This compares the groups within each survey; it does not show that a plan "
+                 "caused the change.")  # fmt: skip
+    rollup = table(
+        pd.DataFrame(
+            {"Status": list(STATUSES)}
+            | {label: [int(c.get(st, 0)) for st in STATUSES] for label, c in counts.items()}
+        ),
+        caption=f"Last round's plans of {len(units)} unit{'s' if len(units) != 1 else ''}, one "
+        "row per focus statement, as the leaders marked them, counted in the survey each "
+        "statement is from.",
+    )
+    return Html(rollup._repr_html_() + str(render("paragraphs.html.j2", paragraphs=lines)))
+
+
 def department_links(k: PacketDistrict) -> Html:
     """Links to every unit's report (a packet, or one survey's report) and roll-out page."""
     return render("links.html.j2", departments=k.run["departments"])
@@ -200,6 +241,7 @@ __all__ = [
     "at_a_glance",
     "department_links",
     "load",
+    "plan_rollup",
     "plot_quadrant",
     "quadrant_table",
     "table",
