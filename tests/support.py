@@ -163,8 +163,9 @@ def notebook(path: Path, *cells: str, parameters: str = 'run_dir = ""\ndepartmen
 def leader_reads(run_dir: Path, *, csv: bool = False) -> dict[str, str]:
     """Per file, the words a leader reads in a run's outputs: every exported page's text (its
     title, charts' text and alt text included; not its CSS) and every cell of the action-plan
-    workbooks (``csv``: and of the plan CSVs), less the About sheet's 'Wave' value (the id the
-    next round reads back; the 'Round' row above it names the wave in words)."""
+    workbooks (``csv``: and of the plan CSVs), less the About sheet's 'Wave' values (the ids the
+    next round reads back: 'Wave', and a packet's 'Wave (Service)' per survey; the 'Round' row
+    names the wave in words)."""
     import csv as csvlib
 
     from bs4 import BeautifulSoup
@@ -182,7 +183,7 @@ def leader_reads(run_dir: Path, *, csv: bool = False) -> dict[str, str]:
         cells = []
         for ws in load_workbook(path).worksheets:
             for row in ws.iter_rows(values_only=True):
-                if ws.title == "About" and row and row[0] == "Wave":
+                if ws.title == "About" and row and re.fullmatch(r"Wave( \(.+\))?", str(row[0])):
                     continue
                 cells += [str(v) for v in row if v is not None]
         out[str(path.relative_to(run_dir))] = " ".join(cells)
