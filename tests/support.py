@@ -50,39 +50,23 @@ PACKET_SURVEYS = {"Service": "support_services", "Team": "engagement"}
 def run_packet(tmp: Path) -> Path:
     """``districtsurvey run`` on a two-survey packet of the sample (``PACKET_UNITS``, fall 2026
     against spring); returns the run folder."""
+    path = packet_params(tmp, units=PACKET_UNITS, name="oracle-packet", title="Riverbend packets")
+    districtsurvey_run(path, timeout=1200)
+    return tmp / "run"
+
+
+def districtsurvey_run(params: Path, *, timeout: int = 1800) -> None:
+    """``districtsurvey run params --quiet --jobs 2`` as a coach runs it; fails with its output."""
     import subprocess
     import sys
 
-    blocks = [
-        {
-            "label": label,
-            "instrument": survey,
-            "data": str(SAMPLE / f"{survey}.parquet"),
-            "comments": str(SAMPLE / f"{survey}_comments.csv"),
-            "headcounts": str(SAMPLE / f"{survey}_headcounts.csv"),
-            "wave": "2026-fall",
-            "compare_to": "2026-spring",
-        }
-        for label, survey in PACKET_SURVEYS.items()
-    ]
-    params = {
-        "name": "oracle-packet",
-        "title": "Riverbend packets",
-        "surveys": blocks,
-        "departments": PACKET_UNITS,
-        "report_date": REPORT_DATE,
-        "output": str(tmp / "run"),
-    }
-    path = tmp / "packet.yml"
-    path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", "districtsurvey", "run", str(path), "--quiet", "--jobs", "2"],
+        [sys.executable, "-m", "districtsurvey", "run", str(params), "--quiet", "--jobs", "2"],
         capture_output=True,
         text=True,
-        timeout=1200,
+        timeout=timeout,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
-    return tmp / "run"
 
 
 #: The packet loop's units (two rounds): two packets of both surveys and a school (one survey).
@@ -90,11 +74,11 @@ LOOP_UNITS = ["Finance", "Transportation", "Central High School"]
 
 
 def packet_params(
-    folder: Path, *, wave: str = "2026-fall", compare_to: str = "2026-spring",
-    date: str = REPORT_DATE, **extra,
+    folder: Path, *, units: list[str] = LOOP_UNITS, wave: str = "2026-fall",
+    compare_to: str = "2026-spring", date: str = REPORT_DATE, **extra,
 ) -> Path:  # fmt: skip
-    """A two-survey packet params file over the sample (``LOOP_UNITS``) written into ``folder``;
-    ``extra``: more run-wide keys (``previous_run``, ``plans``)."""
+    """A two-survey packet params file over the sample (``units``) written into ``folder``;
+    ``extra``: more run-wide keys (``previous_run``, ``plans``, or a ``name`` and ``title``)."""
     blocks = [
         {
             "label": label,
@@ -111,7 +95,7 @@ def packet_params(
         "name": f"packet-{wave}",
         "title": f"Riverbend packets, {wave}",
         "surveys": blocks,
-        "departments": LOOP_UNITS,
+        "departments": list(units),
         "report_date": date,
         "output": str(folder / "run"),
         **extra,

@@ -8,8 +8,6 @@ instrument YAML with naive pandas (no import of the code under test for them).""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 
 import openpyxl
 import pandas as pd
@@ -17,7 +15,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from support import ROOT, SAMPLE, packet_params, spring_packet
+from support import ROOT, SAMPLE, districtsurvey_run, packet_params, spring_packet
 
 pytestmark = [pytest.mark.notebook, pytest.mark.slow]
 SURVEYS = {"Service": "support_services", "Team": "engagement"}
@@ -58,14 +56,7 @@ def loop(tmp_path_factory):
     r1 = spring_packet(one)
     edited = {p.stem: edit(p) for p in sorted((r1 / "action_plans").glob("*.xlsx"))}
     two = tmp_path_factory.mktemp("fall")
-    path = packet_params(two, previous_run=str(r1))
-    done = subprocess.run(
-        [sys.executable, "-m", "districtsurvey", "run", str(path), "--quiet", "--jobs", "2"],
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    districtsurvey_run(packet_params(two, previous_run=str(r1)))
     return r1, two / "run", edited
 
 
