@@ -249,7 +249,7 @@ def _group_names(responses: pd.DataFrame, comments: pd.DataFrame) -> list[str]:
     names = set(comments["department"].dropna().astype(str))
     for col in ("department", "site", "role"):
         if col in responses.columns:
-            names |= set(responses[col].dropna().astype(str).unique())
+            names |= {str(v) for v in responses[col].dropna().unique()}  # distinct, then text
     return sorted(names)
 
 
