@@ -1,8 +1,9 @@
+import numpy as np
 import pandas as pd
 import pytest
 
 from districtsurvey import load_instrument
-from districtsurvey.analysis.scoring import add_comparisons
+from districtsurvey.analysis.scoring import add_comparisons, distinct_counts
 from districtsurvey.contracts.waves import sort_waves
 from districtsurvey.prepare.score import score_dimensions, score_items
 
@@ -110,3 +111,25 @@ def test_waves_sort_chronologically():
         "2026-spring",
         "2026-fall",
     ]
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_distinct_counts_is_what_pandas_nunique_says(seed):
+    # the oracle is pandas' own groupby nunique, on random groups with missing keys, repeated
+    # numbers and one group of one row; text ids take the nunique path itself
+    rng = np.random.default_rng(seed)
+    n = 400
+    df = pd.DataFrame(
+        {
+            "dept": rng.choice(["HR", "IT", "Finance", None], n),
+            "wave": rng.choice(["2026-spring", "2026-fall"], n),
+            "respondent_id": rng.integers(0, 60, n),
+        }
+    )
+    df.loc[0, ["dept", "wave"]] = ["Payroll", "2025-fall"]
+    df["dept"] = df["dept"].astype("category")
+    for keys in (["dept"], ["wave"], ["dept", "wave"]):
+        want = df.groupby(keys, observed=True)["respondent_id"].nunique()
+        pd.testing.assert_series_equal(distinct_counts(df, keys, "respondent_id"), want)
+        text = df.assign(respondent_id="r" + df["respondent_id"].astype(str))
+        pd.testing.assert_series_equal(distinct_counts(text, keys, "respondent_id"), want)

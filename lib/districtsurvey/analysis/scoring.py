@@ -34,6 +34,32 @@ def _per_item(item: pd.Series, values: pd.Series, default) -> np.ndarray:
     return item.astype(object).map(values).fillna(default).to_numpy()
 
 
+def distinct_counts(df: pd.DataFrame, keys: list[str], column: str) -> pd.Series:
+    """How many distinct ``column`` values each group of ``keys`` has: what
+    ``df.groupby(keys, observed=True)[column].nunique()`` returns, in a few vectorised steps when
+    ``column`` holds non-negative integers (a run's respondent numbers,
+    ``prepare.run.respondent_numbers``), where pandas' ``nunique`` spent a tenth of a run's
+    preparation. Other columns go to ``nunique``.
+
+    >>> df = pd.DataFrame({"wave": ["b", "a", "b", "b"], "respondent_id": [7, 7, 7, 2]})
+    >>> distinct_counts(df, ["wave"], "respondent_id").to_dict()
+    {'a': 1, 'b': 2}
+    """
+    groups = df.groupby(keys, observed=True, sort=True)
+    values = df[column]
+    fast = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
+    if not fast or df.empty or values.min() < 0:
+        return groups[column].nunique()
+    ids = groups.ngroup()
+    kept = ids.notna().to_numpy()  # rows whose key is missing belong to no group
+    ids = ids.to_numpy()[kept].astype(np.int64)
+    numbers = values.to_numpy()[kept].astype(np.int64)
+    span = int(numbers.max(initial=0)) + 1
+    pairs = pd.unique(ids * span + numbers)  # one per (group, value)
+    counts = np.bincount(pairs // span, minlength=groups.ngroups)
+    return pd.Series(counts, index=groups.size().index, name=column)
+
+
 def scored(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Answered rows only, with ``score`` (reverse-worded items flipped) and ``dimension``.
 
@@ -86,7 +112,7 @@ def aggregate(
     var = (c @ v**2 - answers * mean**2) / np.where(answers > 1, answers - 1, np.nan)
     out = pd.DataFrame(index=counts.index)
     if respondents:
-        out["n"] = df.groupby(keys, observed=True)["respondent_id"].nunique().reindex(counts.index)
+        out["n"] = distinct_counts(df, keys, "respondent_id").reindex(counts.index)
         out["n_answers"] = answers.astype(int)
     else:
         out["n"] = answers.astype(int)
@@ -142,7 +168,7 @@ def _aggregate_mixed(
     var = (x2 - n * mean**2) / np.where(n > 1, n - 1, np.nan)
     out = pd.DataFrame(index=sums.index)
     if respondents:
-        out["n"] = df.groupby(keys, observed=True)["respondent_id"].nunique().reindex(sums.index)
+        out["n"] = distinct_counts(df, keys, "respondent_id").reindex(sums.index)
         out["n_answers"] = n.astype(int)
     else:
         out["n"] = n.astype(int)

@@ -12,6 +12,7 @@ kernels also watch their worker.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -97,8 +98,13 @@ class Workers:
         self.n = max(1, n)
         self.grace = grace
         self.workers: list[_Worker] = []
+        self._frozen = False
         if threading.active_count() == 1:
             executors.preimport(kernel)  # before the fork: every worker inherits the imports
+            # and out of the collector's sight (a full collection no longer walks them, here
+            # while the run is prepared, nor in the workers, whose pages stay shared)
+            gc.freeze()
+            self._frozen = True
         for _ in range(self.n):
             self._spawn()
 
@@ -241,6 +247,9 @@ class Workers:
         for worker in self.workers:
             self._kill(worker)
         self.workers.clear()
+        if self._frozen:  # a caller that runs batch after batch collects as before between them
+            gc.unfreeze()
+            self._frozen = False
 
 
 def _lost(job: Job, worker: _Worker, attempts: int) -> dict:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from ..analysis.scoring import add_comparisons, aggregate, scored
+from ..analysis.scoring import add_comparisons, aggregate, distinct_counts, scored
 from ..contracts.instrument import Instrument
 from ..contracts.waves import previous_waves, wave_order
 from ..privacy.derived import protect_changes
@@ -80,8 +80,8 @@ def respondent_counts(responses: pd.DataFrame, headcounts: pd.DataFrame | None, 
     Small groups are suppressed unless ``min_n`` is None (then the raw counts, for ``score_run``).
     """
     answered = responses[responses["value"].notna()]
-    per = answered.groupby(["department", "wave"], observed=True)["respondent_id"].nunique()
-    district = answered.groupby("wave", observed=True)["respondent_id"].nunique()
+    per = distinct_counts(answered, ["department", "wave"], "respondent_id")
+    district = distinct_counts(answered, ["wave"], "respondent_id")
     table = pd.concat(
         [per.reset_index(name="n"), district.reset_index(name="n").assign(department=DISTRICT)]
     )

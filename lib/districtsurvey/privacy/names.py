@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .wordlists import (
     WORD,
@@ -64,6 +65,7 @@ class Token:
         return self.text[:1].isupper()
 
 
+@lru_cache(maxsize=1 << 16)  # a district's comments repeat their words
 def _key(word: str) -> str:
     if _LATIN.search(word):
         word = word.translate(confusables())
@@ -75,10 +77,17 @@ def _view(text: str, keep: Iterable[str]) -> tuple[str, list[tuple[int, int]]]:
     """The text with markup blanked (same length), and the spans of protected phrases."""
     view = _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
     spans = []
-    for phrase in sorted({str(p) for p in keep if str(p).strip()}, key=len, reverse=True):
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", view, re.IGNORECASE):
-            spans.append(m.span())
+    for pattern in _phrases(frozenset(str(p) for p in keep)):
+        spans.extend(m.span() for m in pattern.finditer(view))
     return view, spans
+
+
+@lru_cache(maxsize=8)
+def _phrases(keep: frozenset[str]) -> list[re.Pattern]:
+    """One pattern per protected phrase, longest first (a run redacts every comment with the
+    same phrases: built once, not once per comment)."""
+    phrases = sorted((p for p in keep if p.strip()), key=len, reverse=True)
+    return [re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE) for p in phrases]
 
 
 def _tokens(view: str, protected: list[tuple[int, int]]) -> list[Token]:
