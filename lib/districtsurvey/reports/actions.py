@@ -82,9 +82,10 @@ def choose_tactics(
     ['y', 'x']
     """
     tried, used, picks = set(tried), set(), []
+    general = generic.to_dict("records")
     for item in items:
         own = library[library["item"] == item].to_dict("records")
-        pool = own + generic.to_dict("records")
+        pool = own + general
         fresh = [t for t in pool if t["id"] not in used and t["tactic"] not in used]
         new = (t for t in fresh if t["id"] not in tried and t["tactic"] not in tried)
         pick = next(new, fresh[0] if fresh else None)
@@ -188,6 +189,8 @@ def library_spelled(
     >>> library_spelled(t, locales.load_locale("en-GB"))["tactic"].tolist()
     ['Recognise a colleague']
     """
+    if not locale.spelling:  # the library's own spelling (en-US): nothing to respell
+        return tactics
     ours = tactics["source"] == DEFAULT_TACTICS.name
     if district_file is not None and Path(district_file).name == DEFAULT_TACTICS.name:
         ours &= False  # a district file of the same name: its words cannot be told from ours
