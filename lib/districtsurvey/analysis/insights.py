@@ -197,14 +197,17 @@ def benchmark_ranks(items: pd.DataFrame, benchmarks: pd.DataFrame, *, survey: st
     values = out[basis].astype(float)
     if basis == "pct_favorable":
         values = shown(values)
+    refs = {  # per item, its points in order (sorted once, not once per row)
+        item: (ref[basis].to_numpy(float), ref["percentile"].to_numpy(float))
+        for item, ref in b.sort_values([basis, "percentile"]).groupby("item", sort=False)
+    }
     ranks, bounds = [], []
     for item, value in zip(out["item"], values, strict=True):
-        ref = b[b["item"] == item].sort_values([basis, "percentile"])
-        if len(ref) < 2 or pd.isna(value):
+        xs, ps = refs.get(item, ((), ()))
+        if len(xs) < 2 or pd.isna(value):
             ranks.append(np.nan)
             bounds.append("")
             continue
-        xs, ps = ref[basis].to_numpy(float), ref["percentile"].to_numpy(float)
         bound = "below" if value < xs[0] else "above" if value > xs[-1] else ""
         ranks.append(float(np.interp(value, xs, ps)))
         bounds.append(bound)
