@@ -122,8 +122,8 @@ def read_inputs(params: RunParams, instrument: Instrument) -> pd.DataFrame:
 
 def concat_categories(frames: list[pd.DataFrame]) -> pd.DataFrame:
     """``frames`` one under the other; a column that is categorical in every frame stays so, with
-    the union of their categories (pandas would turn it into text, row by row: about half a
-    second for a file and its pulse). Categories come unordered: a run orders waves itself.
+    the union of their categories (pandas would turn it into text, row by row: about 0.4 s
+    for the sample's file and its pulse). Categories come unordered: a run orders waves itself.
 
     >>> a = pd.DataFrame({"wave": pd.Categorical(["2026-fall"])})
     >>> b = pd.DataFrame({"wave": pd.Categorical(["2026-09-pulse"])})
