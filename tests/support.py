@@ -45,6 +45,16 @@ PACKET_UNITS = ["Finance", "Transportation", "Legal Services", "Central High Sch
 # Finance, Transportation: both surveys, shown; Legal Services: hidden in the engagement survey
 # (3 respondents); Central High School: a school, engagement survey only.
 PACKET_SURVEYS = {"Service": "support_services", "Team": "engagement"}
+#: The packet run's pages the browser tests open: the packet summary, a packet of both surveys,
+#: one hidden in the engagement survey, a school's one-survey report and two roll-out pages.
+PACKET_PAGES = [
+    "index.html",
+    "departments/finance.html",
+    "departments/legal-services.html",
+    "departments/central-high-school.html",
+    "rollout/finance.html",
+    "rollout/legal-services.html",
+]
 
 
 def run_packet(tmp: Path) -> Path:

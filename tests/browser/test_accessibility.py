@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from support import PACKET_PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -37,16 +39,6 @@ def describe(violations: list[dict]) -> str:
         f"{v['id']} ({v['impact']}): {len(v['nodes'])} node(s), e.g. {v['nodes'][0]['target']}"
         for v in violations
     )
-
-
-PACKET_PAGES = [
-    "index.html",
-    "departments/finance.html",
-    "departments/legal-services.html",
-    "departments/central-high-school.html",
-    "rollout/finance.html",
-    "rollout/legal-services.html",
-]
 
 
 @pytest.fixture(scope="module")

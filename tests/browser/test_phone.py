@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from support import PACKET_PAGES
+
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
 PHONE = {"width": 390, "height": 844}
@@ -89,17 +91,6 @@ def test_wide_tables_and_charts_scroll_in_a_labelled_region_with_a_cue(small_bat
             .filter(th => th.getBoundingClientRect().right <= right).map(th => th.textContent); }"""
     )
     assert visible[:4] == ["Rank", "Department", "% favorable", "Verdict"], visible
-
-
-#: the packet run's pages (``packet_run``): the packet summary, a packet of both surveys, one
-#: hidden in the engagement survey, a school's one-survey report and a packet's roll-out page
-PACKET_PAGES = [
-    "index.html",
-    "departments/finance.html",
-    "departments/legal-services.html",
-    "departments/central-high-school.html",
-    "rollout/finance.html",
-]
 
 
 def test_packet_pages_fit_the_phone_and_keep_chart_text_legible(packet_run, phone, tmp_path):

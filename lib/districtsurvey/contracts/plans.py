@@ -211,23 +211,18 @@ def _check_about(path: Path, about: dict[str, str], *, survey: str, wave: str | 
         )
     if packet:
         label = next((k for k, (s, _) in packet.items() if s == survey), None)
-        if label is None:
-            raise OtherSurvey(
-                Problem(f"{path}, sheet 'About'", f"this plan is for the surveys "
-                        f"'{about['Survey id']}', not '{survey}'",
-                        hint="put only this run's surveys' plans in the folder"),
-                about["Survey id"],
-            )  # fmt: skip
-        plan_wave = packet[label][1]
+        what, whose = "surveys", "this run's surveys'"
     else:
-        label, plan_wave = "", about["Wave"]
-        if about["Survey id"] != survey:
-            raise OtherSurvey(
-                Problem(f"{path}, sheet 'About'", f"this plan is for the survey "
-                        f"'{about['Survey id']}', not '{survey}'",
-                        hint="put only this survey's plans in the folder"),
-                about["Survey id"],
-            )  # fmt: skip
+        label = "" if about["Survey id"] == survey else None
+        what, whose = "survey", "this survey's"
+    if label is None:
+        raise OtherSurvey(
+            Problem(f"{path}, sheet 'About'", f"this plan is for the {what} "
+                    f"'{about['Survey id']}', not '{survey}'",
+                    hint=f"put only {whose} plans in the folder"),
+            about["Survey id"],
+        )  # fmt: skip
+    plan_wave = packet[label][1] if packet else about["Wave"]
     if wave is not None and plan_wave != wave:
         raise _other(
             path,
