@@ -37,6 +37,16 @@ def _whole(path: Path, stamp: tuple[int, int, int]) -> pd.DataFrame:
     return pd.read_parquet(path)
 
 
+@lru_cache(maxsize=64)
+def _rows(path: Path, stamp: tuple[int, int, int], columns: tuple[str, ...]) -> dict:
+    """Where each value (tuple of values) of ``columns`` sits in a cache table: row positions in
+    file order, found once per file version (a report's sections and a packet's extras ask the
+    same table for one department after another: a lookup, not a scan of every row each time)."""
+    table = _whole(path, stamp)
+    by = list(columns)[0] if len(columns) == 1 else list(columns)
+    return table.groupby(by, sort=False, observed=True, dropna=True).indices
+
+
 def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
     """One cache table, the rows whose columns equal ``filters`` (in file order).
 
@@ -48,11 +58,13 @@ def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
         st = path.stat()
     except FileNotFoundError:
         return pd.DataFrame()
-    table = _whole(path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns))
-    keep = pd.Series(True, index=table.index)
-    for column, value in filters.items():
-        keep &= (table[column] == value).fillna(False).astype(bool)
-    return table[keep].reset_index(drop=True).copy()
+    path, stamp = path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns)
+    table = _whole(path, stamp)
+    if not filters:
+        return table.reset_index(drop=True).copy()
+    key = tuple(filters.values())
+    rows = _rows(path, stamp, tuple(filters)).get(key[0] if len(key) == 1 else key)
+    return table.take([] if rows is None else rows).reset_index(drop=True)
 
 
 def cache_checksums(run_dir: str | Path) -> dict[str, str]:
