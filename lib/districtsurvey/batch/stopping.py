@@ -11,6 +11,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..prepare.parallel import die_with_parent  # noqa: F401 - the CLI's JupyterLab server's too
+
 
 class Stopped(BaseException):
     """SIGTERM or SIGHUP arrived (SIGINT arrives as KeyboardInterrupt)."""
@@ -72,17 +74,6 @@ def deaf() -> Iterator[None]:
     finally:
         for s, handler in before.items():
             signal.signal(s, handler)
-
-
-def die_with_parent() -> None:
-    """In the child, before exec: SIGTERM it when this process dies (Linux prctl)."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None).prctl(1, int(signal.SIGTERM))  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
 
 
 def stop_child(server) -> None:

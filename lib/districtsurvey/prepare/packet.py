@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ from ..contracts.previous import previous_focus
 from ..privacy.packets import shown_candidates
 from .cache import read_run
 from .inputs import read_inputs, resolve_only, sha256, unique_slugs
+from .parallel import side_by_side
 from .plans import plans_folder, read_plans
 from .run import prepare_run
 
@@ -195,14 +197,17 @@ def prepare_packet(
         _select(packet, names, mapping, params_path=params_path, only=only)
     ids = {label: load_instrument(sub.instrument).id for label, sub in subs.items()}
     _check_previous(subs, ids, mapping)  # every survey's plans before any survey is written
-    runs = {  # a shared plans folder: each survey reads its rows, the packet's names mapped
-        label: prepare_run(
-            sub,
-            params_path=params_path,
-            packet={"surveys": _sharing(subs, ids, label), "aliases": _aliases(mapping, label)},
-        )
-        for label, sub in subs.items()
-    }
+    runs = side_by_side(  # the surveys at once, each on a core of its own (they share nothing)
+        {  # a shared plans folder: each survey reads its rows, the packet's names mapped
+            label: partial(
+                prepare_run,
+                sub,
+                params_path=params_path,
+                packet={"surveys": _sharing(subs, ids, label), "aliases": _aliases(mapping, label)},
+            )
+            for label, sub in subs.items()
+        }
+    )
     order = list(runs)
     names = {label: [d["name"] for d in read_run(runs[label])["departments"]] for label in order}
     units = _select(packet, names, mapping, params_path=params_path)
