@@ -195,6 +195,8 @@ def library_spelled(
     if district_file is not None and Path(district_file).name == DEFAULT_TACTICS.name:
         ours &= False  # a district file of the same name: its words cannot be told from ours
     out = tactics.copy()
-    for column in ("tactic", "indicator", "why"):
-        out.loc[ours, column] = out.loc[ours, column].map(locale.spell)
+    for column in ("tactic", "indicator", "why"):  # each distinct text respelled once
+        values = out[column].tolist()
+        spelled = {v: locale.spell(v) for v, o in zip(values, ours, strict=True) if o}
+        out[column] = [spelled[v] if o else v for v, o in zip(values, ours, strict=True)]
     return out
