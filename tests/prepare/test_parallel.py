@@ -8,6 +8,8 @@ from __future__ import annotations
 import hashlib
 import os
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -88,6 +90,35 @@ def test_an_interrupted_caller_leaves_no_child(tmp_path):
         signal.alarm(0)
         signal.signal(signal.SIGALRM, alarm)
     assert not _running(int(seen.read_text()))
+
+
+CALLER = """
+import sys, time
+from pathlib import Path
+from districtsurvey.prepare.parallel import side_by_side
+def tell(name):
+    import os
+    Path(sys.argv[1], name).write_text(str(os.getpid()))
+    time.sleep(60)
+side_by_side({"a": lambda: tell("a"), "b": lambda: tell("b")}, processes=2)
+"""
+
+
+def test_a_caller_killed_with_sigkill_takes_its_children_along(tmp_path):
+    caller = subprocess.Popen([sys.executable, "-c", CALLER, str(tmp_path)])
+    try:
+        end = time.monotonic() + 60
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < end:
+            time.sleep(0.1)
+        children = [int(f.read_text()) for f in tmp_path.iterdir()]
+        assert len(children) == 2 and all(map(_running, children))
+    finally:
+        caller.kill()
+        caller.wait()
+    end = time.monotonic() + 10
+    while any(map(_running, children)) and time.monotonic() < end:
+        time.sleep(0.1)
+    assert not any(map(_running, children))  # orphans told by the kernel (PR_SET_PDEATHSIG)
 
 
 def _cache(run_dir: Path) -> dict[str, str]:

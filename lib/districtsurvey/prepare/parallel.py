@@ -53,7 +53,9 @@ def side_by_side(
             while waiting and len(running) < processes:
                 key = waiting.pop(0)
                 receive, send = context.Pipe(duplex=False)
-                child = context.Process(target=_child, args=(send, calls[key]), daemon=True)
+                child = context.Process(
+                    target=_child, args=(send, calls[key], os.getpid()), daemon=True
+                )
                 child.start()
                 send.close()
                 running.append((key, child, receive))
@@ -73,13 +75,17 @@ def side_by_side(
     return {key: results[key] for key in calls}
 
 
-def _child(send, call: Callable[[], T]) -> None:
+def _child(send, call: Callable[[], T], parent: int) -> None:
     die_with_parent()
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
     try:
         answer = (True, call())
     except BaseException:  # noqa: BLE001 - the parent makes the call again and raises
         answer = (False, None)
-    try:
-        send.send(answer)
-    except Exception:  # noqa: BLE001 - a result that will not pickle: the parent does it
-        send.send((False, None))
+    for reply in (answer, (False, None)):  # a result that will not pickle: the parent does it
+        try:
+            send.send(reply)
+            return
+        except Exception:  # noqa: BLE001, S112 - and a parent gone (BrokenPipe): nothing to say
+            continue
