@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -182,10 +183,13 @@ def _cell(kind: str, value):
 
 
 def _open(path: Path):
-    from openpyxl import load_workbook
-
+    """The workbook, parsed once per process and file version: a packet's plans are checked
+    for every survey before any is prepared, then read again by each survey's preparation (a
+    forked process, which inherits what was parsed here); openpyxl takes most of a plan's
+    reading time. Only read from: the callers never change a workbook."""
     try:
-        return load_workbook(path, data_only=True)
+        st = path.stat()
+        return _parsed(path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns))
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise SurveyDataError(
             Problem(
@@ -194,6 +198,13 @@ def _open(path: Path):
                 hint="save it as Excel Workbook (.xlsx)",
             )
         ) from exc
+
+
+@lru_cache(maxsize=256)
+def _parsed(path: Path, stamp: tuple[int, int, int]):
+    from openpyxl import load_workbook
+
+    return load_workbook(path, data_only=True)
 
 
 def _check_about(path: Path, about: dict[str, str], *, survey: str, wave: str | None) -> str:
