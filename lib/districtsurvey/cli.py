@@ -373,7 +373,8 @@ def explore(
     """
     import subprocess
 
-    from .batch.stopping import Stopped, deaf, die_with_parent, signum_of, stop_child, stop_signals
+    from .batch.stopping import Stopped, deaf, signum_of, stop_child, stop_signals
+    from .prepare.parallel import die_with_parent
 
     cmd = [
         sys.executable,

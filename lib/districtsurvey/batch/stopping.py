@@ -11,8 +11,6 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..prepare.parallel import die_with_parent  # noqa: F401 - the CLI's JupyterLab server's too
-
 
 class Stopped(BaseException):
     """SIGTERM or SIGHUP arrived (SIGINT arrives as KeyboardInterrupt)."""
