@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -131,6 +132,25 @@ def _set(path, sheet, cell, value):
     wb.save(path)
 
 
+def _bomb(path, megabytes: int = 96) -> None:
+    """A decompression bomb in a plan's place: its first sheet is ``megabytes`` of one repeated
+    row once unpacked, under a megabyte on disk."""
+    row = b'<row r="2"><c r="A2" t="inlineStr"><is><t>Done</t></is></c></row>' * 16_384
+    with zipfile.ZipFile(path) as old:
+        parts = {info: old.read(info) for info in old.infolist()}
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as new:
+        for info, data in parts.items():
+            if info.filename != "xl/worksheets/sheet1.xml":
+                new.writestr(info, data)
+                continue
+            with new.open(info.filename, "w", force_zip64=True) as f:
+                f.write(data[: data.index(b"<sheetData>") + len(b"<sheetData>")])
+                for _ in range(megabytes * 2**20 // len(row)):
+                    f.write(row)
+                f.write(b"</sheetData></worksheet>")
+    assert path.stat().st_size < 2**20
+
+
 def _about(path, label, value):
     """The About sheet's value beside ``label`` (found by its label: rows may be added)."""
     wb = openpyxl.load_workbook(path)
@@ -162,6 +182,9 @@ def _about(path, label, value):
          ["finance.xlsx, sheet 'Action plan', row 1: column 'Status' is missing"]),
         (lambda p: (p / "finance.xlsx").write_text("not a workbook"),
          ["finance.xlsx: not an .xlsx workbook that can be read"]),
+        (lambda p: _bomb(p / "finance.xlsx"),
+         ["finance.xlsx: the workbook unpacks to 9", "MB on disk (limit 32 MB): refused before "
+          "reading", "far larger than an action plan"]),
     ],
 )  # fmt: skip
 def test_a_broken_workbook_is_one_message_exit_1_nothing_written(

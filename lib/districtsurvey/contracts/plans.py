@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
+from .workbooks import check_workbook_size
 
 PLAN_SHEET, ABOUT_SHEET = "Action plan", "About"
 STATUSES = ("Not started", "In progress", "Done", "Dropped")
@@ -182,14 +183,22 @@ def _cell(kind: str, value):
         raise ValueError(f"'{value}' is not a number") from None
 
 
+#: an edited plan beyond these is refused before it is parsed (a plan is a few kilobytes)
+PLAN_MAX_BYTES = 32 * 2**20
+PLAN_MAX_CELLS = 1_000_000
+
+
 def _open(path: Path):
     """The workbook, parsed once per process and file version: a packet's plans are checked
     for every survey before any is prepared, then read again by each survey's preparation (a
     forked process, which inherits what was parsed here); openpyxl takes most of a plan's
-    reading time. Only read from: the callers never change a workbook."""
+    reading time. Only read from: the callers never change a workbook. A workbook far larger than
+    a plan (a decompression bomb) is refused before it is parsed."""
     try:
         st = path.stat()
         return _parsed(path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns))
+    except SurveyDataError:
+        raise
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
         raise SurveyDataError(
             Problem(
@@ -204,6 +213,14 @@ def _open(path: Path):
 def _parsed(path: Path, stamp: tuple[int, int, int]):
     from openpyxl import load_workbook
 
+    check_workbook_size(
+        path,
+        str(path),
+        max_bytes=PLAN_MAX_BYTES,
+        max_cells=PLAN_MAX_CELLS,
+        what="an action plan",
+        hint="use the plan workbook the last run wrote, with your edits",
+    )
     return load_workbook(path, data_only=True)
 
 

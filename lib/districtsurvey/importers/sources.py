@@ -9,20 +9,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import zipfile
 from pathlib import Path
 
 from ..contracts.errors import Problem, SurveyDataError
+from ..contracts.workbooks import MAX_XLSX_CELLS, check_workbook_size
 from .encoding import decode, not_text
 
 DELIMITERS = (",", ";", "\t", "|")
 SPSS_MAGIC = (b"$FL2", b"$FL3")
-#: a workbook beyond these is refused before it is parsed (a decompression bomb, or no survey
-#: export): its parts' uncompressed size from the zip directory, the cells its sheets declare
-MAX_XLSX_BYTES = 512 * 2**20
-MAX_XLSX_CELLS = 20_000_000
-DIMENSION = re.compile(rb"<(?:\w+:)?dimension\s+ref=\"([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?\"")
 
 
 def container(raw: bytes) -> str:
@@ -80,57 +75,6 @@ def text_rows(raw: bytes, path: str) -> tuple[list[list[str]], str, str]:
         ) from exc
     name = {"\t": "tab"}.get(delimiter, delimiter)
     return rows, f"{encoding}, delimiter '{name}'", decoded.warning
-
-
-def _column_number(letters: bytes) -> int:
-    n = 0
-    for ch in letters.decode():
-        n = n * 26 + ord(ch) - 64
-    return n
-
-
-def check_workbook_size(raw: bytes, path: str) -> None:
-    """Refuse, before parsing, a workbook that unpacks beyond ``MAX_XLSX_BYTES`` or whose sheets
-    declare more than ``MAX_XLSX_CELLS`` cells (read from the zip directory and each sheet's
-    ``<dimension>``; a few kilobytes are decompressed, never the whole sheet)."""
-    try:
-        zf = zipfile.ZipFile(io.BytesIO(raw))
-    except zipfile.BadZipFile:
-        return  # not a whole zip: load_workbook says it is truncated
-    mb = 2**20
-    total = sum(i.file_size for i in zf.infolist())
-    hint = "export the responses as CSV, or split the workbook"
-    if total > MAX_XLSX_BYTES:
-        raise SurveyDataError(
-            Problem(
-                path,
-                f"the workbook unpacks to {total / mb:,.0f} MB from {len(raw) / mb:,.1f} MB on "
-                f"disk (limit {MAX_XLSX_BYTES / mb:,.0f} MB): refused before reading "
-                "(a decompression bomb, or far larger than a survey export)",
-                hint=hint,
-            )
-        )
-    cells = 0
-    for info in zf.infolist():
-        if not re.match(r"xl/worksheets/[^/]+\.xml$", info.filename):
-            continue
-        with zf.open(info) as part:
-            head = part.read(1 << 16)
-        m = DIMENSION.search(head)
-        if m and m[3]:
-            rows = int(m[4]) - int(m[2]) + 1
-            cols = _column_number(m[3]) - _column_number(m[1]) + 1
-            if info.file_size > 8 * mb:  # a formatted-to-the-end sheet with no data is small
-                cells += rows * cols
-    if cells > MAX_XLSX_CELLS:
-        raise SurveyDataError(
-            Problem(
-                path,
-                f"the workbook's sheets declare {cells:,} cells (limit {MAX_XLSX_CELLS:,}): "
-                "refused before reading",
-                hint=hint,
-            )
-        )
 
 
 def xlsx_sheets(raw: bytes, path: str) -> dict[str, list[list[str]]]:
