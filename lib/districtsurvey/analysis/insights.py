@@ -77,20 +77,35 @@ def key_drivers(wide: pd.DataFrame, instrument: Instrument, *, wave: str) -> pd.
     if instrument.outcome is None or instrument.outcome not in wide.columns:
         return pd.DataFrame(columns=["department", "item", "r", "n", "importance", "basis"])
     now = wide.xs(wave, level="wave")
-    district = stats.key_drivers(now, instrument.outcome).assign(basis="district")
-    frames = []
-    for dept, part in now.groupby(level="department", observed=True):
-        own = len(part) >= DRIVER_MIN_N
-        d = (
-            stats.key_drivers(part, instrument.outcome).assign(basis="department")
-            if own
-            else district
+    values, columns = now.to_numpy(dtype=float), [str(c) for c in now.columns]
+    district = stats.drivers_of(values, columns, instrument.outcome)
+    frames, units, bases = [], [], []
+    for dept, rows in _rows_by(now, "department"):
+        own = len(rows) >= DRIVER_MIN_N
+        frames.append(
+            stats.drivers_of(values[rows], columns, instrument.outcome) if own else district
         )
-        frames.append(d.assign(department=dept))
-    frames.append(district.assign(department="District"))
-    return pd.concat(frames, ignore_index=True)[
-        ["department", "item", "r", "n", "importance", "basis"]
-    ]
+        units.append(dept)
+        bases.append("department" if own else "district")
+    frames.append(district)
+    units.append("District")
+    bases.append("district")
+    out = pd.concat(frames, ignore_index=True)
+    out["department"] = [u for u, f in zip(units, frames, strict=True) for _ in range(len(f))]
+    out["basis"] = [b for b, f in zip(bases, frames, strict=True) for _ in range(len(f))]
+    return out[["department", "item", "r", "n", "importance", "basis"]]
+
+
+def _rows_by(frame: pd.DataFrame, level: str) -> list[tuple[object, np.ndarray]]:
+    """Each value of an index ``level`` (in ``groupby(level=..., observed=True)`` order) and its
+    row positions.
+
+    >>> f = pd.DataFrame({"x": [1, 2, 3]}, index=pd.Index(["b", "a", "b"], name="d"))
+    >>> [(k, rows.tolist()) for k, rows in _rows_by(f, "d")]
+    [('a', [1]), ('b', [0, 2])]
+    """
+    groups = frame.groupby(level=level, observed=True, sort=True)
+    return [(key, groups.indices[key]) for key in groups.size().index]
 
 
 def choose_focus(

@@ -195,10 +195,26 @@ def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataF
     """
     if outcome not in wide.columns:
         raise KeyError(f"outcome column {outcome!r} not in the wide frame")
-    y_all = wide[outcome].to_numpy(dtype=float)
+    columns = [str(c) for c in wide.columns]
+    return drivers_of(wide.to_numpy(dtype=float), columns, outcome, min_n=min_n)
+
+
+def drivers_of(
+    values: np.ndarray, columns: list[str], outcome: str, *, min_n: int = 3
+) -> pd.DataFrame:
+    """:func:`key_drivers` of a respondent × item array whose columns are named ``columns``
+    (one array for many departments' rows: no frame per department or per column).
+
+    >>> values = np.array([[1, 1, 2], [2, 2, 1], [3, 3, 2], [4, 5, 1]], dtype=float)
+    >>> drivers_of(values, ["overall", "a", "b"], "overall")["item"].tolist()
+    ['a', 'b']
+    """
+    y_all = values[:, columns.index(outcome)]
     rows = []
-    for item in wide.columns.drop(outcome):
-        x_all = wide[item].to_numpy(dtype=float)
+    for j, item in enumerate(columns):
+        if item == outcome:
+            continue
+        x_all = values[:, j]
         both = ~np.isnan(x_all) & ~np.isnan(y_all)
         n = int(both.sum())
         r = _pearson(x_all[both], y_all[both]) if n >= min_n else float("nan")
