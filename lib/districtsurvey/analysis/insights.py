@@ -77,7 +77,7 @@ def key_drivers(wide: pd.DataFrame, instrument: Instrument, *, wave: str) -> pd.
     if instrument.outcome is None or instrument.outcome not in wide.columns:
         return pd.DataFrame(columns=["department", "item", "r", "n", "importance", "basis"])
     now = wide.xs(wave, level="wave")
-    values, columns = now.to_numpy(dtype=float), [str(c) for c in now.columns]
+    values, columns = now.to_numpy(dtype=float), list(now.columns)
     district = stats.drivers_of(values, columns, instrument.outcome)
     frames, units, bases = [], [], []
     for dept, rows in _rows_by(now, "department"):

@@ -195,14 +195,11 @@ def key_drivers(wide: pd.DataFrame, outcome: str, *, min_n: int = 3) -> pd.DataF
     """
     if outcome not in wide.columns:
         raise KeyError(f"outcome column {outcome!r} not in the wide frame")
-    columns = [str(c) for c in wide.columns]
-    return drivers_of(wide.to_numpy(dtype=float), columns, outcome, min_n=min_n)
+    return drivers_of(wide.to_numpy(dtype=float), list(wide.columns), outcome, min_n=min_n)
 
 
-def drivers_of(
-    values: np.ndarray, columns: list[str], outcome: str, *, min_n: int = 3
-) -> pd.DataFrame:
-    """:func:`key_drivers` of a respondent × item array whose columns are named ``columns``
+def drivers_of(values: np.ndarray, columns: list, outcome, *, min_n: int = 3) -> pd.DataFrame:
+    """:func:`key_drivers` of a respondent × item array whose columns are labelled ``columns``
     (one array for many departments' rows: no frame per department or per column).
 
     >>> values = np.array([[1, 1, 2], [2, 2, 1], [3, 3, 2], [4, 5, 1]], dtype=float)
