@@ -76,6 +76,24 @@ def write_atomic(path: str | Path, data: str | bytes) -> None:
             tmp.write_text(data, encoding="utf-8")
 
 
+def file_version(path: str | Path) -> tuple[int, int, int]:
+    """What tells one version of a file from the next, for caches kept while a file is unchanged:
+    (inode, size, modification time in ns). A file replaced atomically (``write_atomic``) has a
+    new inode even when its size and time are the same. Raises OSError when there is no file.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "t.txt"
+    ...     write_atomic(path, "one")
+    ...     before = file_version(path)
+    ...     write_atomic(path, "two")
+    ...     before != file_version(path)
+    True
+    """
+    st = os.stat(path)
+    return (st.st_ino, st.st_size, st.st_mtime_ns)
+
+
 def sha256_file(path: str | Path) -> str:
     """Hex sha256 of a file's bytes, read in blocks."""
     h = hashlib.sha256()

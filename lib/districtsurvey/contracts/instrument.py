@@ -17,6 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, SurveyDataError
+from .files import file_version
 from .instrument_checks import build_scales, check_references, pydantic_problem
 from .paths import INSTRUMENTS_DIR
 from .schema import GROUP_COLUMNS, NOT_GIVEN, InstrumentFile
@@ -273,7 +274,7 @@ def _build(spec: InstrumentFile, raw: dict, where: str, scales: dict, default: s
 
 
 @cache
-def _load(path: Path, stamp: tuple[int, int] | None = None) -> Instrument:
+def _load(path: Path, stamp: tuple[int, int, int] | None = None) -> Instrument:
     """One instrument file, cached per path and (mtime, size): an edited file is read again."""
     return parse_instrument(read_instrument_file(path), str(path))
 
@@ -286,8 +287,7 @@ def load_instrument(name: str | Path) -> Instrument:
     """
     path = instrument_path(name).resolve()
     try:
-        st = path.stat()
-        stamp = (st.st_mtime_ns, st.st_size)
+        stamp = file_version(path)
     except OSError:
         stamp = None
     return _load(path, stamp)

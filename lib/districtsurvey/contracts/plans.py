@@ -20,6 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
+from .files import file_version
 from .workbooks import check_workbook_size
 
 PLAN_SHEET, ABOUT_SHEET = "Action plan", "About"
@@ -195,8 +196,7 @@ def _open(path: Path):
     reading time. Only read from: the callers never change a workbook. A workbook far larger than
     a plan (a decompression bomb) is refused before it is parsed."""
     try:
-        st = path.stat()
-        return _parsed(path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns))
+        return _parsed(path.resolve(), file_version(path))
     except SurveyDataError:
         raise
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix

@@ -16,6 +16,7 @@ import pandas as pd
 import yaml
 
 from .errors import Problem, SurveyDataError
+from .files import file_version
 from .paths import TACTICS_DIR
 
 DEFAULT_TACTICS = TACTICS_DIR / "default.yml"
@@ -54,7 +55,7 @@ def _entries(path: Path, where: str, value) -> list[dict]:
 
 
 @cache
-def _read(path: Path, stamp: tuple[int, int]) -> tuple[dict[str, list[dict]], list[dict]]:
+def _read(path: Path, stamp: tuple[int, int, int]) -> tuple[dict[str, list[dict]], list[dict]]:
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
@@ -79,8 +80,7 @@ def read_tactics_file(path: str | Path) -> tuple[dict[str, list[dict]], list[dic
     ('timely-acknowledge', True)
     """
     path = Path(path)
-    stat = path.stat() if path.exists() else None
-    return _read(path, (stat.st_mtime_ns, stat.st_size) if stat else (0, 0))
+    return _read(path, file_version(path) if path.exists() else (0, 0, 0))
 
 
 def _merge(base: list[dict], own: list[dict], source: str) -> list[dict]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..contracts.files import sha256_file
+from ..contracts.files import file_version, sha256_file
 from ..contracts.paths import OUTPUTS, PARAMS_DIR
 
 
@@ -55,10 +55,10 @@ def read_table(run_dir: Path, name: str, **filters) -> pd.DataFrame:
     """
     path = Path(run_dir) / "cache" / f"{name}.parquet"
     try:
-        st = path.stat()
+        stamp = file_version(path)
     except FileNotFoundError:
         return pd.DataFrame()
-    path, stamp = path.resolve(), (st.st_ino, st.st_size, st.st_mtime_ns)
+    path = path.resolve()
     table = _whole(path, stamp)
     if not filters:
         return table.reset_index(drop=True).copy()
