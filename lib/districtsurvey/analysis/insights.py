@@ -14,6 +14,7 @@ from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_labels
 from ..contracts.previous import previous_focus
 from . import focus, stats
+from .rowgroups import row_groups
 from .scoring import scored, shown
 
 DRIVER_MIN_N = 100  # a department needs this many respondents for its own key-driver analysis
@@ -79,33 +80,19 @@ def key_drivers(wide: pd.DataFrame, instrument: Instrument, *, wave: str) -> pd.
     now = wide.xs(wave, level="wave")
     values, columns = now.to_numpy(dtype=float), list(now.columns)
     district = stats.drivers_of(values, columns, instrument.outcome)
-    frames, units, bases = [], [], []
-    for dept, rows in _rows_by(now, "department"):
-        own = len(rows) >= DRIVER_MIN_N
-        frames.append(
-            stats.drivers_of(values[rows], columns, instrument.outcome) if own else district
-        )
-        units.append(dept)
-        bases.append("department" if own else "district")
-    frames.append(district)
-    units.append("District")
-    bases.append("district")
-    out = pd.concat(frames, ignore_index=True)
-    out["department"] = [u for u, f in zip(units, frames, strict=True) for _ in range(len(f))]
-    out["basis"] = [b for b, f in zip(bases, frames, strict=True) for _ in range(len(f))]
+    units = pd.DataFrame({"department": now.index.get_level_values("department")})
+    parts = []  # (department, basis, its drivers)
+    for (dept,), rows in row_groups(units, ["department"]):
+        if len(rows) >= DRIVER_MIN_N:
+            own = stats.drivers_of(values[rows], columns, instrument.outcome)
+            parts.append((dept, "department", own))
+        else:
+            parts.append((dept, "district", district))
+    parts.append(("District", "district", district))
+    out = pd.concat([f for _, _, f in parts], ignore_index=True)
+    out["department"] = [d for d, _, f in parts for _ in range(len(f))]
+    out["basis"] = [b for _, b, f in parts for _ in range(len(f))]
     return out[["department", "item", "r", "n", "importance", "basis"]]
-
-
-def _rows_by(frame: pd.DataFrame, level: str) -> list[tuple[object, np.ndarray]]:
-    """Each value of an index ``level`` (in ``groupby(level=..., observed=True)`` order) and its
-    row positions.
-
-    >>> f = pd.DataFrame({"x": [1, 2, 3]}, index=pd.Index(["b", "a", "b"], name="d"))
-    >>> [(k, rows.tolist()) for k, rows in _rows_by(f, "d")]
-    [('a', [1]), ('b', [0, 2])]
-    """
-    groups = frame.groupby(level=level, observed=True, sort=True)
-    return [(key, groups.indices[key]) for key in groups.size().index]
 
 
 def choose_focus(

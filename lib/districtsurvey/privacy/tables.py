@@ -3,11 +3,11 @@ display table on its own (``protect``)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
+from ..analysis.rowgroups import row_groups
 from .suppress import DISTRICT, Margin, check_min_n, complementary_cells, mask_rows
 
 
@@ -40,27 +40,6 @@ def _cells(table: pd.DataFrame, name: str, keys: list[str]) -> list[tuple]:
     """
     columns = [table[k].tolist() for k in keys]
     return [(name, *row) for row in zip(*columns, strict=True)] if keys else []
-
-
-def _groups(table: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, list[int]]]:
-    """Each group's key values and row positions, in the order (and with the rows) that
-    ``table.groupby(keys, sort=True)`` iterates, without building a frame per group (building
-    them took most of ``protect_tables``).
-
-    >>> t = pd.DataFrame({"w": ["b", "a", "b"], "d": ["x", "y", "z"]})
-    >>> list(_groups(t, ["w"]))
-    [(('a',), [1]), (('b',), [0, 2])]
-    """
-    number = table.groupby(keys, sort=True).ngroup().to_numpy(dtype=float, na_value=np.nan)
-    rows = np.flatnonzero(~np.isnan(number))  # a row with a missing key is in no group
-    order = rows[np.argsort(number[rows], kind="stable")].tolist()
-    columns = [table[k].tolist() for k in keys]
-    start = 0
-    for end in np.cumsum(np.bincount(number[rows].astype(int))).tolist():
-        if end > start:
-            first = order[start]
-            yield tuple(c[first] for c in columns), order[start:end]
-        start = end
 
 
 def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -182,7 +161,7 @@ def protect_tables(
     # departments -> district
     for name, table, on in (("item", items, "item"), ("dim", dims, "dimension")):
         department = table["department"].tolist()
-        for (wave, what), rows in _groups(table, ["wave", on]):
+        for (wave, what), rows in row_groups(table, ["wave", on]):
             depts = [department[r] for r in rows if department[r] != DISTRICT]
             total = (name, DISTRICT, wave, what)
             margins.append(
@@ -190,7 +169,7 @@ def protect_tables(
             )
     if respondents_additive and not resp.empty:
         department = resp["department"].tolist()
-        for (wave,), rows in _groups(resp, ["wave"]):
+        for (wave,), rows in row_groups(resp, ["wave"]):
             depts = [department[r] for r in rows if department[r] != DISTRICT]
             total = ("resp", DISTRICT, wave)
             margins.append(
@@ -199,7 +178,9 @@ def protect_tables(
     # rater groups -> department (per dimension)
     if not bd.empty:
         group = bd["group"].tolist()
-        for (dept, wave, by, what), rows in _groups(bd, ["department", "wave", "by", "dimension"]):
+        for (dept, wave, by, what), rows in row_groups(
+            bd, ["department", "wave", "by", "dimension"]
+        ):
             total = ("dim", dept, wave, what)
             parts = tuple(("bd", dept, wave, by, group[r], what) for r in rows)
             rest = max(0, n.get(total, 0) - sum(n[p] for p in parts))
@@ -222,7 +203,7 @@ def protect_tables(
     # a hidden item its dimension (else the dimension's answers, with every item bounded by the
     # unit's respondents, can pin the hidden items)
     item_of = items["item"].tolist()
-    for (dept, wave), rows in _groups(items, ["department", "wave"]):
+    for (dept, wave), rows in row_groups(items, ["department", "wave"]):
         present = {item_of[r] for r in rows}
         for what, members in groups.items():
             parts = tuple(("item", dept, wave, i) for i in members if i in present)

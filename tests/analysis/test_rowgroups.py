@@ -1,13 +1,14 @@
-"""``privacy.tables._groups`` walks the groups of a table exactly as ``DataFrame.groupby(keys,
-sort=True)`` iterates them (same order, same rows), without a frame per group: the margins that
-``protect_tables`` builds from them, and so what it hides, depend on that order. The expected
+"""``analysis.rowgroups.row_groups`` walks the groups of a table exactly as
+``DataFrame.groupby(keys, sort=True)`` iterates them (same order, same rows), without a frame per
+group: the margins that ``privacy.tables.protect_tables`` builds from them, and so what it hides,
+depend on that order, and key drivers are computed per department from them. The expected
 groups come from pandas' own groupby iteration."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from districtsurvey.privacy.tables import _groups
+from districtsurvey.analysis.rowgroups import row_groups
 
 
 def _pandas(table: pd.DataFrame, keys: list[str]) -> list[tuple[tuple, list[int]]]:
@@ -46,8 +47,8 @@ def _frames():
 def test_groups_follow_pandas_groupby(keys):
     for table in _frames():
         expected = [(tuple(k), rows) for k, rows in _pandas(table, keys)]
-        assert list(_groups(table, keys)) == expected
+        assert list(row_groups(table, keys)) == expected
 
 
 def test_groups_of_an_empty_table():
-    assert list(_groups(pd.DataFrame({"wave": [], "item": []}), ["wave", "item"])) == []
+    assert list(row_groups(pd.DataFrame({"wave": [], "item": []}), ["wave", "item"])) == []
