@@ -44,6 +44,8 @@ def test_the_packet_workbook_says_which_survey_each_row_is(spring):
     assert info["Survey id (Service)"] == "support_services"
     assert info["Survey id (Team)"] == "engagement"
     assert info["Wave (Service)"] == info["Wave (Team)"] == "2026-spring"
+    # the packet's run, not its first survey's ("spring-support_services")
+    assert info["Run"] == json.loads((spring / "cache" / "run.json").read_text())["name"]
     labels = {r["Survey"] for r in rows(spring / "action_plans" / "finance.xlsx")}
     assert labels <= {"Service", "Team"} and labels
     focus = pd.read_csv(spring / "focus_areas.csv")

@@ -159,7 +159,7 @@ def publish_packet(
             p = packets.load(run_dir, slug)
             plan = packets.packet_plan(p)
             page = packet_rollout(p, plan)
-            about = {**p.reports[0].run, "title": run["title"], "survey": run["survey"]}
+            about = {**p.reports[0].run, **{k: run[k] for k in ("name", "title", "survey")}}
             note = "" if page.shown else f"Results are not shown: {page.not_shown_reason}."
             book = plan_xlsx(
                 plan.drop(columns="survey"), run=about, department=p.department, note=note
