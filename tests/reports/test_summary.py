@@ -178,3 +178,26 @@ def test_a_full_heatmap_part_prints_within_a_page():
     )
     printed = height * min(1.0, PRINTED_WIDTH_IN / width)
     assert printed <= PAGE_CHART_IN
+
+
+def test_the_first_screen_calls_schools_and_departments_units(tmp_path):
+    """The engagement survey rates schools too: its first screen counts both kinds and lists
+    "units", never calling a school a department. The selection below names two of each (the
+    names say which is which)."""
+    from districtsurvey.prepare.run import prepare
+    from support import SAMPLE, write_params
+
+    chosen = ["Finance", "Transportation", "Central High School", "Riverbend High School"]
+    params = write_params(
+        tmp_path,
+        instrument="engagement",
+        data=str(SAMPLE / "engagement.parquet"),
+        comments=str(SAMPLE / "engagement_comments.csv"),
+        headcounts=str(SAMPLE / "engagement_headcounts.csv"),
+        departments=chosen,
+    )
+    shown = text(summary.at_a_glance(summary.load_district(prepare(params))))
+    assert "2 departments and 2 schools" in shown
+    for words in ("Units needing support", "Units of excellence", "A unit is labeled only"):
+        assert words in shown
+    assert not re.search(r"[Dd]epartments? (needing|of excellence|is labeled)", shown)

@@ -15,6 +15,7 @@ from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
 from . import locale as locales
 from .display import pct
+from .units import unit_nouns
 
 DISTRICT = "District"
 EXCELLENCE, SUPPORT, ABOUT, HIDDEN = (
@@ -64,6 +65,21 @@ class District:
     @property
     def slugs(self) -> dict[str, str]:
         return {d["name"]: d["slug"] for d in self.run["departments"]}
+
+    @property
+    def units(self) -> tuple[str, str, str]:
+        """What the run's units are called: one, many, and how many
+        (``("department", "departments", "30 departments")``; ``("unit", "units",
+        "30 departments and 40 schools")`` when schools are among them: the engagement survey).
+
+        >>> District({"departments": [{"name": "Payroll"}, {"name": "Lakeside Elementary"}]},
+        ...          *[None] * 8).units
+        ('unit', 'units', '1 department and 1 school')
+        """
+        names = [d["name"] for d in self.run["departments"]]
+        many, detail = unit_nouns(names)
+        one = many.removesuffix("s")
+        return one, many, detail or f"{len(names)} {one if len(names) == 1 else many}"
 
     def wave(self, wave: str | None = None) -> str:
         """A wave for reading (``2026-fall`` -> ``Fall 2026``); the run's wave by default."""

@@ -51,6 +51,8 @@ def at_a_glance(d: District, *, part: str = "", heading: str = "") -> Html:
         part=part,
         anchors=anchors,
         head=head,
+        unit=d.units[0],
+        units=d.units[1],
         areas=district_scores(d),
         support=_verdict_group(d, SUPPORT),
         excellence=_verdict_group(d, EXCELLENCE),
@@ -68,7 +70,7 @@ def _head(d: District) -> dict:
     prev = d.run.get("compare_to")
     facts = [
         d.wave() + (f", compared with {d.wave(prev)}" if prev else ""),
-        f"{len(d.run['departments'])} {d.instrument.unit}s",
+        d.units[2],
         f"{count(n, d.min_n)} respondents",
         *([] if pd.isna(rate) else [f"response rate {pct(rate)}"]),
         f"report date {d.locale.date(d.run['date'])}",
@@ -168,7 +170,7 @@ def verdict_rule(d: District) -> str:
     about = t[t["verdict"] == "about the district"]
     support = t[t["verdict"] == SUPPORT]
     text = (
-        f"A department is labeled only when its whole 95% interval on "
+        f"A {d.units[0]} is labeled only when its whole 95% interval on "
         f"'{d.outcome_label}' lies above or below the district's {pct(ref)}; the other "
         f"{len(about)} are about the district: their interval includes {pct(ref)}, so the "
         "survey cannot tell them apart from it. Few answers make a wide interval."

@@ -81,7 +81,9 @@ def plot_heatmap(d: District) -> Chart | Charts:
             Chart.from_axes(
                 plots.plot_heatmap(shown, reference=district.iloc[0], min_n=d.min_n),
                 alt=f"{where}"
-                + say(f"Heatmap of % favorable for {len(part)} departments by {m.shape[1]} areas, ")
+                + say(
+                    f"Heatmap of % favorable for {len(part)} {d.units[1]} by {m.shape[1]} areas, "
+                )
                 + say("colored by points above or below the district. ")
                 + caption,
                 caption=caption,
@@ -151,7 +153,7 @@ def ranking(d: District) -> Table:
         caption=f"Ranked on '{d.outcome_label}'. Answered: people who answered its statements "
         "(the response-rate table counts everyone who answered any statement). " + verdict_rule(d),
         hrefs={"Department": hrefs},
-        label="Ranking of every department",
+        label=f"Ranking of every {d.units[0]}",
     )
 
 
