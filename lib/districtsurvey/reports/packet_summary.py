@@ -24,7 +24,7 @@ from .packet import packet_folder
 from .plots import DISTRICT as INK
 from .plots import FAVORABLE, _axes, title
 from .rollout import serves_others
-from .rollup import _average, plan_moves
+from .rollup import average_move, plan_moves
 
 
 @dataclass
@@ -210,8 +210,8 @@ def plan_rollup(k: PacketDistrict) -> Table | Html:
         units |= {names[n] for n in moved["department"]}
         done, rest = moved[moved["status"] == "Done"], moved[moved["status"] != "Done"]
         lines += [
-            f"{label}: statements with a plan marked Done: {_average(done)}; in progress, not "
-            f"started or dropped: {_average(rest)}."
+            f"{label}: statements with a plan marked Done: {average_move(done)}; in progress, not "
+            f"started or dropped: {average_move(rest)}."
         ]
     if not counts:
         return Html.text(

@@ -30,7 +30,14 @@ def plan_moves(plans: pd.DataFrame, follow_up: pd.DataFrame) -> pd.DataFrame:
     return moved
 
 
-def _average(part: pd.DataFrame) -> str:
+def average_move(part: pd.DataFrame) -> str:
+    """How a set of planned statements moved, in words: the mean change of those shown and how
+    many rose significantly.
+
+    >>> average_move(pd.DataFrame({"change_pct_favorable": [4.0, 7.0, None],
+    ...                            "change_flag": ["up", "no change", None]}))
+    '+6 points on average over 2 statements, 1 significantly up'
+    """
     change = part["change_pct_favorable"].dropna()
     if change.empty:
         return "no statement shown this round"
@@ -54,8 +61,8 @@ def plan_rollup(d: District) -> Table | Html:
     done = moved[moved["status"] == "Done"]
     rest = moved[moved["status"] != "Done"]
     lines = [
-        f"Statements with a plan marked Done: {_average(done)}.",
-        f"Statements whose plan is in progress, not started or dropped: {_average(rest)}.",
+        f"Statements with a plan marked Done: {average_move(done)}.",
+        f"Statements whose plan is in progress, not started or dropped: {average_move(rest)}.",
         "This compares the two groups; it does not show that a plan caused the change.",
     ]
     rollup = table(
