@@ -126,3 +126,41 @@ def test_unknown_departments_and_only_are_refused_by_the_command(small):
     )
     assert done.returncode == 1 and "unknown department(s) 'Nowhere'" in done.stderr
     assert not (small / "bad").exists()
+
+
+def test_a_single_survey_run_reads_a_mapped_units_plan_of_a_packet(small, tmp_path):
+    """Last round was a packet that mapped the engagement survey's 'IT Department' to the
+    packet's 'Information Technology' (map.csv): its workbook is the packet's, named and headed
+    'Information Technology'. An engagement run alone this round, pointed at that packet, follows
+    up the workbook's Team rows as 'IT Department' (its own name), not dropping them."""
+    from districtsurvey.batch.packet import publish_packet
+    from districtsurvey.contracts.params import load_params
+    from districtsurvey.prepare.run import prepare_run
+    from support import write_params
+
+    doc = yaml.safe_load(packet_params(small).read_text(encoding="utf-8"))
+    for block in doc["surveys"]:
+        block.update(wave="2026-spring", compare_to="2025-fall")
+    doc["output"] = str(tmp_path / "spring")
+    spring = tmp_path / "spring.yml"
+    spring.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
+    packet = prepare_any(load_any(spring), params_path=str(spring))
+    publish_packet(packet)
+    book = pd.read_excel(packet / "action_plans" / "information-technology.xlsx")
+    team = book[book["Survey"] == "Team"]
+    assert len(team), "the IT packet's plan has a Team row to follow up (the fixture's data)"
+
+    params = load_params(
+        write_params(
+            tmp_path,
+            instrument="engagement",
+            data=str(small / "ee.parquet"),
+            previous_run=str(packet),
+            output=str(tmp_path / "fall"),
+        )
+    )
+    run_dir = prepare_run(params)
+    plans = pd.read_parquet(run_dir / "cache" / "plans.parquet")
+    it = plans[plans["department"] == "IT Department"]
+    assert sorted(it["item"]) == sorted(team["Statement ID"])
+    assert "Information Technology" not in set(plans["department"])

@@ -90,6 +90,25 @@ def _packet_rows(path: Path, run: dict, labels: dict[str, str]) -> pd.DataFrame:
     return table
 
 
+def packet_names(folder: str | Path, *, survey: str) -> dict[str, str]:
+    """A packet run's names of its units -> survey ``survey``'s own names for them, where the
+    two differ (the packet's ``department_map``); empty when ``folder`` is not a packet's run.
+    A run of that survey alone reads the packet's plans, headed with the packet's names, by it.
+
+    >>> packet_names("no/such/run", survey="engagement")
+    {}
+    """
+    run = packet_run(Path(folder))
+    if run is None:
+        return {}
+    label = next((s["label"] for s in run.get("surveys", []) if s.get("survey") == survey), None)
+    return {
+        u["name"]: u["surveys"][label]
+        for u in run.get("departments", [])
+        if label in u.get("surveys", {}) and u["surveys"][label] != u["name"]
+    }
+
+
 def previous_focus(folder: str | Path, *, survey: str) -> pd.DataFrame | None:
     """Last round's focus areas of ``survey`` (department, wave, rank, item, ...) from the run
     folder ``folder``; None when that run (a packet or one survey's) did not have this survey

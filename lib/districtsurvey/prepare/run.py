@@ -16,7 +16,7 @@ from ..analysis.insights import focus_file, leader_tables_for_run
 from ..contracts.files import atomic_path, safe_csv, sha256_file, write_atomic
 from ..contracts.instrument import load_instrument
 from ..contracts.params import RunParams, load_params
-from ..contracts.previous import FOCUS_FILE
+from ..contracts.previous import FOCUS_FILE, packet_names
 from ..contracts.tactics import load_tactics
 from ..contracts.validate import COMMENTS, HEADCOUNTS, load_table
 from ..contracts.waves import by_wave, full_waves, is_pulse, wave_order
@@ -155,7 +155,9 @@ def prepare_run(
     plan_files: list[Path] = []
     warnings: list[str] = []  # said by the run (batch) and kept in run.json
     if folder is not None:
-        plans, plan_indicators, plan_files = read_plans(
+        if packet is None and params.previous_run is not None:  # this survey alone, last round
+            packet = {"aliases": packet_names(params.previous_run, survey=instrument.id)}
+        plans, plan_indicators, plan_files = read_plans(  # in a packet: headed with its names
             folder,
             instrument,
             slugs=dict(zip(departments, slugs, strict=True)),
