@@ -165,7 +165,8 @@ def test_district_summary_counts_every_plan_row_in_its_survey(loop):
         status = cells[0]
         for label, value in zip(head[1:], cells[1:], strict=True):
             assert int(value) == counts.get((label, status), 0), (status, label, value)
-    assert "of 3 units" in _text(table.find("caption"))
+    # the loop's 3 units (support.LOOP_UNITS), each kind by its name
+    assert "of 2 departments and 1 school," in _text(table.find("caption"))
 
 
 def test_rollout_page_says_what_was_done_per_survey(loop):

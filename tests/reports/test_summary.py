@@ -195,9 +195,21 @@ def test_the_first_screen_calls_schools_and_departments_units(tmp_path):
         comments=str(SAMPLE / "engagement_comments.csv"),
         headcounts=str(SAMPLE / "engagement_headcounts.csv"),
         departments=chosen,
+        plans=str(SAMPLE / "plans" / "engagement-2026-spring"),
     )
-    shown = text(summary.at_a_glance(summary.load_district(prepare(params))))
+    run_dir = prepare(params)
+    d = summary.load_district(run_dir)
+    shown = text(summary.at_a_glance(d))
     assert "2 departments and 2 schools" in shown
     for words in ("Units needing support", "Units of excellence", "A unit is labeled only"):
         assert words in shown
     assert not re.search(r"[Dd]epartments? (needing|of excellence|is labeled)", shown)
+    assert "one statement about the unit." in text(summary.response_rates(d))
+    # the roll-up counts the units whose plans were read back, each kind by its name
+    planned = set(pd.read_parquet(run_dir / "cache" / "plans.parquet")["department"])
+    schools = len(planned & {"Central High School", "Riverbend High School"})
+    departments = len(planned) - schools
+    assert schools and departments, "the sample has plans of both kinds among the chosen"
+    plural = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"  # noqa: E731
+    words = f"{plural(departments, 'department')} and {plural(schools, 'school')}"
+    assert f"Last round's plans of {words}, one per" in text(summary.plan_rollup(d))

@@ -15,7 +15,7 @@ from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
 from . import locale as locales
 from .display import pct
-from .units import unit_nouns
+from .units import count_units, unit_nouns
 
 DISTRICT = "District"
 EXCELLENCE, SUPPORT, ABOUT, HIDDEN = (
@@ -77,9 +77,8 @@ class District:
         ('unit', 'units', '1 department and 1 school')
         """
         names = [d["name"] for d in self.run["departments"]]
-        many, detail = unit_nouns(names)
-        one = many.removesuffix("s")
-        return one, many, detail or f"{len(names)} {one if len(names) == 1 else many}"
+        many = unit_nouns(names)[0]
+        return many.removesuffix("s"), many, count_units(names)
 
     def wave(self, wave: str | None = None) -> str:
         """A wave for reading (``2026-fall`` -> ``Fall 2026``); the run's wave by default."""

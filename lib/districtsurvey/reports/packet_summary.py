@@ -25,6 +25,7 @@ from .plots import DISTRICT as INK
 from .plots import FAVORABLE, _axes, title
 from .rollout import serves_others
 from .rollup import average_move, plan_moves
+from .units import count_units
 
 
 @dataclass
@@ -224,9 +225,8 @@ def plan_rollup(k: PacketDistrict) -> Table | Html:
             {"Status": list(STATUSES)}
             | {label: [int(c.get(st, 0)) for st in STATUSES] for label, c in counts.items()}
         ),
-        caption=f"Last round's plans of {len(units)} unit{'s' if len(units) != 1 else ''}, one "
-        "row per focus statement, as the leaders marked them, counted in the survey each "
-        "statement is from.",
+        caption=f"Last round's plans of {count_units(sorted(units))}, one row per focus "
+        "statement, as the leaders marked them, counted in the survey each statement is from.",
     )
     return Html(rollup._repr_html_() + str(render("paragraphs.html.j2", paragraphs=lines)))
 

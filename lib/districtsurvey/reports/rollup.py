@@ -11,6 +11,7 @@ from ..contracts.plans import STATUSES
 from .display import Table, table
 from .district import District, points
 from .html import Html, render
+from .units import count_units
 
 
 def plan_moves(plans: pd.DataFrame, follow_up: pd.DataFrame) -> pd.DataFrame:
@@ -57,7 +58,6 @@ def plan_rollup(d: District) -> Table | Html:
         )
     moved = plan_moves(d.plans, d.plan_follow)
     counts = moved["status"].value_counts()
-    departments = moved["department"].nunique()
     done = moved[moved["status"] == "Done"]
     rest = moved[moved["status"] != "Done"]
     lines = [
@@ -69,7 +69,7 @@ def plan_rollup(d: District) -> Table | Html:
         pd.DataFrame(
             {"Status": list(STATUSES), "Plans": [int(counts.get(s, 0)) for s in STATUSES]}
         ),
-        caption=f"Last round's plans of {departments} department"
-        f"{'s' if departments != 1 else ''}, one per focus statement, as the leaders marked them.",
+        caption=f"Last round's plans of {count_units(moved['department'].unique())}, one per "
+        "focus statement, as the leaders marked them.",
     )
     return Html(rollup._repr_html_() + str(render("paragraphs.html.j2", paragraphs=lines)))

@@ -196,7 +196,7 @@ def response_rates(d: District) -> Table:
             }
         ),
         caption=f"Lowest first. Respondents: people who answered at least one statement about "
-        f"the department. 'low': a response rate below {pct(d.low_rate)} (params "
+        f"the {d.units[0]}. 'low': a response rate below {pct(d.low_rate)} (params "
         "low_response_rate), where results speak for fewer of those invited.",
         hrefs={"Department": [None if n == DISTRICT else d.report(n) for n in t["department"]]},
         label="Response rates",

@@ -45,3 +45,15 @@ def unit_nouns(names) -> tuple[str, str]:
         return "schools", ""
     plural = lambda k, word: f"{k} {word}{'' if k == 1 else 's'}"  # noqa: E731
     return "units", f"{plural(depts, 'department')} and {plural(schools, 'school')}"
+
+
+def count_units(names) -> str:
+    """How many units, in words: ``"1 school"``, ``"30 departments"``, or both kinds counted
+    (``"30 departments and 40 schools"``).
+
+    >>> count_units(["Payroll"]), count_units(["Payroll", "Finance", "Oak Elementary"])
+    ('1 department', '2 departments and 1 school')
+    """
+    names = list(names)
+    many, detail = unit_nouns(names)
+    return detail or f"{len(names)} {many.removesuffix('s') if len(names) == 1 else many}"
