@@ -7,6 +7,7 @@ Everything comes from the run cache's report-safe tables: a figure hidden there 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -15,7 +16,7 @@ from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
 from . import locale as locales
 from .display import pct
-from .units import count_units, unit_nouns
+from .units import unit_words
 
 DISTRICT = "District"
 EXCELLENCE, SUPPORT, ABOUT, HIDDEN = (
@@ -66,19 +67,17 @@ class District:
     def slugs(self) -> dict[str, str]:
         return {d["name"]: d["slug"] for d in self.run["departments"]}
 
-    @property
+    @cached_property
     def units(self) -> tuple[str, str, str]:
-        """What the run's units are called: one, many, and how many
-        (``("department", "departments", "30 departments")``; ``("unit", "units",
-        "30 departments and 40 schools")`` when schools are among them: the engagement survey).
+        """What the run's units are called: one, many, and how many (``units.unit_words``;
+        "units" and "30 departments and 40 schools" when schools are among them: the engagement
+        survey). Read by every section of the summary: worked out once.
 
         >>> District({"departments": [{"name": "Payroll"}, {"name": "Lakeside Elementary"}]},
         ...          *[None] * 8).units
         ('unit', 'units', '1 department and 1 school')
         """
-        names = [d["name"] for d in self.run["departments"]]
-        many = unit_nouns(names)[0]
-        return many.removesuffix("s"), many, count_units(names)
+        return unit_words(d["name"] for d in self.run["departments"])
 
     def wave(self, wave: str | None = None) -> str:
         """A wave for reading (``2026-fall`` -> ``Fall 2026``); the run's wave by default."""

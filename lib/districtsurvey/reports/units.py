@@ -47,13 +47,25 @@ def unit_nouns(names) -> tuple[str, str]:
     return "units", f"{plural(depts, 'department')} and {plural(schools, 'school')}"
 
 
-def count_units(names) -> str:
-    """How many units, in words: ``"1 school"``, ``"30 departments"``, or both kinds counted
-    (``"30 departments and 40 schools"``).
+def unit_words(names) -> tuple[str, str, str]:
+    """How to call a set of units, one and many, and how many there are:
+    ``("department", "departments", "30 departments")``, or ``("unit", "units",
+    "30 departments and 40 schools")`` when both kinds are among them.
 
-    >>> count_units(["Payroll"]), count_units(["Payroll", "Finance", "Oak Elementary"])
-    ('1 department', '2 departments and 1 school')
+    >>> unit_words(["Payroll"]), unit_words(["Payroll", "Finance", "Oak Elementary"])
+    (('department', 'departments', '1 department'), ('unit', 'units', '2 departments and 1 school'))
     """
     names = list(names)
     many, detail = unit_nouns(names)
-    return detail or f"{len(names)} {many.removesuffix('s') if len(names) == 1 else many}"
+    one = many.removesuffix("s")
+    return one, many, detail or f"{len(names)} {one if len(names) == 1 else many}"
+
+
+def count_units(names) -> str:
+    """How many units, in words (:func:`unit_words`): ``"1 school"``, ``"30 departments"``,
+    ``"30 departments and 40 schools"``.
+
+    >>> count_units(["Payroll", "Finance", "Oak Elementary"])
+    '2 departments and 1 school'
+    """
+    return unit_words(names)[2]
