@@ -17,7 +17,7 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, SurveyDataError
-from .files import file_version
+from .files import file_version, load_yaml
 from .instrument_checks import build_scales, check_references, pydantic_problem
 from .paths import INSTRUMENTS_DIR
 from .schema import GROUP_COLUMNS, NOT_GIVEN, InstrumentFile
@@ -178,7 +178,7 @@ def read_instrument_file(path: Path) -> dict:
             )
         )
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
         raise SurveyDataError(Problem(where, "not UTF-8 text", hint="save it as UTF-8")) from exc
     except yaml.YAMLError as exc:

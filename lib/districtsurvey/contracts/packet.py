@@ -26,6 +26,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SurveyDataError
+from .files import load_yaml
 from .params import RawExport, RunParams, _resolve, load_params
 from .params import _problem as _run_problem
 
@@ -233,7 +234,7 @@ def load_any(path: str | Path) -> RunParams | PacketParams:
     raw = None
     if path.exists():
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            raw = load_yaml(path.read_text(encoding="utf-8"))
         except (yaml.YAMLError, UnicodeDecodeError):
             raw = None  # load_params says what is wrong
     if isinstance(raw, dict) and "surveys" in raw:

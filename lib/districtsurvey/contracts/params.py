@@ -10,6 +10,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SurveyDataError
+from .files import load_yaml
 from .instrument import instrument_path
 from .waves import is_pulse
 
@@ -164,7 +165,7 @@ def load_params(path: str | Path) -> RunParams:
     if not path.exists():
         raise SurveyDataError(Problem(where, "params file not found", hint="see params/demo.yml"))
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         raise SurveyDataError(Problem(where, f"not valid YAML: {exc}")) from exc
     if not isinstance(raw, dict):

@@ -16,7 +16,7 @@ import pandas as pd
 import yaml
 
 from .errors import Problem, SurveyDataError
-from .files import file_version
+from .files import file_version, load_yaml
 from .paths import TACTICS_DIR
 
 DEFAULT_TACTICS = TACTICS_DIR / "default.yml"
@@ -57,7 +57,7 @@ def _entries(path: Path, where: str, value) -> list[dict]:
 @cache
 def _read(path: Path, stamp: tuple[int, int, int]) -> tuple[dict[str, list[dict]], list[dict]]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = load_yaml(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise _fail(path, "tactics file not found") from exc
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -129,7 +129,7 @@ def load_tactics(
 
 @cache
 def _discussion() -> dict:
-    return yaml.safe_load(DISCUSSION.read_text(encoding="utf-8"))
+    return load_yaml(DISCUSSION.read_text(encoding="utf-8"))
 
 
 def discussion_questions(area: str) -> list[str]:

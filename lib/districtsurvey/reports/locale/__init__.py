@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-import yaml
-
+from ...contracts.files import load_yaml
 from ...contracts.labels import REVERSED
 from ...contracts.waves import SEASONS
 
@@ -130,7 +129,7 @@ def load_locale(locale_id: str = DEFAULT) -> Locale:
     """The locale ``locale_id`` (``en-US`` or ``en-GB``); an unknown id raises ``KeyError``."""
     if locale_id not in LOCALES:
         raise KeyError(f"unknown locale '{locale_id}'; known: {', '.join(LOCALES)}")
-    data = yaml.safe_load((FOLDER / f"{locale_id}.yml").read_text(encoding="utf-8"))
+    data = load_yaml((FOLDER / f"{locale_id}.yml").read_text(encoding="utf-8"))
     return Locale(
         id=data["id"],
         name=data["name"],
