@@ -41,6 +41,8 @@ def fold(word: str) -> str:
     >>> fold("O’BRIEN"), fold("Núñez"), fold("Zoë")
     ("o'brien", 'nunez', 'zoe')
     """
+    if word.isascii():  # no accent, curly apostrophe or ligature: only the case to fold
+        return word.lower()
     decomposed = unicodedata.normalize("NFD", word.casefold().replace("’", "'").translate(_PLAIN))
     return unicodedata.normalize(
         "NFC", "".join(c for c in decomposed if not unicodedata.combining(c))
