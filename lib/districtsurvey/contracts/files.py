@@ -18,11 +18,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
-import yaml
-
-#: libyaml's parser where PyYAML was built with it (the tactics library parses in about a
-#: seventh of the time), else PyYAML's own; both build the same safe types
-_FAST_YAML = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 #: ``.<name>.<pid>.tmp`` (and ``.<stem>.<pid>.tmp.ipynb``, the name papermill is given).
 DEBRIS = re.compile(r"^\..+\.(\d+)\.tmp(?:\.ipynb)?$")
@@ -37,20 +32,6 @@ def temporary_name(path: Path, *, suffix: str = "") -> Path:
     True
     """
     return path.with_name(f".{path.name}.{os.getpid()}.tmp{suffix}")
-
-
-def load_yaml(text: str):
-    """``yaml.safe_load(text)``, parsed by libyaml when it is there. A text libyaml refuses is
-    parsed again by PyYAML, which raises the error users read (it shows the line, libyaml's
-    does not) or, if the two parsers ever disagree, reads it.
-
-    >>> load_yaml("items: [a, 2]")
-    {'items': ['a', 2]}
-    """
-    try:
-        return yaml.load(text, Loader=_FAST_YAML)  # noqa: S506 - a safe loader
-    except yaml.YAMLError:
-        return yaml.safe_load(text)
 
 
 @contextmanager

@@ -17,10 +17,11 @@ import yaml
 from pydantic import ValidationError
 
 from .errors import Problem, SurveyDataError
-from .files import file_version, load_yaml
+from .files import file_version
 from .instrument_checks import build_scales, check_references, pydantic_problem
 from .paths import INSTRUMENTS_DIR
 from .schema import GROUP_COLUMNS, NOT_GIVEN, InstrumentFile
+from .yamlfiles import load_yaml
 
 
 @dataclass(frozen=True)

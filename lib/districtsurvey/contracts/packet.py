@@ -26,9 +26,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SurveyDataError
-from .files import load_yaml
 from .params import RawExport, RunParams, _resolve, load_params
 from .params import _problem as _run_problem
+from .yamlfiles import load_yaml
 
 #: A survey's label in the packet when the block gives none.
 LABELS = {"support_services": "Service", "engagement": "Team"}

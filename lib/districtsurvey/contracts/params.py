@@ -10,9 +10,9 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import Problem, SurveyDataError
-from .files import load_yaml
 from .instrument import instrument_path
 from .waves import is_pulse
+from .yamlfiles import load_yaml
 
 
 class RawExport(BaseModel):

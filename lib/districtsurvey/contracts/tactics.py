@@ -16,8 +16,9 @@ import pandas as pd
 import yaml
 
 from .errors import Problem, SurveyDataError
-from .files import file_version, load_yaml
+from .files import file_version
 from .paths import TACTICS_DIR
+from .yamlfiles import load_yaml
 
 DEFAULT_TACTICS = TACTICS_DIR / "default.yml"
 DISCUSSION = TACTICS_DIR / "discussion.yml"

@@ -26,9 +26,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ...contracts.files import load_yaml
 from ...contracts.labels import REVERSED
 from ...contracts.waves import SEASONS
+from ...contracts.yamlfiles import load_yaml
 
 FOLDER = Path(__file__).parent
 DEFAULT = "en-US"

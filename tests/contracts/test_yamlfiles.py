@@ -1,11 +1,11 @@
-"""contracts.files.load_yaml: libyaml's speed, PyYAML's answers and error messages."""
+"""contracts.yamlfiles.load_yaml: libyaml's speed, PyYAML's answers and error messages."""
 
 from pathlib import Path
 
 import pytest
 import yaml
 
-from districtsurvey.contracts.files import load_yaml
+from districtsurvey.contracts.yamlfiles import load_yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 YAML_FILES = sorted(
