@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -58,3 +59,19 @@ def test_a_warm_kernels_channels_open_no_tcp_port_and_leave_no_socket_behind(tmp
         kernel.close()
     assert not folder.exists()
     assert list(tmp_path.iterdir()) == []  # nothing written where the notebook ran
+
+
+def test_a_kernels_socket_folder_goes_even_when_its_connection_file_is_gone(tmp_path):
+    """A worker killed while it stopped its kernel: the manager had removed the connection file
+    (which names the folder) and the worker died before removing the folder. The supervisor
+    knows the folder from the kernel's start and removes it itself; only one of ours."""
+    from districtsurvey.batch.kernels import kill_kernel
+
+    folder = Path(tempfile.mkdtemp(prefix="districtsurvey-kernel-"))
+    (folder / "k-1").write_text("")  # a socket's file
+    kill_kernel(None, str(tmp_path / "kernel-gone.json"), str(folder))
+    assert not folder.exists()
+    other = tmp_path / "not-a-kernel-folder"
+    other.mkdir()
+    kill_kernel(None, None, str(other))
+    assert other.exists()

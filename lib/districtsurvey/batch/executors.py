@@ -97,10 +97,11 @@ class _Reported(WarmKernel):
     async def _start(self) -> None:
         await super()._start()
         if on_kernel is not None:
-            on_kernel(self.pid, self.connection_file)
+            on_kernel(self.pid, self.connection_file, self._ipc)
 
 
-#: Called with (pid, connection file) when a warm kernel starts; a local worker sets it.
+#: Called with (pid, connection file, socket folder) when a warm kernel starts; a local worker
+#: sets it.
 on_kernel = None
 
 

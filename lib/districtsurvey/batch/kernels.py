@@ -315,9 +315,11 @@ def _left(deadline: float) -> float:
     return max(0.01, deadline - time.monotonic())
 
 
-def kill_kernel(pid: int | None, connection_file: str | None) -> None:
+def kill_kernel(pid: int | None, connection_file: str | None, folder: str | None = None) -> None:
     """SIGKILL the kernel ``pid`` when it is still the kernel of ``connection_file`` (a pid can be
-    reused), and remove the connection file."""
+    reused), and remove the connection file and the kernel's socket ``folder`` (also found from
+    the connection file; given, it goes even when that file is gone already: a worker killed
+    while it stopped its kernel, after the manager removed the file)."""
     if pid and connection_file:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -335,6 +337,8 @@ def kill_kernel(pid: int | None, connection_file: str | None) -> None:
             os.unlink(connection_file)
         except OSError:
             pass
+    if folder:
+        _remove_folder(Path(folder))
 
 
 def _remove_sockets(connection_file: str) -> None:
@@ -345,6 +349,10 @@ def _remove_sockets(connection_file: str) -> None:
     except (OSError, ValueError):
         return
     if info.get("transport") == "ipc":
-        folder = Path(str(info.get("ip", ""))).parent
-        if folder.name.startswith("districtsurvey-kernel-"):
-            shutil.rmtree(folder, ignore_errors=True)
+        _remove_folder(Path(str(info.get("ip", ""))).parent)
+
+
+def _remove_folder(folder: Path) -> None:
+    """Remove a warm kernel's socket folder (only one of ours, by its name)."""
+    if folder.name.startswith("districtsurvey-kernel-"):
+        shutil.rmtree(folder, ignore_errors=True)

@@ -38,7 +38,7 @@ class _Worker:
     conn: Connection
     job: Job | None = None
     since: float = 0.0
-    kernels: dict[int, str] = field(default_factory=dict)  # pid -> connection file
+    kernels: dict[int, tuple] = field(default_factory=dict)  # pid -> (connection file, folder)
 
     @property
     def pid(self) -> int:
@@ -73,7 +73,7 @@ def _main(conn: Connection, kernel: str) -> None:
         leave(signal.SIGTERM, None)
 
     threading.Thread(target=watch, daemon=True).start()
-    executors.on_kernel = lambda pid, path: conn.send(("kernel", pid, path))
+    executors.on_kernel = lambda pid, path, folder: conn.send(("kernel", pid, path, folder))
     executors.warm_up(kernel)
     while True:
         try:
@@ -178,7 +178,7 @@ class Workers:
                 worker.conn.close()
                 return
             if message[0] == "kernel":
-                worker.kernels[message[1]] = message[2]
+                worker.kernels[message[1]] = message[2:]
             elif message[0] == "done" and worker.job is not None:
                 record, job = message[1], worker.job
                 worker.job = None
@@ -220,8 +220,8 @@ class Workers:
         if worker.process.is_alive():
             worker.process.kill()
         worker.process.join(5)
-        for pid, path in worker.kernels.items():
-            kill_kernel(pid, path)
+        for pid, (path, folder) in worker.kernels.items():
+            kill_kernel(pid, path, folder)
         worker.kernels.clear()
         if not worker.conn.closed:
             worker.conn.close()
