@@ -12,7 +12,6 @@ kernel death, and after ``max_uses`` notebooks.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import shutil
@@ -317,9 +316,9 @@ def _left(deadline: float) -> float:
 
 def kill_kernel(pid: int | None, connection_file: str | None, folder: str | None = None) -> None:
     """SIGKILL the kernel ``pid`` when it is still the kernel of ``connection_file`` (a pid can be
-    reused), and remove the connection file and the kernel's socket ``folder`` (also found from
-    the connection file; given, it goes even when that file is gone already: a worker killed
-    while it stopped its kernel, after the manager removed the file)."""
+    reused), and remove the connection file and the kernel's socket ``folder``. The folder is
+    given by whoever started the kernel, not read from the connection file: a worker killed while
+    it stopped its kernel may have lost the file already (the manager removes it first)."""
     if pid and connection_file:
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as f:
@@ -332,27 +331,9 @@ def kill_kernel(pid: int | None, connection_file: str | None, folder: str | None
             except OSError:
                 pass
     if connection_file:
-        _remove_sockets(connection_file)
         try:
             os.unlink(connection_file)
         except OSError:
             pass
-    if folder:
-        _remove_folder(Path(folder))
-
-
-def _remove_sockets(connection_file: str) -> None:
-    """Remove the private folder of a warm kernel's Unix sockets (named in its connection file)."""
-    try:
-        with open(connection_file, encoding="utf-8") as f:
-            info = json.load(f)
-    except (OSError, ValueError):
-        return
-    if info.get("transport") == "ipc":
-        _remove_folder(Path(str(info.get("ip", ""))).parent)
-
-
-def _remove_folder(folder: Path) -> None:
-    """Remove a warm kernel's socket folder (only one of ours, by its name)."""
-    if folder.name.startswith("districtsurvey-kernel-"):
+    if folder and Path(folder).name.startswith("districtsurvey-kernel-"):  # only one of ours
         shutil.rmtree(folder, ignore_errors=True)

@@ -38,7 +38,7 @@ class _Worker:
     conn: Connection
     job: Job | None = None
     since: float = 0.0
-    kernels: dict[int, tuple] = field(default_factory=dict)  # pid -> (connection file, folder)
+    kernels: dict[int, tuple[str, str]] = field(default_factory=dict)  # pid -> (file, folder)
 
     @property
     def pid(self) -> int:
