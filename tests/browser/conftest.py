@@ -37,10 +37,13 @@ def browser():
 
 
 class OfflinePage:
-    """A page whose every non-file request is aborted and recorded; console errors recorded too."""
+    """A page whose every request outside ``allow`` (and data: URLs) is aborted and recorded;
+    console errors recorded too."""
 
-    def __init__(self, browser, *, allow: tuple[str, ...] = ("file://",)):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(
+        self, browser, *, allow: tuple[str, ...] = ("file://",), size: tuple[int, int] = (1280, 900)
+    ):
+        self.context = browser.new_context(viewport={"width": size[0], "height": size[1]})
         self.page = self.context.new_page()
         self.blocked: list[str] = []
         self.console_errors: list[str] = []

@@ -20,6 +20,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from .conftest import OfflinePage
+
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -100,24 +102,9 @@ def jupyterlab(tmp_path):
 
 def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
     base, token = jupyterlab
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    blocked: list[str] = []
-
-    def route(r):
-        if r.request.url.startswith(base) or r.request.url.startswith("data:"):
-            r.continue_()
-        else:
-            blocked.append(r.request.url)
-            r.abort()
-
-    context.route("**/*", route)
-    page = context.new_page()
-    console: list[str] = []  # kept for a failure's report
-    page.on(
-        "console",
-        lambda m: m.type in ("error", "warning") and console.append(f"{m.type}: {m.text}"),
-    )
-    page.on("pageerror", lambda e: console.append(f"pageerror: {e}"))
+    offline = OfflinePage(browser, allow=(base,), size=(1400, 1000))
+    page = offline.page
+    page.on("pageerror", lambda e: offline.console_errors.append(f"uncaught: {e}"))
     page.set_default_timeout(90_000)
     try:
         page.goto(f"{base}/lab/tree/explore.ipynb?token={token}")
@@ -153,14 +140,14 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
         department.select_option(label="Internal Audit")  # 2 raters: refused, with a message
         refused = page.wait_for_selector(".dsx-refused")
         assert "fewer than 5 respondents" in refused.inner_text()
-        assert blocked == [], f"requests left localhost: {blocked}"
+        assert offline.blocked == [], f"requests left localhost: {offline.blocked}"
     except Exception:
         page.screenshot(path=str(tmp_path / "explore-failure.png"), full_page=True)
-        (tmp_path / "console.log").write_text("\n".join(console))
+        (tmp_path / "console.log").write_text("\n".join(offline.console_errors))
         (tmp_path / "page.html").write_text(page.content())
         # seen once in CI (not reproduced in about 30 runs under load): the explorer drawn but
         # its item table missing for 90 s; what the browser said goes into the test's output
-        print("browser console (errors and warnings):", *console[-60:], sep="\n  ")
+        print("browser console errors:", *offline.console_errors[-60:], sep="\n  ")
         raise
     finally:
-        context.close()
+        offline.close()
