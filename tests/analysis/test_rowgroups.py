@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from districtsurvey.analysis.rowgroups import row_groups
+from districtsurvey.analysis.rowgroups import group_numbers, row_groups
 
 
 def _pandas(table: pd.DataFrame, keys: list[str]) -> list[tuple[tuple, list[int]]]:
@@ -52,3 +52,37 @@ def test_groups_follow_pandas_groupby(keys):
 
 def test_groups_of_an_empty_table():
     assert list(row_groups(pd.DataFrame({"wave": [], "item": []}), ["wave", "item"])) == []
+
+
+@pytest.mark.parametrize(
+    "keys", [["wave"], ["wave", "item"], ["department", "wave"], ["department", "wave", "item"]]
+)
+def test_group_numbers_are_pandas_ngroup_and_its_groups(keys):
+    """Each row's number is pandas' ``ngroup()`` (-1 where a key is missing, NaN there), and the
+    groups are the index of ``groupby(...).size()``: same order, values and dtypes."""
+    for table in _frames():
+        groups = table.groupby(keys, observed=True, sort=True)
+        numbers, index = group_numbers(table, keys)
+        want = groups.ngroup().to_numpy(dtype=float, na_value=-1).astype(int)
+        assert numbers.tolist() == want.tolist()
+        pd.testing.assert_index_equal(index, groups.size().index)
+        sizes = groups.size()  # as columns too (what ``reset_index`` makes of them)
+        mine = pd.DataFrame({"size": sizes.to_numpy()}, index=index).reset_index()
+        pd.testing.assert_frame_equal(mine, sizes.reset_index(name="size"))
+
+
+@pytest.mark.parametrize("width", [5, 16])
+def test_group_numbers_with_more_possible_groups_than_rows(width):
+    """Many keys of many values: numbered by sorting instead of counting (5 keys), or by pandas
+    when the combined number would overflow (16 keys of up to 50 values), the same groups."""
+    rng = np.random.default_rng(3)
+    table = pd.DataFrame({f"k{i}": rng.integers(0, 50, 40).astype(str) for i in range(width)})
+    keys = list(table.columns)
+    numbers, index = group_numbers(table, keys)
+    assert numbers.tolist() == table.groupby(keys, sort=True).ngroup().tolist()
+    pd.testing.assert_index_equal(index, table.groupby(keys, sort=True).size().index)
+
+
+def test_group_numbers_of_an_empty_table():
+    numbers, index = group_numbers(pd.DataFrame({"wave": [], "item": []}), ["wave", "item"])
+    assert numbers.tolist() == [] and len(index) == 0

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..contracts.instrument import Instrument
 from ..contracts.waves import previous_waves, wave_order
+from .rowgroups import group_numbers
 
 FIGURES = ["mean", "sd", "pct_favorable", "pct_neutral", "pct_unfavorable"]
 
@@ -45,19 +46,26 @@ def distinct_counts(df: pd.DataFrame, keys: list[str], column: str) -> pd.Series
     >>> distinct_counts(df, ["wave"], "respondent_id").to_dict()
     {'a': 1, 'b': 2}
     """
-    groups = df.groupby(keys, observed=True, sort=True)
     values = df[column]
-    fast = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
-    if not fast or df.empty or values.min() < 0:
-        return groups[column].nunique()
-    ids = groups.ngroup()
-    kept = ids.notna().to_numpy()  # rows whose key is missing belong to no group
-    ids = ids.to_numpy()[kept].astype(np.int64)
-    numbers = values.to_numpy()[kept].astype(np.int64)
-    span = int(numbers.max(initial=0)) + 1
-    pairs = pd.unique(ids * span + numbers)  # one per (group, value)
-    counts = np.bincount(pairs // span, minlength=groups.ngroups)
-    return pd.Series(counts, index=groups.size().index, name=column)
+    if not _numbered(values):
+        return df.groupby(keys, observed=True, sort=True)[column].nunique()
+    numbers, groups = group_numbers(df, keys)
+    return pd.Series(_distinct(numbers, values.to_numpy(), len(groups)), groups, name=column)
+
+
+def _numbered(values: pd.Series) -> bool:
+    """Non-negative integers (respondent numbers), which ``_distinct`` counts."""
+    integers = isinstance(values.dtype, np.dtype) and values.dtype.kind in "iu"
+    return integers and not values.empty and values.min() >= 0
+
+
+def _distinct(numbers: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
+    """Distinct non-negative integer ``values`` per group number (rows numbered -1: none)."""
+    kept = numbers >= 0
+    values = values[kept].astype(np.int64)
+    span = int(values.max(initial=0)) + 1
+    pairs = pd.unique(numbers[kept] * span + values)  # one per (group, value)
+    return np.bincount(pairs // span, minlength=groups)
 
 
 def scored(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
@@ -101,18 +109,25 @@ def aggregate(
     if len(names) > 1:
         return _aggregate_mixed(df, keys, instrument, respondents=respondents)
     scale = instrument.scales.get(names[0], instrument.scale)
-    counts = (
-        df.groupby(keys + ["score"], observed=True, sort=True).size().unstack("score", fill_value=0)
-    )
-    counts = counts.reindex(columns=range(1, scale.points + 1), fill_value=0)
-    v = np.arange(1, scale.points + 1, dtype=float)
-    c = counts.to_numpy(dtype=float)
+    numbers, groups = group_numbers(df, keys)
+    width = scale.points + 1  # a row per group, a column per answer code 0..points (0: unused)
+    score = df["score"].to_numpy().astype(np.int64)
+    on_scale = (numbers >= 0) & (score >= 1) & (score <= scale.points)
+    counts = np.bincount(
+        numbers[on_scale] * width + score[on_scale], minlength=len(groups) * width
+    ).reshape(len(groups), width)
+    v = np.arange(width, dtype=float)
+    c = counts.astype(float)
     answers = c.sum(axis=1)
     mean = (c @ v) / answers
     var = (c @ v**2 - answers * mean**2) / np.where(answers > 1, answers - 1, np.nan)
-    out = pd.DataFrame(index=counts.index)
+    out = pd.DataFrame(index=groups)
     if respondents:
-        out["n"] = distinct_counts(df, keys, "respondent_id").reindex(counts.index)
+        ids = df["respondent_id"]
+        if _numbered(ids):
+            out["n"] = _distinct(numbers, ids.to_numpy(), len(groups))
+        else:  # text ids (a table scored outside a run)
+            out["n"] = distinct_counts(df, keys, "respondent_id").reindex(groups)
         out["n_answers"] = answers.astype(int)
     else:
         out["n"] = answers.astype(int)
@@ -123,7 +138,7 @@ def aggregate(
         ("pct_neutral", scale.neutral),
         ("pct_unfavorable", scale.unfavorable),
     ):
-        out[name] = 100 * counts[list(codes)].sum(axis=1).to_numpy() / answers if codes else 0.0
+        out[name] = 100 * c[:, list(codes)].sum(axis=1) / answers if codes else 0.0
     out["n"] = out["n"].astype("Int64")
     return out.reset_index()
 
