@@ -76,18 +76,29 @@ def _key(word: str) -> str:
 def _view(text: str, keep: Iterable[str]) -> tuple[str, list[tuple[int, int]]]:
     """The text with markup blanked (same length), and the spans of protected phrases."""
     view = _MARKUP.sub(lambda m: " " * len(m.group(0)), text)
+    # in ASCII text a phrase can match only where its lower case is (the regex's ignored case
+    # also pairs ASCII letters with four others, "ſ" with "s": text with those is searched whole)
+    folded = view.lower() if view.isascii() else None
     spans = []
-    for pattern in _phrases(frozenset(str(p) for p in keep)):
-        spans.extend(m.span() for m in pattern.finditer(view))
+    for pattern, needle in _phrases(frozenset(str(p) for p in keep)):
+        if folded is None or needle is None or needle in folded:
+            spans.extend(m.span() for m in pattern.finditer(view))
     return view, spans
 
 
 @lru_cache(maxsize=8)
-def _phrases(keep: frozenset[str]) -> list[re.Pattern]:
+def _phrases(keep: frozenset[str]) -> list[tuple[re.Pattern, str | None]]:
     """One pattern per protected phrase, longest first (a run redacts every comment with the
-    same phrases: built once, not once per comment)."""
+    same phrases: built once, not once per comment), with the phrase in lower case when it is
+    ASCII (most comments name none of a district's ~80 phrases: a substring test rules it out)."""
     phrases = sorted((p for p in keep if p.strip()), key=len, reverse=True)
-    return [re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE) for p in phrases]
+    return [
+        (
+            re.compile(rf"(?<!\w){re.escape(p)}(?!\w)", re.IGNORECASE),
+            p.lower() if p.isascii() else None,
+        )
+        for p in phrases
+    ]
 
 
 def _tokens(view: str, protected: list[tuple[int, int]]) -> list[Token]:
