@@ -8,6 +8,7 @@ numbers shown.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import plots
@@ -144,25 +145,45 @@ def plot_trends(r: Report) -> Chart | Html:
     )
 
 
+def _wide(frame: pd.DataFrame, index: str, columns: str, values: str) -> pd.DataFrame:
+    """``frame.pivot_table(index=..., columns=..., values=..., dropna=False, sort=False)``: the
+    mean of each cell's figures (NaN when it has none), rows and columns in the order they first
+    appear, built in a few numpy steps (``pivot_table`` cost about 10 ms a call, a few times a
+    report).
+
+    >>> f = pd.DataFrame({"g": ["b", "a", "b", "b"], "w": ["x", "x", "y", "x"],
+    ...                   "v": [1.0, 2.0, None, 4.0]})
+    >>> _wide(f, "g", "w", "v").to_dict()
+    {'x': {'b': 2.5, 'a': 2.0}, 'y': {'b': nan, 'a': nan}}
+    >>> f.pivot_table(index="g", columns="w", values="v", dropna=False, sort=False).to_dict()
+    {'x': {'b': 2.5, 'a': 2.0}, 'y': {'b': nan, 'a': nan}}
+    """
+    rows, row_names = pd.factorize(frame[index], use_na_sentinel=False)
+    cols, col_names = pd.factorize(frame[columns], use_na_sentinel=False)
+    x = frame[values].to_numpy(dtype=float, na_value=np.nan)
+    cell = rows * len(col_names) + cols
+    size = len(row_names) * len(col_names)
+    given = ~np.isnan(x)
+    sums = np.bincount(cell[given], weights=x[given], minlength=size)
+    counts = np.bincount(cell[given], minlength=size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    return pd.DataFrame(
+        means.reshape(len(row_names), len(col_names)),
+        index=pd.Index(row_names, name=index),
+        columns=pd.Index(col_names, name=columns),
+    )
+
+
 def _across_waves(r: Report, history: pd.DataFrame, now: pd.DataFrame, name: str) -> pd.DataFrame:
     """% favorable per label (rows in instrument order) over every wave (columns in time order),
-    with the latest change flag in words. (Cells gathered by hand: ``pivot_table`` cost about a
-    tenth of drawing a report, three times per report.)"""
-    shares: dict[tuple, list[float]] = {}  # (label, wave) -> its figures (one, or none if hidden)
-    columns = (history["label"], history["wave"], history["pct_favorable"])
-    for label, wave, value in zip(*columns, strict=True):
-        shares.setdefault((label, wave), []).extend([] if pd.isna(value) else [value])
-
-    def cell(label, wave) -> str:
-        got = shares.get((label, wave))
-        return pct(sum(got) / len(got) if got else float("nan"))
-
+    with the latest change flag in words."""
+    h = _wide(history, "label", "wave", "pct_favorable")
     labels = list(dict.fromkeys(now["label"])) or list(dict.fromkeys(history["label"]))
-    present = set(history["wave"])
-    waves = [w for w in r.run["waves"] if w in present]
-    out = pd.DataFrame(
-        {name: labels, **{r.wave_label(w): [cell(label, w) for label in labels] for w in waves}}
-    )
+    waves = [w for w in r.run["waves"] if w in h.columns]
+    out = h.reindex(index=labels, columns=waves).map(pct)
+    out = out.rename(columns={w: r.wave_label(w) for w in waves}).reset_index()
+    out = out.rename(columns={"label": name}).rename_axis(columns=None)
     flags = now.set_index("label")["change_flag"].map(FLAG_WORDS)
     out["Latest change"] = out[name].map(flags).fillna("—")
     return out
@@ -320,9 +341,7 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Table | Html:
         return Html.text("No breakdown in this run.")
     b = b[(b["by"] == by) & (b["kind"] == "dimension")]
     b = b.assign(label=b["dimension"].map(r.instrument.dimension_label))
-    wide = b.pivot_table(
-        index="group", columns="label", values="pct_favorable", dropna=False, sort=False
-    )
+    wide = _wide(b, "group", "label", "pct_favorable")
     order = [r.instrument.dimension_label(d) for d in r.instrument.dimensions["id"]]
     wide = wide.reindex(columns=[c for c in order if c in wide.columns])
     n = b.groupby("group")["n"].max().reindex(wide.index)
