@@ -53,18 +53,19 @@ def group_numbers(table: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.
             codes.append(code.astype(np.int64))
             levels.append(pd.Index(uniques, name=key).infer_objects())  # as groupby infers
     sizes = [len(level) for level in levels]
-    if math.prod(sizes) >= 2**62:  # the combined number would overflow: pandas' own numbering
-        number = table.groupby(keys, observed=True, sort=True).ngroup()
-        groups = table.groupby(keys, observed=True, sort=True).size().index
-        return number.to_numpy(dtype=float, na_value=-1).astype(np.int64), groups
+    possible = math.prod(sizes)  # groups the keys' values could make
+    if possible >= 2**62:  # the combined number would overflow: pandas' own numbering
+        grouped = table.groupby(keys, observed=True, sort=True)
+        number = grouped.ngroup().to_numpy(dtype=float, na_value=-1).astype(np.int64)
+        return number, grouped.size().index
     combined = np.zeros(len(table), np.int64)
     whole = np.ones(len(table), bool)
     for code, size in zip(codes, sizes, strict=True):
         whole &= code >= 0
         combined = combined * size + code
     numbers = np.full(len(table), -1, np.int64)
-    if math.prod(sizes) <= 8 * len(table) + 65536:  # few possible groups: counted, not sorted
-        seen = np.bincount(combined[whole], minlength=math.prod(sizes)) > 0
+    if possible <= 8 * len(table) + 65536:  # few possible groups: counted, not sorted
+        seen = np.bincount(combined[whole], minlength=possible) > 0
         present = np.flatnonzero(seen)  # ascending: groupby's order
         numbers[whole] = (np.cumsum(seen) - 1)[combined[whole]]
     else:
