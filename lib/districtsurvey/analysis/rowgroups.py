@@ -18,15 +18,14 @@ def row_groups(table: pd.DataFrame, keys: list[str]) -> Iterator[tuple[tuple, li
     >>> list(row_groups(t, ["w"]))
     [(('a',), [1]), (('b',), [0, 2])]
     """
-    number = table.groupby(keys, sort=True).ngroup().to_numpy(dtype=float, na_value=np.nan)
-    rows = np.flatnonzero(~np.isnan(number))  # a row with a missing key is in no group
+    number, _ = group_numbers(table, keys)  # every group has a row
+    rows = np.flatnonzero(number >= 0)  # a row with a missing key is in no group
     order = rows[np.argsort(number[rows], kind="stable")].tolist()
     columns = [table[k].tolist() for k in keys]
     start = 0
-    for end in np.cumsum(np.bincount(number[rows].astype(int))).tolist():
-        if end > start:
-            first = order[start]
-            yield tuple(c[first] for c in columns), order[start:end]
+    for end in np.cumsum(np.bincount(number[rows])).tolist():
+        first = order[start]
+        yield tuple(c[first] for c in columns), order[start:end]
         start = end
 
 
