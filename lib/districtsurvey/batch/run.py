@@ -236,6 +236,8 @@ def _batch(
         held.pool = start_pool(kernel, workers)
     if earlier is None and not prepared:
         prepare_any(params, params_path=params_path, only=only)
+    if held.pool is not None:
+        held.pool.prepared()  # kernels still waiting for a turn start now
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     for warning in run.get("warnings", []):  # e.g. a plan file of an older run, skipped
         progress.note(f"warning: {warning}")
@@ -279,7 +281,7 @@ def _batch(
     for sub in ("notebooks", "departments"):
         (run_dir / sub).mkdir(parents=True, exist_ok=True)
     if local and todo and held.pool is None:  # resuming: forked before our thread starts
-        held.pool = start_pool(kernel, min(workers, len(todo)))
+        held.pool = start_pool(kernel, min(workers, len(todo)), preparing=False)
     slugs = [j.slug for j in planned if j.slug != "index"] if only else None
     extras_made = None
     if not settings["pdf"]:  # action plans and roll-out pages read the cache only: made meanwhile

@@ -8,6 +8,10 @@ runs past its time limit (plus a grace period for the kernel to be stopped in th
 killed and replaced. Every worker leaves with its kernel: on SIGTERM it kills the kernel and exits;
 when its parent dies (even by SIGKILL) it notices within half a second and does the same; the
 kernels also watch their worker.
+
+While the caller prepares the run, the kernels start on the cores it leaves free (on 2 cores, one
+after another), not all at once against it: its preparation is the batch's critical path, and
+every report waits for it.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from .executors import Job
 from .kernels import kill_kernel
 
 GRACE = 30.0  # seconds past a report's limit before its worker is killed (the worker stops first)
+START_WAIT = 30.0  # at most this long a worker waits for its turn to start its kernel
 TRIES = 2  # a job whose worker or kernel dies runs once more
 
 
@@ -55,8 +60,17 @@ def _context():
     return context
 
 
-def _main(conn: Connection, kernel: str) -> None:
-    """A worker: warm its kernel, then run the jobs its pipe brings until told to stop."""
+def _cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _main(conn: Connection, kernel: str, turns=None) -> None:
+    """A worker: warm its kernel (when ``turns``, a semaphore, gives it a turn), then run the jobs
+    its pipe brings until told to stop."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent acts
 
     def leave(signum, frame):  # the parent stops us: kernels first, then at once
@@ -74,7 +88,12 @@ def _main(conn: Connection, kernel: str) -> None:
 
     threading.Thread(target=watch, daemon=True).start()
     executors.on_kernel = lambda pid, path, folder: conn.send(("kernel", pid, path, folder))
-    executors.warm_up(kernel)
+    turn = turns is not None and turns.acquire(timeout=START_WAIT)
+    try:
+        executors.warm_up(kernel)
+    finally:
+        if turn:
+            turns.release()
     while True:
         try:
             job = conn.recv()
@@ -89,11 +108,16 @@ def _main(conn: Connection, kernel: str) -> None:
 class Workers:
     """``n`` worker processes started now (their kernels warm while the caller prepares the run).
 
+    With ``preparing``, the kernels take turns to start, on the cores the caller leaves free,
+    until the caller says :meth:`prepared`.
+
     >>> with Workers("warm", 2) as workers:             # doctest: +SKIP
     ...     records = list(workers.run(jobs))
     """
 
-    def __init__(self, kernel: str, n: int, *, grace: float = GRACE) -> None:
+    def __init__(
+        self, kernel: str, n: int, *, grace: float = GRACE, preparing: bool = False
+    ) -> None:
         self.kernel = kernel
         self.n = max(1, n)
         self.grace = grace
@@ -105,8 +129,15 @@ class Workers:
             # while the run is prepared, nor in the workers, whose pages stay shared)
             gc.freeze()
             self._frozen = True
+        self._turns = _context().Semaphore(max(1, _cores() - 1)) if preparing else None
         for _ in range(self.n):
-            self._spawn()
+            self._spawn(self._turns)
+
+    def prepared(self) -> None:
+        """The caller has prepared the run: workers still waiting for a turn start their kernels."""
+        turns, self._turns = self._turns, None
+        for _ in range(self.n if turns is not None else 0):
+            turns.release()
 
     def __enter__(self) -> Workers:
         return self
@@ -114,10 +145,13 @@ class Workers:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self, turns=None) -> _Worker:
         parent_end, child_end = multiprocessing.Pipe()
         process = _context().Process(
-            target=_main, args=(child_end, self.kernel), daemon=True, name="districtsurvey-worker"
+            target=_main,
+            args=(child_end, self.kernel, turns),
+            daemon=True,
+            name="districtsurvey-worker",
         )
         process.start()
         child_end.close()

@@ -24,9 +24,10 @@ def run_local(
             pool.close()
 
 
-def start_pool(kernel: str, workers: int) -> Workers:
-    """Worker processes started now; each starts its kernel while the parent prepares the run."""
-    return Workers(kernel, workers)
+def start_pool(kernel: str, workers: int, *, preparing: bool = True) -> Workers:
+    """Worker processes started now; each starts its kernel while the parent prepares the run
+    (``preparing``: they take turns until ``Workers.prepared``)."""
+    return Workers(kernel, workers, preparing=preparing)
 
 
 def run_dask(todo: list[Job], *, kernel: str, scheduler: str) -> Iterator[dict]:
