@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import errno
-import gc
 import os
 import sys
 from pathlib import Path
@@ -70,10 +68,6 @@ _HINTS = {
     errno.EACCES: _READ_ONLY,
     errno.EPERM: _READ_ONLY,
 }
-
-# The heap goes with the process: without this, the interpreter's last full collection walks all of
-# it (pandas, matplotlib, the run's tables), about 0.4 s after a batch. Handlers still run.
-atexit.register(gc.freeze)
 
 app = typer.Typer(
     cls=Guarded,
