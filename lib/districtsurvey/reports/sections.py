@@ -166,8 +166,7 @@ def _wide(frame: pd.DataFrame, index: str, columns: str, values: str) -> pd.Data
     given = ~np.isnan(x)
     sums = np.bincount(cell[given], weights=x[given], minlength=size)
     counts = np.bincount(cell[given], minlength=size)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+    means = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)  # never divides by 0
     return pd.DataFrame(
         means.reshape(len(row_names), len(col_names)),
         index=pd.Index(row_names, name=index),
