@@ -102,6 +102,7 @@ def packet_rollout(p: packets.Packet, plan: pd.DataFrame) -> Rollout:
         shown=any(pg.shown for _, pg in pages),
         served=True,
         locale=first.locale,
+        dense=True,
     )
     joined.check, joined.check_detail = first.check, first.check_detail
     joined.not_shown_reason = "; ".join(

@@ -102,6 +102,7 @@ class Rollout:
     did_wave: str = ""
     shout_outs: list[str] = field(default_factory=list)  # recognition comments (report-safe)
     locale: str = locales.DEFAULT  # dates and spelling (the run's ``locale``)
+    dense: bool = False  # two surveys on one sheet: printed a size smaller, to stay on one page
 
 
 def build_rollout(
