@@ -183,6 +183,30 @@ def table(
 _SVG_HEAD = re.compile(r"\A.*?(?=<svg\b)", re.S)  # XML declaration, DOCTYPE, comments
 _SVG_META = re.compile(r"<metadata>.*?</metadata>\s*", re.S)
 _SVG_NS = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')  # HTML knows both namespaces of inline SVG
+_SVG_ID = re.compile(r'(?<=\sid=")[^"]+(?=")')
+_SVG_REF = re.compile(r'(?<=url\(#)[^)"]+(?=\))|(?<=href="#)[^"]+(?=")')  # clip paths, markers
+
+
+def own_ids(svg: str) -> str:
+    """The SVG with its ids made its own: each id, and each reference to one, gets a suffix
+    from the chart's drawing.
+
+    matplotlib names every group alike in every chart (``figure_1``, ``axes_1``, ``line2d_1``
+    ...) and salts the ids it refers to (clip paths, markers) with ``svg.hashsalt``, from the alt
+    text, which two charts of a page may share (a packet's two trend charts): a page repeated
+    ids, and a reference could land in the other chart. Now two charts share an id only when
+    they are the same drawing; the names keep matplotlib's (``line2d_1-…``).
+
+    >>> svg = ('<svg><g id="figure_1"><clipPath id="p1"><rect/></clipPath>'
+    ...        '<path clip-path="url(#p1)"/><use xlink:href="#m2"/><path id="m2"/></g></svg>')
+    >>> own = own_ids(svg)
+    >>> tag = own.split('id="figure_1-')[1][:8]
+    >>> f'url(#p1-{tag})' in own, f'id="p1-{tag}"' in own, f'href="#m2-{tag}"' in own
+    (True, True, True)
+    """
+    tag = hashlib.sha256(svg.encode("utf-8")).hexdigest()[:8]
+    svg = _SVG_ID.sub(lambda m: f"{m[0]}-{tag}", svg)
+    return _SVG_REF.sub(lambda m: f"{m[0]}-{tag}", svg)
 
 
 def _unlabelled_axes_fixed(fig: Figure) -> None:
@@ -195,13 +219,14 @@ def _unlabelled_axes_fixed(fig: Figure) -> None:
 
 
 def svg_markup(fig: Figure, *, salt: str) -> str:
-    """``fig`` as an inline ``<svg>`` element: text as text, no metadata, deterministic ids."""
+    """``fig`` as an inline ``<svg>`` element: text as text, no metadata, deterministic ids of
+    its own (:func:`own_ids`)."""
     _unlabelled_axes_fixed(fig)
     buf = io.StringIO()
     with plt.rc_context({**SVG_RC, "svg.hashsalt": salt}):
         save_svg(fig, buf, metadata={"Date": None})  # each string measured once per process
     svg = _SVG_META.sub("", _SVG_HEAD.sub("", buf.getvalue(), count=1), count=1)
-    return _SVG_NS.sub("", svg, count=2)
+    return own_ids(_SVG_NS.sub("", svg, count=2))
 
 
 @dataclass
