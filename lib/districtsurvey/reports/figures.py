@@ -1,5 +1,6 @@
 """New figures at a fixed size, and the pieces the charts share: a title at the figure's left, a
-spot below the axes for a legend, horizontal bars as one artist.
+spot below the axes for a legend, horizontal bars as one artist, labels of points that do not
+cover each other.
 
 Figures are made without pyplot (no figure manager; ``Chart.from_axes`` saves them as SVG). A
 fixed layout draws a figure once when saved; a constrained or tight layout draws it twice.
@@ -11,7 +12,20 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
+from matplotlib.font_manager import FontProperties
 from matplotlib.text import Text
+from matplotlib.textpath import text_to_path
+
+#: where a point's label may go, first choice first: its offset from the point in points and its
+#: alignment (right and above the point; left; below; centred above or below)
+SPOTS = (
+    (4, 3, "left", "bottom"),
+    (-4, 3, "right", "bottom"),
+    (4, -3, "left", "top"),
+    (-4, -3, "right", "top"),
+    (0, 6, "center", "bottom"),
+    (0, -6, "center", "top"),
+)
 
 
 def _axes(
@@ -78,3 +92,80 @@ def _hbars(
         np.stack(corners, axis=1), facecolors=color, edgecolors="none", linewidths=0, label=label
     )
     return ax.add_collection(bars)
+
+
+def _box(x: float, y: float, w: float, h: float, spot: tuple) -> tuple[float, float, float, float]:
+    dx, dy, ha, va = spot
+    left = x + dx - {"left": 0.0, "right": w, "center": w / 2}[ha]
+    bottom = y + dy - (h if va == "top" else 0.0)
+    return (left, bottom, left + w, bottom + h)
+
+
+def _overlap(a: tuple, b: tuple) -> float:
+    return max(0.0, min(a[2], b[2]) - max(a[0], b[0])) * max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+
+
+def label_points(
+    ax: Axes, x, y, labels, *, fontsize: float = 8, dot: float = 3.0, pad: float = 1.0,
+    lines=((), ()),
+) -> list[Text]:  # fmt: skip
+    """Label each point (``x``, ``y`` in data) with its text at the first of :data:`SPOTS` that
+    covers no label placed before, no other point and no reference line (``lines``: x values of
+    vertical lines, y values of horizontal ones) and stays inside the axes; when every spot
+    covers something, the one that covers least. A label is measured as matplotlib lays it out
+    (its width in the font, the font's height), with ``pad`` points around it. Call it once the
+    axes' limits are final.
+
+    >>> ax = _axes(None, 2.0, width=3.0)
+    >>> _ = ax.set_xlim(0, 2); _ = ax.set_ylim(0, 2)
+    >>> [t.get_ha() for t in label_points(ax, [0.2, 1.0], [1, 1], ["Apart", "Apart too"])]
+    ['left', 'left']
+    >>> crowded = label_points(ax, [1, 1.1], [0.5, 0.5], ["A name", "Another name"])
+    >>> len({(t.get_ha(), t.get_va()) for t in crowded})  # never the same spot
+    2
+    """
+    to_points = 72 / ax.figure.dpi
+    frame = ax.bbox
+
+    def at(xy):
+        px, py = ax.transData.transform(xy)
+        return ((px - frame.x0) * to_points, (py - frame.y0) * to_points)
+
+    data = list(zip(x, y, strict=True))
+    points = [at(xy) for xy in data]
+    width, height = frame.width * to_points, frame.height * to_points
+    vertical, horizontal = lines
+    taken = [(px - 1, 0.0, px + 1, height) for px, _ in map(at, ((v, 0) for v in vertical))]
+    taken += [(0.0, py - 1, width, py + 1) for _, py in map(at, ((0, v) for v in horizontal))]
+    dots = [(px - dot, py - dot, px + dot, py + dot) for px, py in points]
+    prop = FontProperties(size=fontsize)
+    line = 1.17 * fontsize  # the font's ascent and descent (DejaVu Sans: 0.93 + 0.24 em)
+    texts = []
+    for i, ((px, py), xy, label) in enumerate(zip(points, data, labels, strict=True)):
+        w = text_to_path.get_text_width_height_descent(str(label), prop, ismath=False)[0]
+        best = None
+        for spot in SPOTS:
+            x0, y0, x1, y1 = _box(px, py, w, line, spot)
+            b = (x0 - pad, y0 - pad, x1 + pad, y1 + pad)
+            out = (max(0, -b[0]) + max(0, b[2] - width)) * (y1 - y0)
+            out += (max(0, -b[1]) + max(0, b[3] - height)) * (x1 - x0)
+            cost = out + sum(_overlap(b, o) for o in taken)
+            cost += sum(_overlap(b, d) for j, d in enumerate(dots) if j != i)
+            if best is None or cost < best[0]:
+                best = (cost, spot, b)
+            if cost == 0:
+                break
+        _, (dx, dy, ha, va), box = best
+        taken.append(box)
+        texts.append(
+            ax.annotate(
+                str(label),
+                xy,
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                fontsize=fontsize,
+            )  # fmt: skip
+        )
+    return texts

@@ -19,6 +19,7 @@ from ..prepare.cache import read_run
 from . import locale as locales
 from .display import Chart, Table, count, pct, say, table
 from .district import DISTRICT, District, load_district, with_units
+from .figures import label_points
 from .html import Html, render
 from .packet import packet_folder
 from .plots import DISTRICT as INK
@@ -122,19 +123,11 @@ def plot_quadrant(k: PacketDistrict) -> Chart | Html:
     ax.scatter(
         shown["service"].round(), shown["engagement"].round(), s=28, color=FAVORABLE, zorder=3
     )
-    right = shown["service"].round().max()
-    for r in shown.itertuples():  # a point near the right edge is labelled on its left
-        left = round(r.service) > right - 12
-        ax.annotate(
-            str(r.department),
-            (round(r.service), round(r.engagement)),
-            xytext=(-4 if left else 4, 3),
-            textcoords="offset points",
-            ha="right" if left else "left",
-            fontsize=8,
-        )
     ax.axvline(round(x0), color=INK, linewidth=1, linestyle="--")
     ax.axhline(round(y0), color=INK, linewidth=1, linestyle="--")
+    ax.get_xlim(), ax.get_ylim()  # the limits, final before the labels are placed
+    x, y = shown["service"].round(), shown["engagement"].round()
+    label_points(ax, x, y, shown["department"], lines=([round(x0)], [round(y0)]))
     service_label, team_label = k.service.outcome_label, "engagement index"
     ax.set_xlabel(
         say(
