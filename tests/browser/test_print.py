@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from itertools import pairwise
+
 import pytest
 
 from districtsurvey.batch.pdf import page_count
@@ -86,3 +90,51 @@ def test_rollout_page_offline_and_one_printed_page(printed, offline_page, tmp_pa
         assert page_count(pdf) == 1, f"{slug} roll-out prints on more than one {paper} page"
     assert offline_page.blocked == [], f"network requests were made: {offline_page.blocked}"
     assert offline_page.console_errors == []
+
+
+def _text(s: str) -> str:
+    """Text as the PDF's text layer reads it: ligatures ("ﬁ") unfolded, whitespace collapsed."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", s)).strip()
+
+
+def test_a_chart_keeps_its_tables_header_and_first_row_on_its_page(small_batch, browser, tmp_path):
+    """README: a chart "stays on the page where its table starts". The report is printed 25 times
+    with a blank block of 0 to 240 mm pushed in before its first chart that has a table after it,
+    so that the page ends everywhere around the pair; each time the page that has the chart's
+    caption has, after it, the table's header and its first row. Without the print rules that keep
+    them together (report.css, `.jp-Cell:has(figure.ds-chart) + .jp-Cell ...`), one of the 25
+    splits them (tried: the 30 mm one on Letter)."""
+    from bs4 import BeautifulSoup
+    from pypdf import PdfReader
+
+    from districtsurvey.batch.pdf import print_all
+
+    run_dir, _ = small_batch
+    html = (run_dir / "departments" / "finance.html").read_text(encoding="utf-8")
+    cells = BeautifulSoup(html, "html.parser").select("div.jp-Cell")
+    at = next(
+        k
+        for k, (a, b) in enumerate(pairwise(cells))
+        if a.select_one("figure.ds-chart figcaption") and b.select_one("table.ds-table")
+    )
+    caption = _text(cells[at].select_one("figcaption").get_text())[:60]
+    table = cells[at + 1].select_one("table.ds-table")
+    head = " ".join(_text(th.get_text()) for th in table.select("thead th"))
+    row = " ".join(_text(td.get_text()) for td in table.select("tbody tr")[0].select("td"))
+    jobs = []
+    for mm in range(0, 250, 10):
+        page = BeautifulSoup(html, "html.parser")
+        page.select("div.jp-Cell")[at].insert_before(page.new_tag("div", style=f"height: {mm}mm"))
+        variant = tmp_path / f"pushed-{mm}mm.html"
+        variant.write_text(str(page), encoding="utf-8")
+        jobs.append((variant, variant.with_suffix(".pdf")))
+    written, _ = print_all(jobs, paper="letter")
+    assert len(written) == len(jobs)
+    apart = []
+    for pdf in written:
+        pages = [_text(p.extract_text()) for p in PdfReader(str(pdf)).pages]
+        text = next(t for t in pages if caption in t)
+        after = text[text.index(caption) :]
+        if head not in after or row not in after:
+            apart.append(pdf.stem)
+    assert apart == []
