@@ -166,6 +166,6 @@ def label_points(
                 ha=ha,
                 va=va,
                 fontsize=fontsize,
-            )  # fmt: skip
+            )
         )
     return texts
