@@ -68,3 +68,19 @@ def offline_page(browser):
     page = OfflinePage(browser)
     yield page
     page.close()
+
+
+@pytest.fixture(scope="session")
+def demo_packet_run(tmp_path_factory):
+    """``params/demo.yml`` (``test_packet_print.demo_packet``) prepared and its plans and roll-out
+    pages written, as the batch does before the notebooks (none is run): the run folder."""
+    from districtsurvey.batch.packet import publish_packet
+    from districtsurvey.contracts.packet import load_any
+    from districtsurvey.prepare.packet import prepare_any
+
+    from .test_packet_print import demo_packet
+
+    path = demo_packet(tmp_path_factory.mktemp("demo-packet"))
+    run_dir = prepare_any(load_any(path), params_path=str(path))
+    publish_packet(run_dir)
+    return run_dir

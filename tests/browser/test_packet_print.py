@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .test_pdf import A4, LETTER, blank_shares, check_accessible, html_title, same_size
+from .test_pdf import (
+    A4,
+    LETTER,
+    absolute_paths,
+    blank_shares,
+    check_accessible,
+    html_title,
+    same_size,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.notebook]
 
@@ -85,16 +93,8 @@ def demo_packet(folder: Path) -> Path:
     from support import REPORT_DATE, ROOT
 
     params = yaml.safe_load((ROOT / "params" / "demo.yml").read_text(encoding="utf-8"))
-
-    def absolute(value):
-        if isinstance(value, list):
-            return [absolute(v) for v in value]
-        return str((ROOT / "params" / value).resolve())
-
     for block in params["surveys"]:
-        for key in ("data", "comments", "headcounts", "benchmarks", "plans"):
-            if block.get(key):
-                block[key] = absolute(block[key])
+        absolute_paths(block)
     params.update(report_date=REPORT_DATE, output=str(folder / "run"))
     path = folder / "demo.yml"
     path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")
@@ -102,19 +102,14 @@ def demo_packet(folder: Path) -> Path:
 
 
 @pytest.mark.slow
-def test_every_packet_roll_out_page_of_the_demo_prints_on_one_page(browser, tmp_path):
+def test_every_packet_roll_out_page_of_the_demo_prints_on_one_page(demo_packet_run, browser):
     """Issue 18: one roll-out page per packet. A packet's page puts both surveys side by side,
     with last round's plans of both ("last time we said": up to six); printed at the single-survey
     page's size, 20 of the demo's 30 took two Letter pages (11 on A4). Prepared and published as
     the batch does (the pages come from the caches; no notebook runs), then printed."""
-    from districtsurvey.batch.packet import publish_packet
-    from districtsurvey.batch.pdf import print_all
-    from districtsurvey.contracts.packet import load_any
-    from districtsurvey.prepare.packet import prepare_any
+    from districtsurvey.batch.pdf import page_count, print_all
 
-    path = demo_packet(tmp_path)
-    run_dir = prepare_any(load_any(path), params_path=str(path))
-    publish_packet(run_dir)
+    run_dir = demo_packet_run
     run = json.loads((run_dir / "cache" / "run.json").read_text(encoding="utf-8"))
     packets = [d["slug"] for d in run["departments"] if len(d["surveys"]) > 1]
     assert len(packets) == 30
@@ -124,6 +119,6 @@ def test_every_packet_roll_out_page_of_the_demo_prints_on_one_page(browser, tmp_
         jobs = [(run_dir / "rollout" / f"{s}.html", pages / f"{s}.pdf") for s in packets]
         written, blocked = print_all(jobs, paper=paper)
         assert len(written) == 30 and blocked == []
-        long += [f"{p.stem} on {paper}: {len(PdfReader(str(p)).pages)} pages" for p in written
-                 if len(PdfReader(str(p)).pages) > 1]  # fmt: skip
+        counts = {p.stem: page_count(p) for p in written}
+        long += [f"{slug} on {paper}: {n} pages" for slug, n in counts.items() if n > 1]
     assert long == []

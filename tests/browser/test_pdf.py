@@ -134,13 +134,10 @@ SURVEYS = {
 }  # fmt: skip
 
 
-def demo_params(folder: Path, name: str, departments) -> Path:
-    """``params/<name>`` with its paths made absolute, written into ``folder``."""
-    import yaml
-
-    from support import REPORT_DATE, ROOT
-
-    params = yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8"))
+def absolute_paths(params: dict) -> dict:
+    """``params`` (a params file's, or one survey's block of a packet's) with the input paths,
+    relative to ``params/``, made absolute."""
+    from support import ROOT
 
     def absolute(value: str) -> str:
         return str((ROOT / "params" / value).resolve())
@@ -151,6 +148,16 @@ def demo_params(folder: Path, name: str, departments) -> Path:
             params[key] = (
                 [absolute(v) for v in value] if isinstance(value, list) else absolute(value)
             )
+    return params
+
+
+def demo_params(folder: Path, name: str, departments) -> Path:
+    """``params/<name>`` with its paths made absolute, written into ``folder``."""
+    import yaml
+
+    from support import REPORT_DATE, ROOT
+
+    params = absolute_paths(yaml.safe_load((ROOT / "params" / name).read_text(encoding="utf-8")))
     params.update(departments=departments, report_date=REPORT_DATE, output=str(folder / "run"))
     path = folder / name
     path.write_text(yaml.safe_dump(params, sort_keys=False), encoding="utf-8")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import pytest
 
-from .test_packet_print import demo_packet
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 
@@ -32,14 +30,10 @@ def boxes(page) -> list[dict]:
     )
 
 
-def test_quadrant_labels_never_cover_each_other(browser, tmp_path):
-    from districtsurvey.contracts.packet import load_any
-    from districtsurvey.prepare.packet import prepare_any
+def test_quadrant_labels_never_cover_each_other(demo_packet_run, browser, tmp_path):
     from districtsurvey.reports import packet_summary
 
-    path = demo_packet(tmp_path)
-    run_dir = prepare_any(load_any(path), params_path=str(path))
-    chart = packet_summary.plot_quadrant(packet_summary.load(run_dir))
+    chart = packet_summary.plot_quadrant(packet_summary.load(demo_packet_run))
     html = tmp_path / "quadrant.html"
     html.write_text(
         f'<!DOCTYPE html><html lang="en"><meta charset="utf-8"><body>{chart._repr_html_()}</body>',

@@ -113,8 +113,8 @@ def label_points(
     covers no label placed before, no other point and no reference line (``lines``: x values of
     vertical lines, y values of horizontal ones) and stays inside the axes; when every spot
     covers something, the one that covers least. A label is measured as matplotlib lays it out
-    (its width in the font, the font's height), with ``pad`` points around it. Call it once the
-    axes' limits are final.
+    (its width in the font, the font's height), with ``pad`` points around it. Call it once
+    everything that sets the axes' limits is drawn.
 
     >>> ax = _axes(None, 2.0, width=3.0)
     >>> _ = ax.set_xlim(0, 2); _ = ax.set_ylim(0, 2)
@@ -124,6 +124,7 @@ def label_points(
     >>> len({(t.get_ha(), t.get_va()) for t in crowded})  # never the same spot
     2
     """
+    ax.get_xlim(), ax.get_ylim()  # the limits autoscaled to what is drawn, before any mapping
     to_points = 72 / ax.figure.dpi
     frame = ax.bbox
 

@@ -125,7 +125,6 @@ def plot_quadrant(k: PacketDistrict) -> Chart | Html:
     )
     ax.axvline(round(x0), color=INK, linewidth=1, linestyle="--")
     ax.axhline(round(y0), color=INK, linewidth=1, linestyle="--")
-    ax.get_xlim(), ax.get_ylim()  # the limits, final before the labels are placed
     x, y = shown["service"].round(), shown["engagement"].round()
     label_points(ax, x, y, shown["department"], lines=([round(x0)], [round(y0)]))
     service_label, team_label = k.service.outcome_label, "engagement index"
