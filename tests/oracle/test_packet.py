@@ -188,6 +188,21 @@ def test_a_school_gets_its_survey_report_alone(packet):
     assert (packet / "rollout" / f"{slug_of(packet, 'Central High School')}.html").exists()
 
 
+def test_each_chart_says_whose_figures_it_shows(packet):
+    """A packet page draws each kind of chart twice, once per survey, and a screen reader
+    announces a chart by its alt text: no two alike, and each names its unit and its survey (the
+    instrument's title, read from its file)."""
+    titles = [truth(s).ins["title"] for s in SURVEYS.values()]
+    for unit in ["Finance", "Transportation"]:
+        alts = [c.alt for c in page_of(packet, unit).charts]
+        assert len(set(alts)) == len(alts), alts
+        for kind in ["Bar chart of % favorable", "Line chart of % favorable", "Diverging bar"]:
+            got = [a for a in alts if a.startswith(kind)]
+            assert len(got) == len(titles), (kind, got)
+            for alt, title in zip(got, titles, strict=True):
+                assert f"({unit}, {title})" in alt, alt
+
+
 def test_quadrant_points_are_both_surveys_figures(packet):
     index = Page.read(packet / "index.html")
     chart = index.chart("Quadrant chart")

@@ -74,6 +74,17 @@ def dimension_caption(r: Report) -> str:
     return f"{_extreme(low, 'lowest')} {_extreme(high, 'highest')}"
 
 
+def _whose(r: Report) -> str:
+    """Whose figures a chart shows, for its alt text: a packet page has two surveys' charts of
+    the same kind, which a screen reader would otherwise announce alike.
+
+    >>> from types import SimpleNamespace as N
+    >>> _whose(N(department="Finance", instrument=N(title="Support Services Survey")))
+    ' (Finance, Support Services Survey)'
+    """
+    return f" ({r.department}, {r.instrument.title})"
+
+
 def plot_dimensions(r: Report) -> Chart | Html:
     """% favorable per dimension with the district as a marker (words when all are hidden)."""
     if r.dimensions["suppressed"].all():
@@ -82,9 +93,14 @@ def plot_dimensions(r: Report) -> Chart | Html:
     plots.title(
         ax, say("{unit}: % favorable by area, {wave}", unit=r.department, wave=r.wave_label())
     )
-    alt = say("Bar chart of % favorable by area: ") + "; ".join(
-        f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
-        for row in r.dimensions.to_dict("records")
+    alt = (
+        say("Bar chart of % favorable by area")
+        + _whose(r)
+        + ": "
+        + "; ".join(
+            f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
+            for row in r.dimensions.to_dict("records")
+        )
     )
     data = pd.DataFrame(
         {
@@ -137,9 +153,11 @@ def plot_trends(r: Report) -> Chart | Html:
     return Chart.from_axes(
         ax,
         alt=say(
-            "Line chart of % favorable by area over waves {waves}.",
+            "Line chart of % favorable by area over waves {waves}",
             waves=", ".join(map(r.wave_label, waves)),
-        ),
+        )
+        + _whose(r)
+        + ".",
         caption=caption,
         data=_across_waves(r, h, r.dimensions, "Area").drop(columns="Latest change"),
     )
@@ -230,9 +248,14 @@ def plot_likert(r: Report) -> Chart | Html:
         worst=_names(worst),
         worst_pct=pct(worst["pct_favorable"].iloc[0]),
     )
-    alt = "Diverging bar chart of agreement per statement: " + "; ".join(
-        say("{label} {pct} favorable", label=row["label"], pct=pct(row["pct_favorable"]))
-        for row in r.items.to_dict("records")
+    alt = (
+        "Diverging bar chart of agreement per statement"
+        + _whose(r)
+        + ": "
+        + "; ".join(
+            say("{label} {pct} favorable", label=row["label"], pct=pct(row["pct_favorable"]))
+            for row in r.items.to_dict("records")
+        )
     )
     data = pd.DataFrame(
         {
