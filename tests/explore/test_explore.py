@@ -11,9 +11,11 @@ import json
 import statistics
 import time
 
+import comm
 import numpy as np
 import pandas as pd
 import pytest
+from comm.base_comm import BaseComm
 
 from districtsurvey.contracts.errors import SurveyDataError
 from districtsurvey.contracts.instrument import load_instrument
@@ -218,6 +220,43 @@ def test_heatmap_hides_small_cells(explorer):
     assert h.loc["Internal Audit"].isna().all()  # 2 raters in fall 2026
     assert h.loc["Transportation"].notna().all()
     assert any(b.description == "–" for b in explorer._cells.values())
+
+
+class Recorder(BaseComm):
+    """A comm that keeps what a widget would send the browser: (message type, method)."""
+
+    def __init__(self, sent: list, *args, **kwargs):
+        self.sent = sent
+        super().__init__(*args, **kwargs)
+
+    def publish_msg(self, msg_type, data=None, metadata=None, buffers=None, **keys):
+        self.sent.append((msg_type, (data or {}).get("method")))
+
+
+def test_first_draw_sends_each_widget_with_its_figures(responses, cube, monkeypatch):
+    """jupyter_server passes the browser at most 3,000 widget updates in 3 s
+    (``iopub_msg_rate_limit`` 1,000 a second over ``rate_limit_window`` 3 s; creations do not
+    count) and drops the rest. A heatmap set cell by cell after its creation sends 5 updates a
+    cell, so about 100 departments would lose figures. Each widget is created with its figures:
+    the first draw's updates do not grow with the district, and the cells show the view."""
+    sent: list[tuple[str, str | None]] = []
+    monkeypatch.setattr(comm, "create_comm", lambda *a, **kw: Recorder(sent, *a, **kw))
+    again = responses.assign(department=responses["department"].astype(str) + " 2")
+    twice = pd.concat([responses.assign(department=responses["department"].astype(str)), again])
+    big = build_cube(twice, load_instrument("support_services"))
+    updates = []
+    for c in [cube, big]:
+        sent.clear()
+        explorer = Explorer(c)
+        # each cell opens three: its button, the button's layout and its style
+        assert sent.count(("comm_open", None)) > 3 * len(explorer._cells)
+        updates.append(sent.count(("comm_msg", "update")))
+        h = explorer.view.heatmap
+        for (dept, area), button in explorer._cells.items():
+            v = h.loc[dept].iloc[c.dimensions.index(area)]  # columns: the areas' labels
+            assert button.description == ("–" if pd.isna(v) else str(round(v)))
+    assert len(big.departments) == 2 * len(cube.departments)
+    assert updates[0] == updates[1] < 40, updates
 
 
 def test_comments_follow_the_department_not_role_or_site(explorer):

@@ -73,12 +73,13 @@ class Explorer:
             "csv": W.Button(description="Export CSV", icon="table"),
         }
         self.status = W.HTML()
-        self.heatmap = W.GridBox()
+        self.heatmap = W.GridBox(layout=W.Layout(grid_gap="1px"))
         self.items = W.GridBox(
             layout=W.Layout(
                 grid_template_columns="minmax(300px,3fr) repeat(7, minmax(60px,1fr))",
                 grid_gap="1px 4px",
-            )
+            ),
+            _dom_classes=("dsx-items",),
         )
         self.chart = W.HTML()
         self.breakdown = W.HTML()
@@ -160,8 +161,9 @@ class Explorer:
                 w[name].value = ALL
         finally:
             self._quiet = False
-        self._build_grids()
-        self.refresh()
+        view = compute_view(cube, self.query())
+        self._build_grids(view)
+        self.refresh(view)
 
     def _survey(self, change) -> None:
         if self._quiet or change["new"] in (None, getattr(self.cube, "_name", None)):
@@ -220,9 +222,36 @@ class Explorer:
             self._quiet = False
         self.refresh()
 
-    def _build_grids(self) -> None:
+    def _looks(self, view: View) -> dict[tuple[str, str], dict[str, str]]:
+        """Each heatmap cell's text and style in ``view``, by (department, area)."""
+        h = view.heatmap
+        values = h.to_numpy()
+        center = values[-1]
+        chosen = set(view.query.departments) or {ALL_DEPARTMENTS}
+        looks = {}
+        for j, dept in enumerate(h.index):
+            for c, k in enumerate(self.cube.dimensions):
+                v = values[j, c]
+                looks[dept, k] = {
+                    "description": "–" if v != v else f"{v:.0f}",
+                    "button_color": cell_colour(v, center[c]),
+                    "text_color": "white" if abs(v - center[c]) > 18 else "black",
+                    "font_weight": "bold" if dept in chosen and k == view.query.dimension else "",
+                }
+        return looks
+
+    def _item_texts(self, view: View) -> dict[str, list[str]]:
+        """The item table's figures in ``view``, by item id (the items shown only)."""
+        shown = view.items if len(view.items) else pd.DataFrame(columns=["item"])
+        return dict(zip(shown["item"], item_cells(shown, self.cube.min_n), strict=True))
+
+    def _build_grids(self, view: View) -> None:
+        """The heatmap's and the item table's widgets, made with ``view``'s figures: a widget's
+        first state goes with its creation, and ``refresh`` then sends only what changes
+        (jupyter_server drops widget updates beyond 3,000 in 3 s; creations do not count)."""
         cube = self.cube
         dims = cube.dimensions
+        looks = self._looks(view)
         self._cells = {}
         header = [W.HTML("")] + [
             W.HTML(f"<b>{html.escape(cube.instrument.dimension_label(k))}</b>") for k in dims
@@ -231,58 +260,53 @@ class Explorer:
         for dept in [*cube.departments, ALL_DEPARTMENTS]:
             cells.append(W.HTML(html.escape(dept)))
             for k in dims:
+                look = dict(looks[dept, k])
                 b = W.Button(
-                    description="",
+                    description=look.pop("description"),
+                    style=look,
                     layout=W.Layout(width="auto", height="24px"),
                     tooltip=f"{dept}: {cube.instrument.dimension_label(k)}",
+                    _dom_classes=("dsx-cell",),
                 )
                 b.on_click(lambda _, d=dept, k=k: self.drill(department=d, dimension=k))
-                b.add_class("dsx-cell")
                 self._cells[dept, k] = b
                 cells.append(b)
-        self.heatmap.layout = W.Layout(
-            grid_template_columns=f"220px repeat({len(dims)}, 1fr)", grid_gap="1px"
-        )
+        self.heatmap.layout.grid_template_columns = f"220px repeat({len(dims)}, 1fr)"
         self.heatmap.children = cells
+        texts = self._item_texts(view)
+        blank = [""] * (len(ITEM_HEADER) - 1)
         self._rows = {}
         for item, label in zip(cube.items, cube.item_labels, strict=True):
             b = W.Button(
                 description=label[:70],
                 tooltip=label,
                 layout=W.Layout(width="auto", justify_content="flex-start"),
+                button_style="info" if item == view.query.item else "",
             )
             b.on_click(lambda _, i=item: self.drill(item=i))
-            self._rows[item] = [b] + [W.HTML() for _ in ITEM_HEADER[1:]]
+            self._rows[item] = [b] + [W.HTML(value=t) for t in texts.get(item, blank)]
         self._header = [W.HTML(f"<b>{h}</b>") for h in ITEM_HEADER]
 
-    def refresh(self) -> View:
-        """Recompute the view for the current widgets and redraw it; returns the View."""
+    def refresh(self, view: View | None = None) -> View:
+        """Redraw ``view`` (by default the view of the current widgets); returns the View."""
         cube = self.cube
-        view = compute_view(cube, self.query())
+        view = compute_view(cube, self.query()) if view is None else view
         self.view = view
         self.status.value = status_html(view, cube)
-        h = view.heatmap
-        values = h.to_numpy()
-        center = values[-1]
-        chosen = set(view.query.departments) or {ALL_DEPARTMENTS}
-        rows_at = {d: j for j, d in enumerate(h.index)}
-        for (dept, k), b in self._cells.items():
-            j, c = rows_at[dept], cube.dimensions.index(k)
-            v = values[j, c]
-            b.description = "–" if v != v else f"{v:.0f}"
-            b.style.button_color = cell_colour(v, center[c])
-            b.style.text_color = "white" if abs(v - center[c]) > 18 else "black"
-            b.style.font_weight = "bold" if dept in chosen and k == view.query.dimension else ""
+        for key, look in self._looks(view).items():
+            b = self._cells[key]
+            b.description = look["description"]
+            b.style.button_color = look["button_color"]
+            b.style.text_color = look["text_color"]
+            b.style.font_weight = look["font_weight"]
         rows = list(self._header)
-        shown = view.items if len(view.items) else pd.DataFrame(columns=["item"])
-        for item, texts in zip(shown["item"], item_cells(shown, cube.min_n), strict=True):
+        for item, texts in self._item_texts(view).items():
             cells = self._rows[item]
             cells[0].button_style = "info" if item == view.query.item else ""
             for cell, text in zip(cells[1:], texts, strict=True):
                 cell.value = text
             rows += cells
         self.items.children = rows
-        self.items.add_class("dsx-items")
         self.chart.value = (
             ""
             if view.message
