@@ -222,8 +222,8 @@ class Explorer:
             self._quiet = False
         self.refresh()
 
-    def _looks(self, view: View) -> dict[tuple[str, str], dict[str, str]]:
-        """Each heatmap cell's text and style in ``view``, by (department, area)."""
+    def _looks(self, view: View) -> dict[tuple[str, str], tuple[str, dict[str, str]]]:
+        """Each heatmap cell's text and button style in ``view``, by (department, area)."""
         h = view.heatmap
         values = h.to_numpy()
         center = values[-1]
@@ -231,13 +231,14 @@ class Explorer:
         looks = {}
         for j, dept in enumerate(h.index):
             for c, k in enumerate(self.cube.dimensions):
-                v = values[j, c]
-                looks[dept, k] = {
-                    "description": "–" if v != v else f"{v:.0f}",
-                    "button_color": cell_colour(v, center[c]),
-                    "text_color": "white" if abs(v - center[c]) > 18 else "black",
-                    "font_weight": "bold" if dept in chosen and k == view.query.dimension else "",
+                v, mid = values[j, c], center[c]
+                bold = dept in chosen and k == view.query.dimension
+                style = {
+                    "button_color": cell_colour(v, mid),
+                    "text_color": "white" if abs(v - mid) > 18 else "black",
+                    "font_weight": "bold" if bold else "",
                 }
+                looks[dept, k] = ("–" if v != v else f"{v:.0f}", style)
         return looks
 
     def _item_texts(self, view: View) -> dict[str, list[str]]:
@@ -260,10 +261,10 @@ class Explorer:
         for dept in [*cube.departments, ALL_DEPARTMENTS]:
             cells.append(W.HTML(html.escape(dept)))
             for k in dims:
-                look = dict(looks[dept, k])
+                text, style = looks[dept, k]
                 b = W.Button(
-                    description=look.pop("description"),
-                    style=look,
+                    description=text,
+                    style=style,
                     layout=W.Layout(width="auto", height="24px"),
                     tooltip=f"{dept}: {cube.instrument.dimension_label(k)}",
                     _dom_classes=("dsx-cell",),
@@ -293,12 +294,11 @@ class Explorer:
         view = compute_view(cube, self.query()) if view is None else view
         self.view = view
         self.status.value = status_html(view, cube)
-        for key, look in self._looks(view).items():
+        for key, (text, style) in self._looks(view).items():
             b = self._cells[key]
-            b.description = look["description"]
-            b.style.button_color = look["button_color"]
-            b.style.text_color = look["text_color"]
-            b.style.font_weight = look["font_weight"]
+            b.description = text
+            for name, value in style.items():
+                setattr(b.style, name, value)
         rows = list(self._header)
         for item, texts in self._item_texts(view).items():
             cells = self._rows[item]
