@@ -8,6 +8,7 @@ server are aborted and counted. The server is always shut down, in a ``finally``
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -113,6 +114,51 @@ KERNEL_READY = """() => {
 }"""
 
 
+NOTEBOOK_STATE = """() => {
+    const shell = window.jupyterapp?.shell;
+    const kernel = shell?.currentWidget?.sessionContext?.session?.kernel;
+    const status = document.querySelector('.dsx-status');
+    return {
+        kernel: kernel ? [kernel.status, kernel.connectionStatus] : null,
+        tabs: shell ? [...shell.widgets('main')].map(w => [w.title.label, w.isVisible]) : null,
+        current: shell?.currentWidget?.title.label ?? null,
+        dialog: document.querySelector('.jp-Dialog')?.innerText ?? null,
+        status: status ? ['in the page', status.checkVisibility() ? 'visible' : 'hidden'] : null,
+        cells: [...document.querySelectorAll('.jp-Notebook .jp-Cell')].map(c => [
+            c.querySelector('.jp-InputPrompt')?.innerText ?? '',
+            (c.querySelector('.jp-OutputArea')?.innerText ?? '').slice(0, 300),
+        ]),
+    };
+}"""
+MSG_TYPE = re.compile(rb'"msg_type":\s*"(\w+)"')
+
+
+def record_kernel_messages(page) -> list[list]:
+    """The kernel messages on the page's WebSockets as [seconds since now, what, how many in a row]:
+    what is ">" (sent) or "<" (received), the message's type, then its parent's type."""
+    start, log = time.monotonic(), []
+
+    def frame(direction: str, payload) -> None:
+        data = payload.encode() if isinstance(payload, str) else payload
+        types = [m.decode() for m in MSG_TYPE.findall(data)[:2]]
+        if not types:
+            return
+        what = direction + " " + "/".join(types)
+        if log and log[-1][1] == what:
+            log[-1][2] += 1
+        else:
+            log.append([round(time.monotonic() - start, 2), what, 1])
+
+    page.on(
+        "websocket",
+        lambda ws: (
+            ws.on("framesent", lambda p: frame(">", p)),
+            ws.on("framereceived", lambda p: frame("<", p)),
+        ),
+    )
+    return log
+
+
 def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
     base, token = jupyterlab
     offline = OfflinePage(browser, allow=(base,), size=(1400, 1000))
@@ -122,6 +168,7 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
         "console",
         lambda m: m.type == "warning" and offline.console_errors.append(f"warning: {m.text}"),
     )
+    messages = record_kernel_messages(page)
     page.set_default_timeout(90_000)
     try:
         page.goto(f"{base}/lab/tree/explore.ipynb?token={token}")
@@ -132,8 +179,10 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
         # Run All only once the notebook's kernel is connected and idle, as a person sees it in
         # the kernel indicator. The indicator's element says "idle" before any kernel exists;
         # Run All fired then, under load, sometimes started a second kernel or never ran the
-        # cell. Twice in CI the explorer was drawn without its item table ("widget model not
-        # found"): not reproduced here, and most likely the same early Run All.
+        # cell. In CI the explorer was twice drawn without its item table ("widget model not
+        # found") and once not drawn in 90 s with nothing in the console or the server's log;
+        # not reproduced here (CPU load, the browser slowed 10x, the server frozen mid-draw, a
+        # reconnect mid-draw). A failure prints the notebook's state and the kernel's messages.
         page.wait_for_function(
             f"() => ({KERNEL_READY})() || !!document.querySelector('.jp-Dialog')"
         )
@@ -167,6 +216,15 @@ def test_run_all_then_change_the_department(browser, jupyterlab, tmp_path):
         # what the browser and the server said go into the test's output
         print("browser console errors and warnings:", *offline.console_errors[-60:], sep="\n  ")
         print("JupyterLab's log (last lines):", *lab_log_tail(tmp_path), sep="\n  ")
+        try:
+            print("the notebook:", page.evaluate(NOTEBOOK_STATE))
+        except Exception as e:  # the page itself may be gone
+            print("the notebook: not read:", e)
+        print(
+            "kernel messages (seconds, > sent or < received, type/parent's type, how many):",
+            *(f"{t:7.2f} {what} x{n}" for t, what, n in messages[-80:]),
+            sep="\n  ",
+        )
         raise
     finally:
         offline.close()
