@@ -249,23 +249,29 @@ class Explorer:
     def _build_grids(self, view: View) -> None:
         """The heatmap's and the item table's widgets, made with ``view``'s figures: a widget's
         first state goes with its creation, and ``refresh`` then sends only what changes
-        (jupyter_server drops widget updates beyond 3,000 in 3 s; creations do not count)."""
+        (jupyter_server drops widget updates beyond 3,000 in 3 s; creations do not count).
+        Cells of a kind share one layout (and text cells one style): no cell's is ever changed,
+        and each would otherwise be a widget of its own for the browser to create."""
         cube = self.cube
         dims = cube.dimensions
         looks = self._looks(view)
+        corner = W.HTML("")
+        text = {"layout": corner.layout, "style": corner.style}  # shared by every text cell
+        cell = W.Layout(width="auto", height="24px")
         self._cells = {}
-        header = [W.HTML("")] + [
-            W.HTML(f"<b>{html.escape(cube.instrument.dimension_label(k))}</b>") for k in dims
+        header = [corner] + [
+            W.HTML(f"<b>{html.escape(cube.instrument.dimension_label(k))}</b>", **text)
+            for k in dims
         ]
         cells = header
         for dept in [*cube.departments, ALL_DEPARTMENTS]:
-            cells.append(W.HTML(html.escape(dept)))
+            cells.append(W.HTML(html.escape(dept), **text))
             for k in dims:
-                text, style = looks[dept, k]
+                label, style = looks[dept, k]
                 b = W.Button(
-                    description=text,
+                    description=label,
                     style=style,
-                    layout=W.Layout(width="auto", height="24px"),
+                    layout=cell,
                     tooltip=f"{dept}: {cube.instrument.dimension_label(k)}",
                     _dom_classes=("dsx-cell",),
                 )
@@ -276,17 +282,18 @@ class Explorer:
         self.heatmap.children = cells
         texts = self._item_texts(view)
         blank = [""] * (len(ITEM_HEADER) - 1)
+        row = W.Layout(width="auto", justify_content="flex-start")
         self._rows = {}
         for item, label in zip(cube.items, cube.item_labels, strict=True):
             b = W.Button(
                 description=label[:70],
                 tooltip=label,
-                layout=W.Layout(width="auto", justify_content="flex-start"),
+                layout=row,
                 button_style="info" if item == view.query.item else "",
             )
             b.on_click(lambda _, i=item: self.drill(item=i))
-            self._rows[item] = [b] + [W.HTML(value=t) for t in texts.get(item, blank)]
-        self._header = [W.HTML(f"<b>{h}</b>") for h in ITEM_HEADER]
+            self._rows[item] = [b] + [W.HTML(value=t, **text) for t in texts.get(item, blank)]
+        self._header = [W.HTML(f"<b>{h}</b>", **text) for h in ITEM_HEADER]
 
     def refresh(self, view: View | None = None) -> View:
         """Redraw ``view`` (by default the view of the current widgets); returns the View."""
