@@ -59,6 +59,7 @@ import matplotlib, pandas as pd
 leaked_variable = "from the first notebook"
 matplotlib.rcParams["axes.titlesize"] = 31
 pd.set_option("display.max_rows", 3)
+pd.set_option("mode.string_storage", "pyarrow")
 warnings.simplefilter("error")
 os.chdir("/")
 os.environ["DS_LEAK"] = "1"
@@ -73,6 +74,7 @@ print(json.dumps({
                      "warnings", "matplotlib", "plt", "pd", "run_dir", "department")),
     "titlesize": matplotlib.rcParams["axes.titlesize"],
     "max_rows": pd.get_option("display.max_rows"),
+    "strings": pd.Series(["a"]).dtype.storage,
     "error_filter": any(f[0] == "error" for f in warnings.filters),
     "cwd": os.getcwd(), "env": os.environ.get("DS_LEAK"), "path": "/leak" in sys.path,
     "figures": len(plt.get_fignums()),
@@ -101,6 +103,7 @@ def test_warm_kernel_leaves_nothing_behind_for_the_next_notebook(tmp_path):
     finally:
         kernel.close()
     assert clean["names"] == [] and clean["cwd"] == str(tmp_path)
+    assert clean["strings"] == "python"  # the kernels' own pandas options (kernels.OPTIONS)
     assert after == clean
     assert check.cells[0].execution_count == 1  # numbered as in a fresh kernel
 
