@@ -1,5 +1,6 @@
 """The measuring SVG canvas writes what matplotlib's own SVG backend writes, byte for byte, also
-once its sizes are kept from earlier figures and when the font settings change between figures."""
+once its text sizes and font heights are kept from earlier figures and when the font settings
+change between figures."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from matplotlib.figure import Figure
 
 from districtsurvey.reports import svgcanvas
 
+MPL = tuple(int(p) for p in mpl.__version__.split(".")[:2])
 RC = {"svg.fonttype": "none", "svg.hashsalt": "test", "text.parse_math": False}
 
 
@@ -44,8 +46,10 @@ def _measured(fig: Figure) -> str:
 @pytest.fixture(autouse=True)
 def _empty_cache():
     svgcanvas._SIZES.clear()
+    svgcanvas._HEIGHTS.clear()
     yield
     svgcanvas._SIZES.clear()
+    svgcanvas._HEIGHTS.clear()
 
 
 def test_same_svg_as_matplotlib_first_and_from_kept_sizes():
@@ -53,6 +57,8 @@ def test_same_svg_as_matplotlib_first_and_from_kept_sizes():
         want = _plain(_figure())
         assert _measured(_figure()) == want  # sizes measured
         assert svgcanvas._SIZES  # ... and kept
+        if MPL >= (3, 11):  # matplotlib asks the renderer for font heights from 3.11 on
+            assert svgcanvas._HEIGHTS
         assert _measured(_figure()) == want  # sizes taken from the cache
 
 
