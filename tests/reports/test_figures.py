@@ -1,0 +1,63 @@
+"""``figures._axes`` hands out copies of a kept blank figure: a chart drawn on one is the chart drawn
+on a new figure, byte for byte; each chart has a figure of its own; settings changed between charts
+are seen."""
+
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+from matplotlib.colors import to_rgba
+from matplotlib.figure import Figure
+
+from districtsurvey.reports import figures
+
+RC = {"svg.fonttype": "none", "svg.hashsalt": "test"}
+MARGINS = (1.0, 0.4, 0.5, 0.6)
+
+
+def _new(height: float, width: float, margins: tuple) -> Figure:
+    """The oracle: a figure made the plain way, with the same fixed margins in inches."""
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_subplot()
+    left, right, top, bottom = margins
+    fig.subplots_adjust(
+        left=left / width, right=1 - right / width, top=1 - top / height, bottom=bottom / height
+    )
+    return ax
+
+
+def _chart(ax) -> str:
+    ax.plot([0, 1, 2], [30, 50, 40], marker="o", label="A line")
+    ax.set_yticks([0, 50, 100], ["none", "half", "all\nof it"])
+    figures.title(ax, "A title")
+    ax.legend(loc="lower right")
+    buf = io.StringIO()
+    ax.figure.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def test_a_kept_blank_draws_what_a_new_figure_draws():
+    with mpl.rc_context(RC):
+        want = _chart(_new(2.0, 4.0, MARGINS))
+        first = _chart(figures._axes(None, 2.0, width=4.0, margins=MARGINS))
+        again = _chart(figures._axes(None, 2.0, width=4.0, margins=MARGINS))  # from the kept one
+    assert first == want
+    assert again == want
+
+
+def test_each_chart_has_a_figure_of_its_own():
+    a = figures._axes(None, 2.0)
+    b = figures._axes(None, 2.0)
+    a.plot([0, 1], [0, 1])
+    assert a.figure is not b.figure and not b.lines
+
+
+def test_settings_changed_between_charts_are_seen():
+    # hostile: a blank kept under the default settings must not be handed out under others
+    figures._axes(None, 2.0)
+    with mpl.rc_context({"axes.facecolor": "#123456", "xtick.labelsize": 13}):
+        ax = figures._axes(None, 2.0)
+        want = _new(2.0, 8.0, MARGINS)
+    assert ax.get_facecolor() == to_rgba("#123456") == want.get_facecolor()
+    assert ax.xaxis.get_ticklabels()[0].get_fontsize() == 13
