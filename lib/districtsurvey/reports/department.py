@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..contracts.instrument import Instrument, load_instrument
@@ -174,12 +175,20 @@ def ranked(table: pd.DataFrame, column: str = "pct_favorable", *, ascending: boo
     >>> t = pd.DataFrame({"item": ["a", "b", "c"], "pct_favorable": [79.6, 80.4, 91.0]})
     >>> ranked(t)["item"].tolist(), ranked(t, ascending=True)["item"].tolist()
     (['c', 'a', 'b'], ['a', 'b', 'c'])
+    >>> t = pd.DataFrame({"item": list("abcd"), "pct_favorable": [50.5, None, 90.0, 49.5],
+    ...                   "suppressed": [False, False, True, None]}, index=[9, 8, 7, 6])
+    >>> ranked(t)  # no figure, hidden: left out; 50.5 and 49.5 both show as 50 (halves to even)
+      item  pct_favorable suppressed
+    9    a           50.5      False
+    6    d           49.5       None
     """
-    t = table[table[column].notna()]
-    if "suppressed" in t.columns:
-        t = t[~t["suppressed"].fillna(False).astype(bool)]
-    key = t[column].astype(float).round()
-    return t.iloc[(key if ascending else -key).argsort(kind="stable").to_numpy()]
+    values = table[column].to_numpy(dtype=float, na_value=np.nan)
+    keep = ~np.isnan(values)
+    if "suppressed" in table.columns:
+        keep &= ~table["suppressed"].fillna(False).to_numpy(dtype=bool)
+    rows = np.flatnonzero(keep)  # positions: one take, not a copy per condition
+    key = np.round(values[rows])  # halves to even, as pandas' round
+    return table.iloc[rows[np.argsort(key if ascending else -key, kind="stable")]]
 
 
 def tied_first(table: pd.DataFrame, column: str = "pct_favorable", *, lowest: bool) -> pd.DataFrame:

@@ -51,6 +51,8 @@ def points(r: Report, item: str) -> pd.DataFrame:
     ``invited`` (pulses). Empty when no pulse asked the statement (nothing to add)."""
     cols = ["wave", "kind", "pct_favorable", "n", "respondents", "invited"]
     pulses = r.pulse_items[r.pulse_items["item"] == item] if len(r.pulse_items) else pd.DataFrame()
+    if pulses.empty:  # no pulse asked it: nothing to add (most runs have no pulses at all)
+        return pd.DataFrame(columns=cols)
     rows = []
     for wave in timeline(r):
         pulse = wave in set(r.run.get("pulses", []))
