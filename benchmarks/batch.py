@@ -9,8 +9,8 @@
    other (on ``--naive-departments`` of them, scaled to all: every department costs the same
    start-up, so the loop is linear),
 3. times the floor: the notebook's own lib calls (its code cells, executed with ``exec``), the
-   same tables and figures, in plain forked Python processes (as many as cores), after the same
-   ``prepare_run``, plus the action plans and roll-out pages the run also writes; no kernel, no
+   same tables and figures, in plain forked Python processes (as many as cores, with the kernels'
+   pandas options), after the same ``prepare_run``, plus the action plans and roll-out pages the run also writes; no kernel, no
    papermill, no nbconvert,
 4. times ``districtsurvey run`` (a fresh process, as a coach types it),
 5. times the committed sample district (30 departments, 40 schools): the support-services run,
@@ -189,11 +189,21 @@ def floor_worker(params: str, jobs: int) -> None:
         for d in run["departments"]
     ]
     (run_dir / "floor").mkdir(exist_ok=True)
-    with multiprocessing.get_context("fork").Pool(jobs) as pool:
+    with multiprocessing.get_context("fork").Pool(jobs, initializer=_kernel_options) as pool:
         results = pool.imap_unordered(_floor_one, todo)
         publish_extras(run_dir)  # action plans and roll-out pages, as the run makes them meanwhile
         for _ in results:
             pass
+
+
+def _kernel_options() -> None:
+    """The pandas options the run's kernels have (``kernels.OPTIONS``): the same work as theirs."""
+    import pandas as pd
+
+    from districtsurvey.batch.kernels import OPTIONS
+
+    for key, value in OPTIONS.items():
+        pd.set_option(key, value)
 
 
 def _cells(path: str) -> list[str]:
