@@ -10,8 +10,8 @@
    start-up, so the loop is linear),
 3. times the floor: the notebook's own lib calls (its code cells, executed with ``exec``), the
    same tables and figures, in plain forked Python processes (as many as cores, with the kernels'
-   pandas options), after the same ``prepare_run``, plus the action plans and roll-out pages the run also writes; no kernel, no
-   papermill, no nbconvert,
+   pandas options), after the same ``prepare_run``, plus the action plans and roll-out pages the
+   run also writes; no kernel, no papermill, no nbconvert,
 4. times ``districtsurvey run`` (a fresh process, as a coach types it),
 5. times the committed sample district (30 departments, 40 schools): the support-services run,
    the engagement run and the two-survey packet (``params/demo.yml``) beside them
