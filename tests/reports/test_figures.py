@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import matplotlib as mpl
+from matplotlib.axes import Axes
 from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 
@@ -16,7 +17,7 @@ RC = {"svg.fonttype": "none", "svg.hashsalt": "test"}
 MARGINS = (1.0, 0.4, 0.5, 0.6)
 
 
-def _new(height: float, width: float, margins: tuple) -> Figure:
+def _new(height: float, width: float, margins: tuple) -> Axes:
     """The oracle: a figure made the plain way, with the same fixed margins in inches."""
     fig = Figure(figsize=(width, height))
     ax = fig.add_subplot()
@@ -27,7 +28,7 @@ def _new(height: float, width: float, margins: tuple) -> Figure:
     return ax
 
 
-def _chart(ax) -> str:
+def _chart(ax: Axes) -> str:
     ax.plot([0, 1, 2], [30, 50, 40], marker="o", label="A line")
     ax.set_yticks([0, 50, 100], ["none", "half", "all\nof it"])
     figures.title(ax, "A title")

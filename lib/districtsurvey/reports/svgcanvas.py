@@ -73,23 +73,25 @@ class MeasuringRenderer(RendererSVG):
         if ismath:  # mathtext and TeX: as matplotlib does (the reports turn mathtext off)
             return super().get_text_width_height_descent(s, prop, ismath)
         # a FontProperties is equal to another exactly when their hashes are (matplotlib's rule)
-        key = (self._fonts, s, hash(prop))
-        size = _SIZES.get(key)
-        if size is None:
-            if len(_SIZES) >= MAX_KEPT:
-                _SIZES.clear()
-            size = _SIZES[key] = super().get_text_width_height_descent(s, prop, ismath)
-        return size
+        return _kept(
+            _SIZES,
+            (self._fonts, s, hash(prop)),
+            lambda: super(MeasuringRenderer, self).get_text_width_height_descent(s, prop, ismath),
+        )
 
     def _get_font_height_metrics(self, prop):
         # matplotlib >= 3.11 asks the renderer first (a private hook its PDF and PS backends use)
-        key = (self._fonts, hash(prop))
-        metrics = _HEIGHTS.get(key)
-        if metrics is None:
-            if len(_HEIGHTS) >= MAX_KEPT:
-                _HEIGHTS.clear()
-            metrics = _HEIGHTS[key] = height_metrics(prop)
-        return metrics
+        return _kept(_HEIGHTS, (self._fonts, hash(prop)), lambda: height_metrics(prop))
+
+
+def _kept(kept: dict, key: tuple, measure):
+    """``kept[key]``, measured (``measure()``) and kept the first time; at most ``MAX_KEPT``."""
+    value = kept.get(key)
+    if value is None:
+        if len(kept) >= MAX_KEPT:
+            kept.clear()
+        value = kept[key] = measure()
+    return value
 
 
 class MeasuringCanvasSVG(FigureCanvasSVG):
