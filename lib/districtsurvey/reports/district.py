@@ -16,6 +16,7 @@ from ..contracts.instrument import Instrument, load_instrument
 from ..prepare.cache import read_run, read_table, run_folder
 from . import locale as locales
 from .display import pct
+from .records import records
 from .units import unit_words
 
 DISTRICT = "District"
@@ -157,7 +158,7 @@ def ranking_table(d: District) -> pd.DataFrame:
     t.loc[t["fav_low"] > ref, "verdict"] = EXCELLENCE
     t.loc[t["fav_high"] < ref, "verdict"] = SUPPORT
     t.loc[t["suppressed"] | t["pct_favorable"].isna(), "verdict"] = HIDDEN
-    t["why"] = [_why(row, ref) for row in t.to_dict("records")]
+    t["why"] = [_why(row, ref) for row in records(t)]
     return t.sort_values(
         ["pct_favorable", "department"], ascending=[False, True], na_position="last"
     )

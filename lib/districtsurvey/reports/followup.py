@@ -13,6 +13,7 @@ from .display import Chart, not_shown_reason, pct, pts
 from .html import Html, Markup, render
 from .pulse import points as pulse_points
 from .pulse import pulse_words, wave_chart
+from .records import records
 
 
 def month_words(month: str) -> str:
@@ -70,13 +71,12 @@ def follow_up(r: Report) -> Html:
         return Html.text("No earlier focus areas to follow up.")
     label = r.item_history.drop_duplicates("item").set_index("item")["label"]
     rows = []
-    for f in r.follow_up.sort_values("rank").to_dict("records"):
+    for f in records(r.follow_up.sort_values("rank")):
         text = str(label.get(f["item"], r.instrument.item_text(f["item"]))).removesuffix(".")
         row = {"statement": text, "moved": moved_words(r, f), "plan": None, "chart": None}
         between = pulse_points(r, f["item"])  # pulses between the rounds: readings, no verdict
         row["pulses"] = [
-            pulse_words(p, min_n=r.min_n)
-            for p in between[between["kind"] == "pulse"].to_dict("records")
+            pulse_words(p, min_n=r.min_n) for p in records(between[between["kind"] == "pulse"])
         ]
         row["waves_chart"] = (
             Markup(wave_chart(between, statement=text)._repr_html_()) if len(between) else None

@@ -21,6 +21,7 @@ from .department import (
 from .display import Table, count, not_shown_reason, pct, say, table
 from .followup import moved_words
 from .html import Html, render
+from .records import records
 
 
 def _headline(row: pd.Series, label: str) -> dict:
@@ -64,16 +65,16 @@ def at_a_glance(r: Report) -> Html:
         )
         page["headlines"].insert(0, _headline(overall, label))
     best = ranked(r.shown_items).head(3)
-    page["strengths"] = [_statement(b) for b in best.to_dict("records")]
+    page["strengths"] = [_statement(b) for b in records(best)]
     focus = r.focus.merge(r.items[["item", "label"]], on="item")
     page["focus"] = [
         {**_statement(f), "reason": locales.name_waves(f["reason"], r.run["waves"])}
-        for f in focus.to_dict("records")
+        for f in records(focus)
     ]
     page["max_focus"] = r.run["max_focus"]
     if not r.follow_up.empty:
         page["compare_to"] = r.wave_label(r.run.get("compare_to"))
-        page["follow"] = [_follow_line(r, f) for f in r.follow_up.to_dict("records")]
+        page["follow"] = [_follow_line(r, f) for f in records(r.follow_up)]
     return render("glance.html.j2", **page)
 
 

@@ -18,6 +18,7 @@ from ..contracts.tactics import discussion_questions
 from ..privacy.suppress import not_shown_reason
 from . import locale as locales
 from .html import environment
+from .records import records
 
 # Item wording turned into a clause about the people who answered. A service survey
 # ("this department ...") is answered by the people the department serves; any other instrument
@@ -156,43 +157,45 @@ def build_rollout(
     best = stats.strengths(shown_items[~shown_items["item"].isin(focus["item"])], top=3)
     page.strengths = [
         plain_result(
-            r.pct_favorable,
-            meta.loc[r.item, "text"],
+            r["pct_favorable"],
+            meta.loc[r["item"], "text"],
             served=served,
-            reverse=bool(meta.loc[r.item, "reverse"]),
+            reverse=bool(meta.loc[r["item"], "reverse"]),
         )
-        for r in best.itertuples()
+        for r in records(best)
     ]
     page.focus = [
         {
-            "area": instrument.dimension_label(meta.loc[r.item, "dimension"]),
+            "area": instrument.dimension_label(meta.loc[r["item"], "dimension"]),
             "text": plain_result(
-                r.pct_favorable,
-                meta.loc[r.item, "text"],
+                r["pct_favorable"],
+                meta.loc[r["item"], "text"],
                 served=served,
-                reverse=bool(meta.loc[r.item, "reverse"]),
+                reverse=bool(meta.loc[r["item"], "reverse"]),
             ),
-            "reason": locales.name_waves(str(r.reason), run["waves"], loc),
+            "reason": locales.name_waves(str(r["reason"]), run["waves"], loc),
         }
-        for r in focus.itertuples()
+        for r in records(focus)
     ]
     plain = dict(zip(focus["rank"], focus["item"], strict=True))  # the plan's rows by rank
+    rows = records(plan)
     page.plan = [
         {
-            "area": r.area,
+            "area": r["area"],
             "statement": plain_clause(
-                meta.loc[plain[r.rank], "text"] if r.rank in plain else r.statement, served=served
+                meta.loc[plain[r["rank"]], "text"] if r["rank"] in plain else r["statement"],
+                served=served,
             ),
-            "goal": loc.spell(short_goal(r._asdict())),  # numbers only put in: our words
-            "tactics": r.tactics,
-            "indicator": r.leading_indicator,
-            "owner": r.owner,
+            "goal": loc.spell(short_goal(r)),  # numbers only put in: our words
+            "tactics": r["tactics"],
+            "indicator": r["leading_indicator"],
+            "owner": r["owner"],
         }
-        for r in plan.itertuples()
+        for r in rows
     ]
     asked = set()  # three questions per focus area, under its first plan row
-    for row, r in zip(page.plan, plan.itertuples(), strict=True):
-        area = meta.loc[plain[r.rank], "dimension"] if r.rank in plain else ""
+    for row, r in zip(page.plan, rows, strict=True):
+        area = meta.loc[plain[r["rank"]], "dimension"] if r["rank"] in plain else ""
         row["questions"] = (
             [] if area in asked else [loc.spell(q) for q in discussion_questions(area)]
         )  # the project's own questions (data/tactics/discussion.yml): our words
@@ -231,7 +234,7 @@ def _did(plans, loc, run: dict) -> tuple[list[dict], str]:
     if plans is None or plans.empty:
         return [], ""
     out = []
-    for p in plans.sort_values("rank").to_dict("records"):
+    for p in records(plans.sort_values("rank")):
         done = p.get("pct_complete")
         did = p["status"] + ("" if pd.isna(done) else f", {done:.0f}% complete")
         out.append(

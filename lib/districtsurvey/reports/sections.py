@@ -26,6 +26,7 @@ from .display import (
     table,
 )
 from .html import Html
+from .records import records
 
 LIKERT_ROWS = 12  # statements per part of the Likert chart (about 60 mm in print)
 
@@ -99,7 +100,7 @@ def plot_dimensions(r: Report) -> Chart | Html:
         + ": "
         + "; ".join(
             f"{row['label']} {pct(row['pct_favorable'])} (district {pct(row['district_pct_favorable'])})"
-            for row in r.dimensions.to_dict("records")
+            for row in records(r.dimensions)
         )
     )
     data = pd.DataFrame(
@@ -133,7 +134,7 @@ def _flagged(rows: pd.DataFrame) -> str:
     return "; ".join(
         f"{d['label']} went {d['change_flag']} {pts(abs(d['change_pct_favorable']))[1:]} points "
         f"({pct(d['prev_pct_favorable'])} to {pct(d['pct_favorable'])})"
-        for d in rows.to_dict("records")
+        for d in records(rows)
     )
 
 
@@ -254,7 +255,7 @@ def plot_likert(r: Report) -> Chart | Html:
         + ": "
         + "; ".join(
             say("{label} {pct} favorable", label=row["label"], pct=pct(row["pct_favorable"]))
-            for row in r.items.to_dict("records")
+            for row in records(r.items)
         )
     )
     data = pd.DataFrame(
@@ -330,7 +331,7 @@ def benchmarks(r: Report) -> Table | Html:
         else {say("% favorable"): b["pct_favorable"].map(pct)}
     )
     what = "mean" if by_mean else say("% favorable")
-    ranks = [_rank_words(row) for row in b.to_dict("records")]
+    ranks = [_rank_words(row) for row in records(b)]
     return table(
         pd.DataFrame({"Statement": b["label"], **figure, "Benchmark percentile": ranks}),
         caption=f"{source}. Where this {what} stands among the benchmark's percentiles; "

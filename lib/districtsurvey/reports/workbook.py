@@ -26,6 +26,7 @@ from ..contracts.plans import (
     month_header,
 )
 from . import locale as locales
+from .records import records
 
 MONTHS = 4  # indicator columns: the months from the plan's start to its 90-day check
 
@@ -45,7 +46,7 @@ def plan_months(start: dt.date, *, months: int = MONTHS) -> list[str]:
 
 def _rows(plan: pd.DataFrame, start: dt.date) -> list[list]:
     rows = []
-    for p in plan.to_dict("records"):
+    for p in records(plan):
         values = {
             **p,
             "status": "Not started",
