@@ -187,9 +187,9 @@ def test_only_some_departments(prepared_run, tmp_path):
     )
 
 
-def test_check_date_uses_next_survey_when_given(prepared_run, run, cache):
+def test_check_date_uses_next_survey_when_given(prepared_run, run):
     instrument = load_instrument(run["instrument"])
-    tables = department_tables(cache, "Finance", run["wave"])
+    tables = department_tables(prepared_run, "Finance", run["wave"])
     with_survey = {**run, "next_survey": "2027-spring pulse"}
     for r, expected in ((run, "On February 20, 2027"), (with_survey, "2027-spring pulse")):
         plan = plan_for(tables, instrument, department="Finance", run=r)

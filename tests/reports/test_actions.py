@@ -118,3 +118,36 @@ def test_a_plan_is_in_the_runs_spelling_but_a_districts_tactics_never_are(tmp_pa
         focus, ins, **kw, tried=[*tried, us["tactics"]], locale=load_locale("en-GB")
     ).iloc[0]
     assert again["tactic_id"] not in {"courtesy-standards", "courtesy-recognition"}
+
+
+def test_a_district_tactics_file_edited_between_plans_is_read_again(tmp_path):
+    """The library is kept between plans (a run plans department after department), but a
+    district file edited in place, replaced, or removed is seen by the next plan, as in a
+    long-lived kernel or the explorer."""
+    import datetime as dt
+
+    from districtsurvey.contracts.errors import SurveyDataError
+    from districtsurvey.contracts.instrument import load_instrument
+    from districtsurvey.reports.actions import action_plan
+
+    ins = load_instrument("support_services")
+    focus = pd.DataFrame({"rank": [1], "item": ["ss_attitude_courteous"],
+                          "pct_favorable": [40.0], "n": [50]})  # fmt: skip
+    own = tmp_path / "ours.yml"
+
+    def ours(tactic_id: str) -> str:
+        own.write_text(
+            f"items:\n  ss_attitude_courteous:\n    - id: {tactic_id}\n      tactic: T {tactic_id}\n"
+            "      indicator: i\n      why: w\n",
+            encoding="utf-8",
+        )
+        return action_plan(
+            focus, ins, department="Finance", start=dt.date(2026, 11, 22), tactics=own
+        ).loc[0, "tactic_id"]
+
+    assert ours("first") == "first"
+    assert ours("again") == "again"  # written again in place, the same size
+    assert ours("third-one") == "third-one"
+    own.unlink()
+    with pytest.raises(SurveyDataError, match="tactics file not found"):
+        action_plan(focus, ins, department="Finance", start=dt.date(2026, 11, 22), tactics=own)

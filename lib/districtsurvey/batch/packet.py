@@ -23,7 +23,7 @@ from ..prepare.cache import read_run
 from ..reports import packet as packets
 from ..reports.rollout import Rollout, build_rollout, render_rollout
 from ..reports.workbook import as_text, plan_xlsx
-from .publish import _read, department_extras, print_pdfs
+from .publish import department_extras, print_pdfs
 
 
 def with_survey_column(
@@ -175,14 +175,9 @@ def publish_packet(
             if label not in single:
                 folder = run_dir / surveys[label]["run_dir"]
                 sub = read_run(folder)
-                names = ("items", "focus", "respondents", "plans", "comments")
-                single[label] = (
-                    sub,
-                    load_instrument(sub["instrument"]),
-                    {k: _read(folder, k) for k in names},
-                )
-            sub, instrument, tables = single[label]
-            plan, page, book = department_extras(sub, instrument, tables, name)
+                single[label] = (sub, load_instrument(sub["instrument"]), folder)
+            sub, instrument, folder = single[label]
+            plan, page, book = department_extras(sub, instrument, folder, name)
         write_atomic(plans_dir / f"{slug}.xlsx", book)
         write_atomic(plans_dir / f"{slug}.csv", safe_csv(plan).to_csv(index=False))
         write_atomic(run_dir / "rollout" / f"{slug}.html", render_rollout(page))

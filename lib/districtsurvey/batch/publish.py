@@ -20,6 +20,7 @@ import pandas as pd
 
 from ..contracts.files import safe_csv, write_atomic
 from ..contracts.instrument import Instrument, load_instrument
+from ..prepare.cache import read_table
 from ..reports.actions import action_plan, finished, tactics_file
 from ..reports.locale import for_run
 from ..reports.rollout import build_rollout, render_rollout
@@ -28,23 +29,15 @@ from ..reports.workbook import plan_xlsx
 log = logging.getLogger(__name__)
 
 
-def _read(run_dir: Path, name: str) -> pd.DataFrame:
-    path = run_dir / "cache" / f"{name}.parquet"
-    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
-
-
-def department_tables(tables: dict[str, pd.DataFrame], name: str, wave: str) -> dict:
-    """One department's current-wave rows of items, focus and respondents."""
-    out = {}
-    for key in ("items", "focus", "respondents"):
-        t = tables[key]
-        out[key] = t[(t["department"] == name) & (t["wave"] == wave)].reset_index(drop=True)
-    for key in ("plans", "comments"):
-        t = tables.get(key, pd.DataFrame())
-        mine = t["department"] == name if len(t) else []
-        if key == "comments" and len(t):
-            mine &= t["wave"] == wave
-        out[key] = t[mine].reset_index(drop=True) if len(t) else t
+def department_tables(run_dir: str | Path, name: str, wave: str) -> dict:
+    """One department's rows of a run's cache: items, focus, respondents and comments of the
+    current ``wave``, and last round's plans (read back); each table is read once per process
+    and looked up by department (``prepare.cache.read_table``), not scanned per department."""
+    out = {
+        key: read_table(Path(run_dir), key, department=name, wave=wave)
+        for key in ("items", "focus", "respondents", "comments")
+    }
+    out["plans"] = read_table(Path(run_dir), "plans", department=name)
     shown = out["items"].loc[~out["items"]["suppressed"].fillna(True).astype(bool), "item"]
     out["focus"] = out["focus"][out["focus"]["item"].isin(shown)]  # never plan on a hidden figure
     return out
@@ -64,10 +57,10 @@ def plan_for(tables: dict, instrument: Instrument, *, department: str, run: dict
     )
 
 
-def department_extras(run: dict, instrument: Instrument, tables: dict, name: str):
-    """One department's action plan, roll-out page and plan workbook (bytes) of one survey's
-    run: what ``publish_extras`` writes for it (and a packet for a unit of one survey)."""
-    mine = department_tables(tables, name, run["wave"])
+def department_extras(run: dict, instrument: Instrument, run_dir: Path, name: str):
+    """One department's action plan, roll-out page and plan workbook (bytes) of the run in
+    ``run_dir``: what ``publish_extras`` writes for it (and a packet for a unit of one survey)."""
+    mine = department_tables(run_dir, name, run["wave"])
     plan = plan_for(mine, instrument, department=name, run=run)
     page = build_rollout(
         run,
@@ -107,8 +100,6 @@ def publish_extras(
 
         return publish_packet(run_dir, pdf=pdf, paper=paper, only=only, stop=stop)
     instrument = load_instrument(run["instrument"])
-    names = ("items", "focus", "respondents", "plans", "comments")
-    tables = {k: _read(run_dir, k) for k in names}
     wanted = None if only is None else set(only)
     departments = [
         d
@@ -120,7 +111,7 @@ def publish_extras(
         if stop is not None and stop.is_set():
             return written
         name, slug = dept["name"], dept["slug"]
-        plan, page, book = department_extras(run, instrument, tables, name)
+        plan, page, book = department_extras(run, instrument, run_dir, name)
         plans = run_dir / "action_plans"
         write_atomic(plans / f"{slug}.xlsx", book)
         write_atomic(plans / f"{slug}.csv", safe_csv(plan).to_csv(index=False))

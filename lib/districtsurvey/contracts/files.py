@@ -160,7 +160,9 @@ def safe_csv(table: pd.DataFrame) -> pd.DataFrame:
     out = table.copy()
     for col in out.columns:
         if not pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-            out[col] = out[col].map(neutralize)
+            values = out[col].tolist()
+            if any(neutralize(v) is not v for v in values):  # else the column stays as it is
+                out[col] = out[col].map(neutralize)
     out.columns = [neutralize(c) for c in out.columns]
     return out
 

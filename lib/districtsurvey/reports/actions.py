@@ -18,10 +18,12 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.goals import goal_words, sized_goal
+from ..contracts.files import file_version
 from ..contracts.instrument import Instrument
 from ..contracts.labels import statement_label
 from ..contracts.tactics import DEFAULT_TACTICS, load_tactics
 from . import locale as locales
+from .records import records
 
 COLUMNS = [
     "department",
@@ -82,9 +84,9 @@ def choose_tactics(
     ['y', 'x']
     """
     tried, used, picks = set(tried), set(), []
-    general = generic.to_dict("records")
+    general, every = records(generic), records(library)
     for item in items:
-        own = library[library["item"] == item].to_dict("records")
+        own = [t for t in every if t["item"] == item]
         pool = own + general
         fresh = [t for t in pool if t["id"] not in used and t["tactic"] not in used]
         new = (t for t in fresh if t["id"] not in tried and t["tactic"] not in tried)
@@ -141,9 +143,7 @@ def action_plan(
     """
     loc = locales.current(locale)
     dims = instrument.items.set_index("id")["dimension"]
-    library, generic = (
-        library_spelled(t, loc, tactics) for t in load_tactics(instrument.item_ids, extra=tactics)
-    )
+    library, generic = tactic_library(instrument.item_ids, tactics, loc)
     tried = list(tried)
     tried += [loc.spell(str(t)) for t in tried]  # last round's plan, written in another spelling
     focus = focus.sort_values("rank")
@@ -176,6 +176,42 @@ def action_plan(
             }
         )
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+_LIBRARIES: dict[tuple, tuple[pd.DataFrame, pd.DataFrame]] = {}
+
+
+def tactic_library(
+    item_ids: Iterable[str], tactics: str | Path | None, locale: locales.Locale
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the statements' tactics, the generic ones) of ``load_tactics``, in ``locale``'s spelling
+    (``library_spelled``); kept while the tactics files and the spelling are the same (a run plans
+    department after department from one library). Shared: read them, never change them.
+
+    >>> from districtsurvey.contracts.instrument import load_instrument
+    >>> ids = load_instrument("support_services").item_ids
+    >>> us = tactic_library(ids, None, locales.load_locale("en-US"))
+    >>> us is tactic_library(ids, None, locales.load_locale("en-US"))
+    True
+    >>> gb = tactic_library(ids, None, locales.load_locale("en-GB"))
+    >>> gb is us, len(gb[0]) == len(us[0])
+    (False, True)
+    """
+    ids = tuple(item_ids)
+    try:  # a file replaced or edited is read again; a missing one is load_tactics' to report
+        files = (file_version(DEFAULT_TACTICS), tactics and file_version(tactics))
+    except OSError:
+        files = None
+    key = (ids, str(tactics or ""), files, tuple(locale.spelling.items()))
+    kept = _LIBRARIES.get(key) if files else None
+    if kept is None:
+        library, generic = load_tactics(ids, extra=tactics)
+        kept = library_spelled(library, locale, tactics), library_spelled(generic, locale, tactics)
+        if files:
+            if len(_LIBRARIES) >= 16:
+                _LIBRARIES.clear()
+            _LIBRARIES[key] = kept
+    return kept
 
 
 def library_spelled(
