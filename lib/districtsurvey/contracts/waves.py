@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .errors import Problem, SurveyDataError
@@ -195,5 +196,6 @@ def by_wave(table: pd.DataFrame, order: Sequence[str], *, column: str = "wave") 
     if column not in table.columns or table.empty:
         return table
     pos = {w: i for i, w in enumerate(order)}
-    key = table[column].astype(object).map(lambda w: pos.get(str(w), len(pos)))
-    return table.iloc[key.argsort(kind="stable").to_numpy()]
+    codes, waves = pd.factorize(table[column], use_na_sentinel=False)  # each wave looked up once
+    rank = np.array([pos.get(str(w), len(pos)) for w in waves], dtype=np.int64)
+    return table.iloc[rank[codes].argsort(kind="stable")]
