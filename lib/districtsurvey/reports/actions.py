@@ -198,20 +198,22 @@ def tactic_library(
     (False, True)
     """
     ids = tuple(item_ids)
-    try:  # a file replaced or edited is read again; a missing one is load_tactics' to report
+    try:  # a file replaced or edited is read again
         files = (file_version(DEFAULT_TACTICS), tactics and file_version(tactics))
-    except OSError:
-        files = None
+    except OSError:  # a missing file: load_tactics raises the error that names it
+        return _spelled(ids, tactics, locale)
     key = (ids, str(tactics or ""), files, tuple(locale.spelling.items()))
-    kept = _LIBRARIES.get(key) if files else None
+    kept = _LIBRARIES.get(key)
     if kept is None:
-        library, generic = load_tactics(ids, extra=tactics)
-        kept = library_spelled(library, locale, tactics), library_spelled(generic, locale, tactics)
-        if files:
-            if len(_LIBRARIES) >= 16:
-                _LIBRARIES.clear()
-            _LIBRARIES[key] = kept
+        if len(_LIBRARIES) >= 16:
+            _LIBRARIES.clear()
+        kept = _LIBRARIES[key] = _spelled(ids, tactics, locale)
     return kept
+
+
+def _spelled(ids: tuple[str, ...], tactics: str | Path | None, locale: locales.Locale) -> tuple:
+    library, generic = load_tactics(ids, extra=tactics)
+    return library_spelled(library, locale, tactics), library_spelled(generic, locale, tactics)
 
 
 def library_spelled(
