@@ -13,8 +13,9 @@
    pandas options), after the same ``prepare_run``, plus the action plans and roll-out pages the
    run also writes; no kernel, no papermill, no nbconvert,
 4. times ``districtsurvey run`` (a fresh process, as a coach types it),
-5. times the committed sample district (30 departments, 40 schools): the support-services run,
-   the engagement run and the two-survey packet (``params/demo.yml``) beside them
+5. times the committed sample district (30 departments, 40 schools): the support-services run
+   (the demo, also against the naive loop on it), the engagement run and the two-survey packet
+   (``params/demo.yml``) beside them
    (``--sample tiny``: one or two units each, a check that it runs; ``--sample off``: skipped),
 and prints naive/run, run/floor, seconds per department and peak memory (largest process and
 whole process tree). Ratios come from runs taken minutes apart: the VM drifts (PERF-BASELINE §2).
@@ -148,16 +149,16 @@ def measure(cmd: list[str], **kw) -> dict:
     }
 
 
-def run_dir_departments(params: Path) -> list[str]:
-    run = json.loads((params.parent / "run" / "cache" / "run.json").read_text())
+def run_dir_departments(run_dir: Path) -> list[str]:
+    run = json.loads((run_dir / "cache" / "run.json").read_text())
     return [d["slug"] for d in run["departments"]]
 
 
 # -- the three contenders ------------------------------------------------------------------------
-def naive(params: Path, slugs: list[str], sample: int) -> dict:
-    """papermill CLI + nbconvert CLI per department (on ``sample`` of them), as a shell loop."""
-    run_dir = params.parent / "run"
-    out = params.parent / "naive"
+def naive(run_dir: Path, slugs: list[str], sample: int) -> dict:
+    """papermill CLI + nbconvert CLI per department of the prepared run ``run_dir`` (on ``sample``
+    of them), as a shell loop."""
+    out = run_dir.parent / "naive"
     out.mkdir(exist_ok=True)
     chosen = slugs[:: max(1, len(slugs) // sample)][:sample]
     script = "set -e\n" + "".join(
@@ -274,6 +275,7 @@ SAMPLE_RUNS = {  # name -> (params file, units of a tiny check with --sample tin
     "engagement (single)": ("engagement-2026-fall.yml", ["Finance", "Central High School"]),
     "packet (both surveys)": ("demo.yml", ["Finance", "Central High School"]),
 }
+DEMO = "support services (single)"  # the demo district a coach runs, timed against the naive loop
 PATH_KEYS = ("data", "comments", "headcounts", "benchmarks", "plans", "department_map", "tactics")
 
 
@@ -291,10 +293,14 @@ def _absolute(spec: dict, base: Path) -> dict:
     return out
 
 
-def sample_district(folder: Path, *, jobs: int, tiny: bool = False, repeat: int = 1) -> dict:
+def sample_district(
+    folder: Path, *, jobs: int, tiny: bool = False, repeat: int = 1, naive_sample: int = 0
+) -> dict:
     """``districtsurvey run`` on the committed sample district (30 departments, 40 schools): the
     support-services run, the engagement run and the packet of both (one report per department
-    in both surveys, the schools' engagement reports), each timed as a coach runs it."""
+    in both surveys, the schools' engagement reports), each timed as a coach runs it; and the
+    naive loop on ``naive_sample`` departments of the support-services run (the demo), against
+    its run (skipped with ``tiny``)."""
     import yaml
 
     print(f"\n== sample district: single-survey runs and the packet, {jobs} jobs ==", flush=True)
@@ -321,6 +327,11 @@ def sample_district(folder: Path, *, jobs: int, tiny: bool = False, repeat: int 
         n = len(manifest["reports"])
         print(line(f"{name}, {n} reports", m, n) + f"; {spread([r['wall'] for r in runs])}")
         results[name] = m
+        if name == DEMO and naive_sample and not tiny:
+            run_dir = Path(spec["output"])
+            naive_m = naive(run_dir, run_dir_departments(run_dir), naive_sample)
+            print(naive_line(naive_m, n), flush=True)
+            print(naive_ratio(naive_m, m, n), flush=True)
     singles = sum(results[k]["wall"] for k in list(SAMPLE_RUNS)[:2])
     packet = results["packet (both surveys)"]["wall"]
     print(f"  packet / (the two single-survey runs) = {packet / singles:.2f}x wall")
@@ -345,6 +356,23 @@ GOALS = {"naive_over_run": 18.0, "run_over_floor": 1.2, "largest_process": 2 * G
 
 def verdict(ok: bool) -> str:
     return "meets the goal" if ok else "MISSES the goal"
+
+
+def naive_line(m: dict, n: int) -> str:
+    return (
+        f"  naive loop timed on {m['measured']} departments: {m['per_department']:.2f} s each"
+        f" -> {m['wall']:.0f} s for {n} reports"
+    )
+
+
+def naive_ratio(naive_m: dict, run_m: dict, n: int) -> str:
+    """naive/run in wall and CPU seconds, against the goal."""
+    ratio = naive_m["wall"] / run_m["wall"]
+    cpu_naive = naive_m["cpu"] / naive_m["measured"] * n
+    return (
+        f"  naive/run = {ratio:.1f}x wall, {cpu_naive / run_m['cpu']:.1f}x cpu-seconds   "
+        f"(goal >= {GOALS['naive_over_run']:.0f}x: {verdict(ratio >= GOALS['naive_over_run'])})"
+    )
 
 
 def bench(
@@ -375,17 +403,12 @@ def bench(
         f" (goal <= {prepare_goal:.0f} s: {verdict(prep <= prepare_goal)})" if prepare_goal else ""
     )
     print(f"  prepare_run, in process: {spread(preps)}{goal}", flush=True)
-    slugs = run_dir_departments(params)
+    slugs = run_dir_departments(params.parent / "run")
     n = len(slugs) + 1  # the district summary is a report too
     results = {"prepare": prep}
     if naive_sample:
-        results["naive"] = naive(params, slugs, naive_sample)
-        m = results["naive"]
-        print(
-            f"  naive loop timed on {m['measured']} departments: {m['per_department']:.2f} s each"
-            f" -> {m['wall']:.0f} s for {n} reports",
-            flush=True,
-        )
+        results["naive"] = naive(params.parent / "run", slugs, naive_sample)
+        print(naive_line(results["naive"], n), flush=True)
     pairs = []
     for _ in range(repeat):  # floor and run alternate, so that a ratio survives the VM's drift
         fl_m = floor(params, jobs)
@@ -407,12 +430,7 @@ def bench(
             f"  run: {run:.1f} s for {n} reports (goal < {run_goal:.0f} s: {verdict(run < run_goal)})"
         )
     if "naive" in results:
-        cpu_naive = results["naive"]["cpu"] / results["naive"]["measured"] * n
-        ratio = results["naive"]["wall"] / run
-        print(
-            f"  naive/run = {ratio:.1f}x wall, {cpu_naive / cpu_run:.1f}x cpu-seconds   "
-            f"(goal >= {GOALS['naive_over_run']:.0f}x: {verdict(ratio >= GOALS['naive_over_run'])})"
-        )
+        print(naive_ratio(results["naive"], results["run"], n))
     ok = run / fl <= GOALS["run_over_floor"]
     print(
         f"  run/floor = {run / fl:.2f}x wall, {cpu_run / cpu_fl:.2f}x cpu-seconds   "
@@ -485,7 +503,11 @@ def main(argv: list[str] | None = None) -> None:
             )
         if args.sample != "off":
             sample_district(
-                folder / "sample", jobs=args.jobs, tiny=args.sample == "tiny", repeat=args.repeat
+                folder / "sample",
+                jobs=args.jobs,
+                tiny=args.sample == "tiny",
+                repeat=args.repeat,
+                naive_sample=args.naive_departments,
             )
     finally:
         if args.keep is None:
