@@ -403,11 +403,12 @@ def bench(
         f" (goal <= {prepare_goal:.0f} s: {verdict(prep <= prepare_goal)})" if prepare_goal else ""
     )
     print(f"  prepare_run, in process: {spread(preps)}{goal}", flush=True)
-    slugs = run_dir_departments(params.parent / "run")
+    run_dir = params.parent / "run"  # prepare_seconds left the cache there
+    slugs = run_dir_departments(run_dir)
     n = len(slugs) + 1  # the district summary is a report too
     results = {"prepare": prep}
     if naive_sample:
-        results["naive"] = naive(params.parent / "run", slugs, naive_sample)
+        results["naive"] = naive(run_dir, slugs, naive_sample)
         print(naive_line(results["naive"], n), flush=True)
     pairs = []
     for _ in range(repeat):  # floor and run alternate, so that a ratio survives the VM's drift
