@@ -62,3 +62,28 @@ def test_settings_changed_between_charts_are_seen():
         want = _new(2.0, 8.0, MARGINS)
     assert ax.get_facecolor() == to_rgba("#123456") == want.get_facecolor()
     assert ax.xaxis.get_ticklabels()[0].get_fontsize() == 13
+
+
+def _ticked(ax: Axes, n: int, styled: bool) -> str:
+    ax.plot(range(n), [i % 3 for i in range(n)])
+    ax.set_xticks(range(n), [f"wave {i}" for i in range(n)])
+    if styled:
+        ax.tick_params(axis="x", labelsize=7, length=0, labelrotation=30)
+        ax.tick_params(axis="y", colors="#444444", direction="in")
+    buf = io.StringIO()
+    ax.figure.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
+def test_ticks_made_ahead_draw_what_a_new_figure_draws():
+    """A kept blank comes with as many ticks as figures of its size have drawn: the next chart
+    draws the same with them, one that needs fewer, one that needs more, one that styles its
+    ticks."""
+    size = dict(width=5.1, margins=MARGINS)  # a size no other test uses
+    with mpl.rc_context(RC):
+        for n, styled in [(12, False), (3, True), (12, True), (20, False), (2, False)]:
+            ax = figures._axes(None, 2.5, **size)
+            want = _ticked(_new(2.5, size["width"], MARGINS), n, styled)
+            assert _ticked(ax, n, styled) == want, (n, styled)
+        ahead = figures._axes(None, 2.5, **size)
+    assert len(ahead.xaxis.majorTicks) == 20  # made ahead, for the most a chart of it drew
