@@ -52,7 +52,7 @@ def _axes(
         rc = hash(tuple((k, repr(v)) for k, v in dict.items(mpl.rcParams)))
         key = (height, width, margins, rc)
         ax = pickle.loads(_blank(*key, _TICKS.get(key, (0, 0)))).axes[0]
-        ax.figure.canvas.mpl_connect("draw_event", partial(_drawn, key))
+        ax.figure.canvas.mpl_connect("draw_event", partial(_drawn, key, ax))
     return ax
 
 
@@ -64,8 +64,7 @@ def _axes(
 _TICKS: dict[tuple, tuple[int, int]] = {}
 
 
-def _drawn(key: tuple, event) -> None:
-    ax = event.canvas.figure.axes[0]
+def _drawn(key: tuple, ax: Axes, event) -> None:
     x, y = _TICKS.get(key, (0, 0))
     _TICKS[key] = (max(x, len(ax.xaxis.majorTicks)), max(y, len(ax.yaxis.majorTicks)))
 
