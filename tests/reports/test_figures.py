@@ -28,14 +28,18 @@ def _new(height: float, width: float, margins: tuple) -> Axes:
     return ax
 
 
+def _svg(ax: Axes) -> str:
+    buf = io.StringIO()
+    ax.figure.savefig(buf, format="svg", metadata={"Date": None})
+    return buf.getvalue()
+
+
 def _chart(ax: Axes) -> str:
     ax.plot([0, 1, 2], [30, 50, 40], marker="o", label="A line")
     ax.set_yticks([0, 50, 100], ["none", "half", "all\nof it"])
     figures.title(ax, "A title")
     ax.legend(loc="lower right")
-    buf = io.StringIO()
-    ax.figure.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+    return _svg(ax)
 
 
 def test_a_kept_blank_draws_what_a_new_figure_draws():
@@ -70,9 +74,7 @@ def _ticked(ax: Axes, n: int, styled: bool) -> str:
     if styled:
         ax.tick_params(axis="x", labelsize=7, length=0, labelrotation=30)
         ax.tick_params(axis="y", colors="#444444", direction="in")
-    buf = io.StringIO()
-    ax.figure.savefig(buf, format="svg", metadata={"Date": None})
-    return buf.getvalue()
+    return _svg(ax)
 
 
 def test_ticks_made_ahead_draw_what_a_new_figure_draws():
