@@ -13,7 +13,7 @@ import pandas as pd
 from ..analysis.scoring import add_comparisons, aggregate, distinct_counts, scored
 from ..contracts.instrument import Instrument
 from ..contracts.waves import previous_waves, wave_order
-from ..privacy.derived import protect_changes
+from ..privacy.derived import few_changed, protect_changes
 from ..privacy.suppress import suppress_small_groups
 from ..privacy.tables import protect_tables
 
@@ -166,11 +166,12 @@ def score_run(
         indices=instrument.indices,
     )
     previous = previous_waves(wave_order(responses["wave"].unique(), order=waves), compare=compare)
+    few = few_changed(responses, previous=previous, min_n=min_n)
     for level in ("items", "dimensions"):
         on = "item" if level == "items" else "dimension"
         district = tables[f"district_{level}"]
         for name, table in ((level, tables[level]), (f"district_{level}", district)):
             compared = add_comparisons(table, district, on=on, previous=previous)
             # linked ids: no change figure where fewer than min_n people joined or left
-            tables[name] = protect_changes(compared, responses, previous=previous, min_n=min_n)
+            tables[name] = protect_changes(compared, few)
     return tables

@@ -103,31 +103,42 @@ def membership_changes(responses: pd.DataFrame, *, previous: dict) -> pd.DataFra
     return pd.DataFrame(rows, columns=["department", "wave", "joined", "left"])
 
 
-def protect_changes(
-    table: pd.DataFrame,
-    responses: pd.DataFrame,
-    *,
-    previous: dict,
-    min_n: int = 5,
-) -> pd.DataFrame:
-    """No change figure for a group whose membership changed by 1 to ``min_n - 1`` people.
+def few_changed(responses: pd.DataFrame, *, previous: dict, min_n: int = 5) -> set | None:
+    """The (department, wave) pairs whose membership changed by 1 to ``min_n - 1`` people since
+    the wave they are compared with (``protect_changes`` takes their change figures away); None
+    when no respondent id is in two waves (unlinked ids: nothing to protect).
+
+    Worked out once per run for all its tables.
+
+    >>> df = pd.DataFrame({"respondent_id": ["a", "b", "a", "c"], "wave": ["1", "1", "2", "2"],
+    ...                    "department": "X", "value": 3})
+    >>> sorted(few_changed(df, previous={"1": None, "2": "1"}))
+    [('District', '2'), ('X', '2')]
+    """
+    check_min_n(min_n)
+    answered = responses[responses["value"].notna()]
+    if not (answered.groupby("respondent_id", observed=True)["wave"].nunique() > 1).any():
+        return None
+    moved = membership_changes(responses, previous=previous)
+    moved["few"] = (moved["joined"] + moved["left"]).between(1, min_n - 1)
+    return set(
+        zip(moved.loc[moved["few"], "department"], moved.loc[moved["few"], "wave"], strict=True)
+    )
+
+
+def protect_changes(table: pd.DataFrame, few: set | None) -> pd.DataFrame:
+    """No change figure for a group whose membership changed by 1 to ``min_n - 1`` people
+    (``few``: those groups, from ``few_changed``).
 
     When respondent ids repeat across waves (a linked, "confidential" survey), the difference
     between two waves of a group is, beside the stayers' own changes, the answers of those who
     joined and left it: with fewer than ``min_n`` of them (joiners and leavers counted together)
     the change would mostly describe them. Such rows keep each wave's own figures (each a group
-    of ``min_n`` or more) and lose ``prev_*`` and ``change_pct_favorable``. Unlinked ids (nobody
-    in two waves) leave the table as it is.
+    of ``min_n`` or more) and lose ``prev_*`` and ``change_pct_favorable``. Unlinked ids (``few``
+    None: nobody in two waves) leave the table as it is.
     """
-    check_min_n(min_n)
-    answered = responses[responses["value"].notna()]
-    if not (answered.groupby("respondent_id", observed=True)["wave"].nunique() > 1).any():
+    if few is None:
         return table
-    moved = membership_changes(responses, previous=previous)
-    moved["few"] = (moved["joined"] + moved["left"]).between(1, min_n - 1)
-    few = set(
-        zip(moved.loc[moved["few"], "department"], moved.loc[moved["few"], "wave"], strict=True)
-    )
     out = table.copy()
     dept = out["department"] if "department" in out else pd.Series(DISTRICT, index=out.index)
     mask = pd.Series(

@@ -42,6 +42,18 @@ def _cells(table: pd.DataFrame, name: str, keys: list[str]) -> list[tuple]:
     return [(name, *row) for row in zip(*columns, strict=True)] if keys else []
 
 
+#: the tables ``protect_tables`` protects: key, cell name, the columns naming a cell, and the
+#: department of every row of a district table
+_TABLES = (
+    ("items", "item", ["department", "wave", "item"], None),
+    ("district_items", "item", ["department", "wave", "item"], DISTRICT),
+    ("dimensions", "dim", ["department", "wave", "dimension"], None),
+    ("district_dimensions", "dim", ["department", "wave", "dimension"], DISTRICT),
+    ("breakdowns", "bd", ["department", "wave", "by", "group", "dimension"], None),
+    ("respondents", "resp", ["department", "wave"], None),
+)
+
+
 def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
     missing, so that a listed hidden row does not tell that anyone answered."""
@@ -132,22 +144,24 @@ def protect_tables(
         ]
     )
     bd, resp = t.get("breakdowns", empty), t.get("respondents", empty)
+    ids = {  # every row's cell id, per table (the district's tables with department District)
+        key: _cells(t[key] if dept is None else t[key].assign(department=dept), name, keys)
+        for key, name, keys, dept in _TABLES
+        if key in t
+    }
+    by_name = {
+        "item": ids.get("items", []) + ids.get("district_items", []),
+        "dim": ids.get("dimensions", []) + ids.get("district_dimensions", []),
+        "bd": ids.get("breakdowns", []),
+        "resp": ids.get("respondents", []),
+    }
     n = {}
-    for name, table, keys in (
-        ("item", items, ["department", "wave", "item"]),
-        ("dim", dims, ["department", "wave", "dimension"]),
-        ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
-        ("resp", resp, ["department", "wave"]),
-    ):
+    for name, table in (("item", items), ("dim", dims), ("bd", bd), ("resp", resp)):
         counts = table["n"].astype("Float64").fillna(0).astype(int).tolist()
-        n.update(zip(_cells(table, name, keys), counts, strict=True))
+        n.update(zip(by_name[name], counts, strict=True))
     profile = {}
-    for name, table, keys in (
-        ("item", items, ["department", "wave", "item"]),
-        ("dim", dims, ["department", "wave", "dimension"]),
-        ("bd", bd, ["department", "wave", "by", "group", "dimension"]),
-    ):
-        profile.update(zip(_cells(table, name, keys), _profiles(table), strict=True))
+    for name, table in (("item", items), ("dim", dims), ("bd", bd)):
+        profile.update(zip(by_name[name], _profiles(table), strict=True))
     dept_size = {(d, w): v for (name, d, w, *_), v in n.items() if name == "resp"}
     size = {c: dept_size.get((c[1], c[2]), n[c]) for c in n if c[0] in ("item", "dim")}
     group_size = {}
@@ -233,29 +247,15 @@ def protect_tables(
             break
         primary |= bare
 
-    def hide(table, name, keys):
-        ids = _cells(table, name, keys)
-        return mask_rows(table, pd.Series([i in hidden for i in ids], index=table.index))
-
     out = dict(t)
-    for key, name, keys, dept in (
-        ("items", "item", ["department", "wave", "item"], None),
-        ("district_items", "item", ["department", "wave", "item"], DISTRICT),
-        ("dimensions", "dim", ["department", "wave", "dimension"], None),
-        ("district_dimensions", "dim", ["department", "wave", "dimension"], DISTRICT),
-        ("breakdowns", "bd", ["department", "wave", "by", "group", "dimension"], None),
-        ("respondents", "resp", ["department", "wave"], None),
-    ):
+    for key, _, _, dept in _TABLES:
         if key not in t:
             continue
-        table = t[key]
-        if dept is not None:
-            had = "department" in table.columns
-            table = table.assign(department=DISTRICT)
-            masked = hide(table, name, keys)
-            out[key] = masked if had else masked.drop(columns="department")
-        else:
-            out[key] = hide(table, name, keys)
+        table = t[key] if dept is None else t[key].assign(department=dept)
+        masked = mask_rows(table, pd.Series([i in hidden for i in ids[key]], index=table.index))
+        out[key] = (
+            masked if dept is None or "department" in t[key] else masked.drop(columns="department")
+        )
     return out
 
 
