@@ -56,13 +56,14 @@ _TABLES = (
 
 def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
-    missing, so that a listed hidden row does not tell that anyone answered."""
+    missing, so that a listed hidden row does not tell that anyone answered. (Each column's
+    names are read from its ``unique()`` values: a set of a pyarrow column walks every row.)"""
     present = [t for k, t in tables.items() if k in ("items", "dimensions", "respondents")]
     if not present:
         return tables
     both = pd.concat([t[["department", "wave"]] for t in present])
-    depts = sorted(set(both["department"]) - {DISTRICT})
-    waves = sorted(set(both["wave"]))
+    depts = sorted(set(both["department"].unique()) - {DISTRICT})
+    waves = sorted(set(both["wave"].unique()))
 
     def pad(table, keys, values, fill=None):
         grid = pd.MultiIndex.from_product(values, names=keys).to_frame(index=False)
@@ -76,7 +77,7 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     if "items" in tables and not tables["items"].empty:
         t = tables["items"]
         out["items"] = pad(
-            t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"]))]
+            t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"].unique()))]
         )
     kind = {}
     if "dimensions" in tables and not tables["dimensions"].empty:
@@ -86,7 +87,7 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         out["dimensions"] = pad(
             t,
             ["department", "wave", "dimension"],
-            [depts, waves, sorted(set(t["dimension"]))],
+            [depts, waves, sorted(set(t["dimension"].unique()))],
             fill,
         )
     if "breakdowns" in tables and not tables["breakdowns"].empty:
@@ -94,7 +95,7 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         parts = []
         for by, part in t.groupby("by", sort=False):
             keys = ["department", "wave", "group", "dimension"]
-            values = [depts, waves, sorted(set(part["group"])), sorted(set(part["dimension"]))]
+            values = [depts, waves, *(sorted(set(part[k].unique())) for k in keys[2:])]
             fill = {"kind": kind} if "kind" in part and kind else None
             parts.append(pad(part.drop(columns="by"), keys, values, fill).assign(by=by))
         out["breakdowns"] = pd.concat(parts, ignore_index=True)[t.columns]
