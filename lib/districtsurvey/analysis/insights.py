@@ -330,7 +330,7 @@ def leader_tables_for_run(responses, instrument, tables, params, *, compare_to) 
     if previous is not None:
         previous = previous.assign(source=str(params.previous_run))
         previous = previous[
-            previous["department"].isin(set(responses["department"]) | {"District"})
+            previous["department"].isin(set(responses["department"].unique()) | {"District"})
         ]
     benchmarks = read_benchmarks(params.benchmarks) if params.benchmarks else None
     return leader_tables(
