@@ -176,13 +176,14 @@ def check_columns(df: pd.DataFrame, spec: tuple[Column, ...], path: str) -> list
 
 
 def _numbers(value: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """``value`` as numbers, where it is not a number, and as text (for messages).
+    """``value`` as numbers, where it is not a number, and as it was read (for messages: a row's
+    text is ``raw.iloc[[i]].astype("string")``, made only for the rows a message names).
 
     A numeric column (parquet) is taken as it is; text is stripped and parsed.
     """
     if pd.api.types.is_numeric_dtype(value) and not pd.api.types.is_bool_dtype(value):
         values = value.astype("Float64").astype(float)
-        return values, pd.Series(False, index=value.index), value.astype("string")
+        return values, pd.Series(False, index=value.index), value
     raw = value.astype("string").str.strip()
     values = pd.to_numeric(raw, errors="coerce")
     return values, raw.notna() & (raw != "") & values.isna(), raw
@@ -225,7 +226,7 @@ def validate_responses(
         problems.append(
             Problem(
                 path,
-                f"value out of range 1..{top}: {raw.iloc[row - 2]}",
+                f"value out of range 1..{top}: {raw.iloc[[row - 2]].astype('string').iloc[0]}",
                 row=row,
                 column="value",
                 hint="check the scale; N/A must be blank, not a code",
