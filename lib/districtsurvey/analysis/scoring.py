@@ -60,12 +60,20 @@ def _numbered(values: pd.Series) -> bool:
 
 
 def _distinct(numbers: np.ndarray, values: np.ndarray, groups: int) -> np.ndarray:
-    """Distinct non-negative integer ``values`` per group number (rows numbered -1: none)."""
+    """Distinct non-negative integer ``values`` per group number (rows numbered -1: none).
+
+    >>> _distinct(np.array([0, 0, 1, -1, 1, 0]), np.array([4, 4, 4, 9, 2, 1]), 2).tolist()
+    [2, 2]
+    """
     kept = numbers >= 0
     values = values[kept].astype(np.int64)
     span = int(values.max(initial=0)) + 1
-    pairs = pd.unique(numbers[kept] * span + values)  # one per (group, value)
-    return np.bincount(pairs // span, minlength=groups)
+    pairs = numbers[kept] * span + values  # one number per (group, value)
+    if groups * span <= 8 * len(pairs) + 65536:  # few possible pairs: marked, not hashed
+        seen = np.zeros(groups * span, bool)
+        seen[pairs] = True
+        return seen.reshape(groups, span).sum(axis=1)
+    return np.bincount(pd.unique(pairs) // span, minlength=groups)
 
 
 def scored(responses: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
