@@ -64,6 +64,8 @@ def _distinct(numbers: np.ndarray, values: np.ndarray, groups: int) -> np.ndarra
 
     >>> _distinct(np.array([0, 0, 1, -1, 1, 0]), np.array([4, 4, 4, 9, 2, 1]), 2).tolist()
     [2, 2]
+    >>> _distinct(np.array([0, 0, 1]), np.array([10**9, 10**9, 3]), 2).tolist()  # hashed
+    [1, 1]
     """
     kept = numbers >= 0
     values = values[kept].astype(np.int64)
