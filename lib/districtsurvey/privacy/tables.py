@@ -134,22 +134,16 @@ def protect_tables(
     """
     check_min_n(min_n)
     t = _complete({k: v.reset_index(drop=True) for k, v in tables.items()})
-    empty = pd.DataFrame(columns=["department", "wave", "item", "dimension", "n", "by", "group"])
-    items = pd.concat(
-        [t.get("items", empty), t.get("district_items", empty).assign(department=DISTRICT)]
-    )
-    dims = pd.concat(
-        [
-            t.get("dimensions", empty),
-            t.get("district_dimensions", empty).assign(department=DISTRICT),
-        ]
-    )
-    bd, resp = t.get("breakdowns", empty), t.get("respondents", empty)
-    ids = {  # every row's cell id, per table (the district's tables with department District)
-        key: _cells(t[key] if dept is None else t[key].assign(department=dept), name, keys)
-        for key, name, keys, dept in _TABLES
+    framed = {  # the district's tables with department District, as their cells name it
+        key: t[key] if dept is None else t[key].assign(department=dept)
+        for key, _, _, dept in _TABLES
         if key in t
     }
+    empty = pd.DataFrame(columns=["department", "wave", "item", "dimension", "n", "by", "group"])
+    items = pd.concat([framed.get("items", empty), framed.get("district_items", empty)])
+    dims = pd.concat([framed.get("dimensions", empty), framed.get("district_dimensions", empty)])
+    bd, resp = framed.get("breakdowns", empty), framed.get("respondents", empty)
+    ids = {key: _cells(framed[key], name, keys) for key, name, keys, _ in _TABLES if key in t}
     by_name = {
         "item": ids.get("items", []) + ids.get("district_items", []),
         "dim": ids.get("dimensions", []) + ids.get("district_dimensions", []),
@@ -252,7 +246,7 @@ def protect_tables(
     for key, _, _, dept in _TABLES:
         if key not in t:
             continue
-        table = t[key] if dept is None else t[key].assign(department=dept)
+        table = framed[key]
         masked = mask_rows(table, pd.Series([i in hidden for i in ids[key]], index=table.index))
         out[key] = (
             masked if dept is None or "department" in t[key] else masked.drop(columns="department")
