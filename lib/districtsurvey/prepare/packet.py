@@ -24,7 +24,7 @@ from ..contracts.packet import PacketParams, read_department_map, survey_key, su
 from ..contracts.params import RunParams
 from ..contracts.previous import previous_focus
 from ..privacy.packets import shown_candidates
-from .cache import read_run
+from .cache import read_run, read_table
 from .inputs import read_inputs, resolve_only, sha256, unique_slugs
 from .parallel import side_by_side
 from .plans import plans_folder, read_plans
@@ -81,18 +81,34 @@ def match_units(
     return [units[k] for k in sorted(units)]
 
 
-def packet_candidates(runs: dict[str, Path], unit: dict, order: list[str]) -> pd.DataFrame:
-    """Every survey's own focus areas of a unit (this wave, shown statements only)."""
+def survey_candidates(runs: dict[str, Path]) -> dict[str, pd.DataFrame]:
+    """Every survey's own focus areas of this wave on shown statements only, read and checked
+    once per survey (not once per unit)."""
+    out = {}
+    for label, folder in runs.items():
+        wave = read_run(folder)["wave"]
+        focus = read_table(folder, "focus", wave=wave)
+        items = read_table(folder, "items", wave=wave)
+        out[label] = shown_candidates(focus, items)  # never a focus on a hidden figure
+    return out
+
+
+def packet_candidates(
+    candidates: dict[str, pd.DataFrame], unit: dict, order: list[str]
+) -> pd.DataFrame:
+    """A unit's focus areas in every survey it is in (``candidates``: ``survey_candidates``).
+
+    >>> service = pd.DataFrame({"department": ["IT", "HR"], "item": ["a", "b"]})
+    >>> cands = packet_candidates({"Service": service}, {"surveys": {"Service": "HR"}}, ["Service"])
+    >>> cands[["item", "survey", "order", "survey_department"]].values.tolist()
+    [['b', 'Service', 0, 'HR']]
+    """
     frames = []
     for i, label in enumerate(order):
         if label not in unit["surveys"]:
             continue
-        folder, name = runs[label], unit["surveys"][label]
-        run = read_run(folder)
-        focus = pd.read_parquet(folder / "cache" / "focus.parquet")
-        focus = focus[(focus["department"] == name) & (focus["wave"] == run["wave"])]
-        items = pd.read_parquet(folder / "cache" / "items.parquet")
-        focus = shown_candidates(focus, items)  # never a focus on a hidden figure
+        name, focus = unit["surveys"][label], candidates[label]
+        focus = focus[focus["department"] == name]
         frames.append(focus.assign(survey=label, order=i, survey_department=name))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -227,12 +243,13 @@ def prepare_packet(
     run_dir = packet.output_dir
     statements = {label: _statements(runs[label]) for label in order}
     focus_frames, departments = [], []
+    candidates = survey_candidates(runs)
     for u in units:
         both = len(u["surveys"]) > 1
         entry = {"name": u["name"], "slug": u["slug"], "surveys": u["surveys"]}
         if both:
             entry["notebook"] = PACKET_NOTEBOOK
-            cands = packet_candidates(runs, u, order)
+            cands = packet_candidates(candidates, u, order)
             top = rank_across(cands, statements=statements, max_focus=packet.max_focus)
             if len(top):
                 focus_frames.append(top.assign(department=u["name"]))
