@@ -69,10 +69,12 @@ SECTIONS = [
     report.plot_trends,
     report.trend_table,
     report.item_trend_table,
+    report.trend_tables,
     report.plot_likert,
     report.item_table,
     report.benchmarks,
     report.breakdown_table,
+    report.breakdowns,
     report.comments,
     report.methods,
 ]

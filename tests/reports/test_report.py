@@ -54,3 +54,15 @@ def test_a_hidden_department_gets_words_not_an_empty_benchmark_table(hidden):
     out = report.benchmarks(dataclasses.replace(hidden, benchmarks=ranks))
     assert isinstance(out, Html)
     assert ONE_SENTENCE in str(out)
+
+
+@pytest.mark.parametrize("fixture", ["shown", "hidden"])
+def test_a_section_of_several_tables_shows_each_of_them_in_order(request, fixture):
+    """The notebook shows the trends' two tables, and the two breakdowns, in one cell each: the
+    same tables, in the order the separate cells showed them, nothing left out."""
+    r = request.getfixturevalue(fixture)
+    trends = report.trend_table(r)._repr_html_() + report.item_trend_table(r)._repr_html_()
+    assert report.trend_tables(r)._repr_html_() == trends
+    by = [report.breakdown_table(r, by=k)._repr_html_() for k in (0, 1)]
+    assert report.breakdowns(r)._repr_html_() == "".join(by)
+    assert by[0] != by[1]  # two different tables (or words), both there

@@ -80,6 +80,17 @@ class Html:
         attr = Markup(' class="{}"').format(css) if css else ""
         return cls(Markup("<p{}>{}</p>").format(attr, words))
 
+    @classmethod
+    def join(cls, *parts) -> Html:
+        """Display objects (tables, charts, words) as one block, in order: a section of several
+        parts is one notebook cell and one output (each cell costs its kernel and the batch a
+        round of messages).
+
+        >>> Html.join(Html.text("A"), Html.text("B & C"))._repr_html_()
+        '<p>A</p><p>B &amp; C</p>'
+        """
+        return cls(Markup("").join(Markup(part._repr_html_()) for part in parts))
+
     def _repr_html_(self) -> str:
         return str(self.markup)
 

@@ -8,6 +8,7 @@ select and format. ``load("", "")`` prepares the demo run first, so Run All work
 from .department import FLAG_WORDS, Report, load
 from .followup import follow_up
 from .glance import action_plan, at_a_glance, focus_table
+from .html import Html
 from .narrative import comments, methods, strengths
 from .sections import (
     benchmarks,
@@ -29,6 +30,7 @@ __all__ = [
     "at_a_glance",
     "benchmarks",
     "breakdown_table",
+    "breakdowns",
     "comments",
     "dimension_caption",
     "dimension_table",
@@ -43,4 +45,17 @@ __all__ = [
     "plot_trends",
     "strengths",
     "trend_table",
+    "trend_tables",
 ]
+
+
+def trend_tables(r: Report) -> Html:
+    """The trends section's tables: the areas, then every statement (on screen only), each
+    across all waves."""
+    return Html.join(trend_table(r), item_trend_table(r))
+
+
+def breakdowns(r: Report) -> Html:
+    """Results by the instrument's first two breakdowns (the role of the people who answered,
+    then their site), one table each."""
+    return Html.join(breakdown_table(r, by=0), breakdown_table(r, by=1))
