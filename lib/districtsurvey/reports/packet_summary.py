@@ -220,7 +220,7 @@ def plan_rollup(k: PacketDistrict) -> Table | Html:
         caption=f"Last round's plans of {count_units(sorted(units))}, one row per focus "
         "statement, as the leaders marked them, counted in the survey each statement is from.",
     )
-    return Html(rollup._repr_html_() + str(render("paragraphs.html.j2", paragraphs=lines)))
+    return Html.join(rollup, render("paragraphs.html.j2", paragraphs=lines))
 
 
 def department_links(k: PacketDistrict) -> Html:

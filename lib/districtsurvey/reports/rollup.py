@@ -72,4 +72,4 @@ def plan_rollup(d: District) -> Table | Html:
         caption=f"Last round's plans of {count_units(moved['department'].unique())}, one per "
         "focus statement, as the leaders marked them.",
     )
-    return Html(rollup._repr_html_() + str(render("paragraphs.html.j2", paragraphs=lines)))
+    return Html.join(rollup, render("paragraphs.html.j2", paragraphs=lines))
