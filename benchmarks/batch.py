@@ -262,11 +262,15 @@ def prepare_seconds(params: Path) -> float:
     return float(out.stdout.split()[-1])
 
 
+def median(items: list, key=None):
+    """The middle one of ``items`` sorted (by ``key``); of an even number, the upper middle."""
+    return sorted(items, key=key)[len(items) // 2]
+
+
 def spread(values: list[float]) -> str:
     """Median and range: ``9.1 s (8.8-9.6 s, 3 runs)``."""
     v = sorted(values)
-    mid = v[len(v) // 2]
-    return f"{mid:.1f} s ({v[0]:.1f}-{v[-1]:.1f} s, {len(v)} run{'s' if len(v) > 1 else ''})"
+    return f"{median(v):.1f} s ({v[0]:.1f}-{v[-1]:.1f} s, {len(v)} run{'s' if len(v) > 1 else ''})"
 
 
 # -- the sample district: single-survey runs and the packet of both -----------------------------
@@ -323,7 +327,7 @@ def sample_district(
             if manifest["failed"]:
                 failed = manifest["failed"]
                 raise SystemExit(f"{name}: {len(failed)} failed: {failed[:5]}")
-        m = sorted(runs, key=lambda r: r["wall"])[len(runs) // 2]  # the median run
+        m = median(runs, key=lambda r: r["wall"])
         n = len(manifest["reports"])
         print(line(f"{name}, {n} reports", m, n) + f"; {spread([r['wall'] for r in runs])}")
         results[name] = m
@@ -398,7 +402,7 @@ def bench(
         flush=True,
     )
     preps = [prepare_seconds(params) for _ in range(max(1, repeat))]  # leaves the cache too
-    prep = sorted(preps)[len(preps) // 2]
+    prep = median(preps)
     goal = (
         f" (goal <= {prepare_goal:.0f} s: {verdict(prep <= prepare_goal)})" if prepare_goal else ""
     )
@@ -420,8 +424,8 @@ def bench(
     # run/floor from the pair with the median ratio (a pair shares the host's speed of the
     # moment); run's seconds and naive/run from the median run, not that pair's run (which may
     # be the fastest); memory from the largest of all runs
-    _, results["floor"], results["run"] = sorted(pairs, key=lambda p: p[0])[len(pairs) // 2]
-    median_run = sorted((p[2] for p in pairs), key=lambda m: m["wall"])[len(pairs) // 2]
+    _, results["floor"], results["run"] = median(pairs, key=lambda p: p[0])
+    median_run = median([p[2] for p in pairs], key=lambda m: m["wall"])
     which = "  (run/floor below: the median pair; run and naive/run: the median run)"
     print(
         f"  over {repeat} pair(s): run {spread([p[2]['wall'] for p in pairs])}, "
