@@ -93,6 +93,15 @@ def test_links_hide_a_units_figures_with_its_count():
     assert hidden == {"a", "b", "b_item"}
 
 
+def test_a_cell_hidden_by_a_link_hides_its_own_links_and_is_protected_in_its_margins():
+    # "u" (n 3) hides "x" by a link; "x" hides "y" by its own link. "y" (n 20) is a part of
+    # margin Y = y + z: alone hidden, it is recoverable as Y - z, so z (n 9) is hidden too.
+    n = {"u": 3, "x": 12, "y": 20, "z": 9, "Y": 29}
+    links = {"u": ["x"], "x": ["y"]}
+    hidden = complementary_cells(n, {"u"}, [Margin("Y", ("y", "z"))], links=links)
+    assert hidden == {"u", "x", "y", "z"}
+
+
 def _safe(margin: Margin, hidden: set, n: dict, min_n: int) -> bool:
     parts = [p for p in margin.parts if p in hidden]
     terms = len(parts) + (margin.rest > 0)

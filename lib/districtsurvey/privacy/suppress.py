@@ -144,25 +144,28 @@ def complementary_cells(
             pooled = [a + b for a, b in zip(pooled, m.rest_profile, strict=True)]
         return _uniform(pooled)
 
-    # Each pass: links of newly hidden cells, then every margin in order. A margin whose cells
-    # kept their state since it was last found safe is safe still, so only margins touched by a
-    # newly hidden cell are checked again (the same cells end hidden as checking them all).
+    # Each pass: the links of the cells hidden since the last pass (not of every hidden cell
+    # again), then every margin in order. A margin whose cells kept their state since it was last
+    # found safe is safe still, so only margins touched by a newly hidden cell are checked again
+    # (the same cells end hidden as checking them all).
     touching: dict = {}
     for i, m in enumerate(margins):
         for c in (*m.parts, m.total):
             touching.setdefault(c, []).append(i)
     dirty = set(range(len(margins)))
-    linked: set = set()
+    unlinked = list(hidden)  # hidden cells whose links are not hidden yet
 
     def add(cell) -> None:
         hidden.add(cell)
+        unlinked.append(cell)
         dirty.update(touching.get(cell, ()))
 
     changed = True
     while changed:
         changed = False
-        for cell in [c for c in hidden if c not in linked]:
-            linked.add(cell)
+        batch = unlinked.copy()  # cells a link hides now wait for the next pass, as before
+        unlinked.clear()
+        for cell in batch:
             for dep in links.get(cell, ()):
                 if dep not in hidden:
                     add(dep)
