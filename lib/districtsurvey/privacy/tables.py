@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from ..analysis.rowgroups import row_groups
@@ -29,7 +30,8 @@ def _profiles(table: pd.DataFrame) -> list[tuple]:
         else n * 0
     )
     squares = (n - 1).clip(lower=0) * sd**2 + n * mean**2
-    return list(zip(n, fav, unf, n * mean, squares, strict=True))
+    columns = (n, fav, unf, n * mean, squares)
+    return list(zip(*(c.to_numpy(dtype=float).tolist() for c in columns), strict=True))
 
 
 def _cells(table: pd.DataFrame, name: str, keys: list[str]) -> list[tuple]:
@@ -54,6 +56,32 @@ _TABLES = (
 )
 
 
+def _pad(
+    table: pd.DataFrame, keys: list[str], values: list[list], fill: Mapping | None = None
+) -> pd.DataFrame:
+    """One row for every combination of the keys' ``values`` (in that order), with ``table``'s row
+    where it has one and n 0 where not; ``fill`` fills a column from the last key's value. A row
+    of ``table`` whose key is not among ``values`` is left out. (Placed by the rows' positions in
+    the grid: a merge on the string keys took most of ``_complete``.)
+
+    >>> t = pd.DataFrame({"d": ["IT"], "w": ["b"], "n": [7]})
+    >>> _pad(t, ["d", "w"], [["HR", "IT"], ["a", "b"]])["n"].tolist()
+    [0.0, 0.0, 0.0, 7.0]
+    """
+    grid = pd.MultiIndex.from_product(values, names=keys)
+    codes = [
+        pd.Categorical(table[k], categories=v).codes for k, v in zip(keys, values, strict=True)
+    ]
+    inside = np.logical_and.reduce([c >= 0 for c in codes])
+    at = np.ravel_multi_index([c[inside] for c in codes], grid.levshape)
+    rows = table.drop(columns=keys)[inside].set_axis(at).reindex(range(len(grid)))
+    out = pd.concat([grid.to_frame(index=False), rows.reset_index(drop=True)], axis=1)
+    out["n"] = out["n"].astype("Float64").fillna(0)
+    for col, mapping in (fill or {}).items():
+        out[col] = out[col].fillna(out[keys[-1]].map(mapping))
+    return out
+
+
 def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Add an empty row (n 0) for every department x wave x item / dimension / rater group that is
     missing, so that a listed hidden row does not tell that anyone answered. (Each column's
@@ -65,18 +93,10 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     depts = sorted(set(both["department"].unique()) - {DISTRICT})
     waves = sorted(set(both["wave"].unique()))
 
-    def pad(table, keys, values, fill=None):
-        grid = pd.MultiIndex.from_product(values, names=keys).to_frame(index=False)
-        out = grid.merge(table, on=keys, how="left", sort=False)
-        out["n"] = out["n"].astype("Float64").fillna(0)
-        for col, mapping in (fill or {}).items():
-            out[col] = out[col].fillna(out[keys[-1]].map(mapping))
-        return out
-
     out = dict(tables)
     if "items" in tables and not tables["items"].empty:
         t = tables["items"]
-        out["items"] = pad(
+        out["items"] = _pad(
             t, ["department", "wave", "item"], [depts, waves, sorted(set(t["item"].unique()))]
         )
     kind = {}
@@ -84,7 +104,7 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         t = tables["dimensions"]
         kind = dict(zip(t["dimension"], t["kind"], strict=True)) if "kind" in t else {}
         fill = {"kind": kind} if "kind" in t else None
-        out["dimensions"] = pad(
+        out["dimensions"] = _pad(
             t,
             ["department", "wave", "dimension"],
             [depts, waves, sorted(set(t["dimension"].unique()))],
@@ -97,13 +117,16 @@ def _complete(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             keys = ["department", "wave", "group", "dimension"]
             values = [depts, waves, *(sorted(set(part[k].unique())) for k in keys[2:])]
             fill = {"kind": kind} if "kind" in part and kind else None
-            parts.append(pad(part.drop(columns="by"), keys, values, fill).assign(by=by))
+            parts.append(_pad(part.drop(columns="by"), keys, values, fill).assign(by=by))
         out["breakdowns"] = pd.concat(parts, ignore_index=True)[t.columns]
     if "respondents" in tables and not tables["respondents"].empty:
         t = tables["respondents"]
         district = t[t["department"] == DISTRICT]
         out["respondents"] = pd.concat(
-            [pad(t[t["department"] != DISTRICT], ["department", "wave"], [depts, waves]), district],
+            [
+                _pad(t[t["department"] != DISTRICT], ["department", "wave"], [depts, waves]),
+                district,
+            ],
             ignore_index=True,
         )
     return out
