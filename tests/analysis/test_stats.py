@@ -249,6 +249,16 @@ def test_key_drivers_by_hand():
     assert got.loc[["flat", "sparse"], "importance"].tolist() == [0.0, 0.0]
 
 
+def test_key_drivers_ties_go_by_statement_id_not_column_order():
+    # "z" and "y" have no variation (r undefined, importance 0): a tie, listed by id; "a" tracks
+    # the outcome exactly (r = 1, importance 1) and comes first.
+    wide = pd.DataFrame({"o": [1, 2, 3, 4], "z": [2, 2, 2, 2], "a": [1, 2, 3, 4], "y": [5] * 4})
+    d = key_drivers(wide, "o")
+    assert d["item"].tolist() == ["a", "y", "z"]
+    assert d["importance"].tolist() == [1.0, 0.0, 0.0]
+    assert d.index.tolist() == [0, 1, 2]
+
+
 def test_key_drivers_matches_pandas_pairwise_corr():
     rng = np.random.default_rng(3)
     wide = pd.DataFrame(rng.integers(1, 6, size=(60, 5)).astype(float), columns=list("oabcd"))
