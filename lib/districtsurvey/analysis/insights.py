@@ -150,6 +150,20 @@ def choose_focus(
     )[cols]
 
 
+def _focus(
+    items: pd.DataFrame,
+    district: pd.DataFrame,
+    drivers: pd.DataFrame,
+    instrument: Instrument,
+    **kw,
+) -> pd.DataFrame:
+    """``choose_focus`` of the departments' ``items`` and the ``district``'s rows in one pass (one
+    pass costs about half of two), the district's rows last."""
+    both = choose_focus(pd.concat([items, district], ignore_index=True), drivers, instrument, **kw)
+    last = both["department"].eq("District")
+    return pd.concat([both[~last], both[last]], ignore_index=True)
+
+
 def follow_up(previous_focus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame:
     """How last round's focus items moved: previous and current % favorable, change and flag."""
     cols = [
@@ -171,12 +185,13 @@ def follow_up(previous_focus: pd.DataFrame, items: pd.DataFrame) -> pd.DataFrame
 def reliability(wide: pd.DataFrame, instrument: Instrument) -> pd.DataFrame:
     """Cronbach's alpha per dimension (2+ items) per wave, district level, listwise complete."""
     rows = []
+    waves = list(wide.groupby(level="wave", observed=True))  # once, not once per dimension
     for dim, part in instrument.items.groupby("dimension", sort=False):
         cols = [c for c in part["id"] if c in wide.columns]
         if len(cols) < 2:
             continue
-        for wave, w in wide[cols].groupby(level="wave", observed=True):
-            complete = w.dropna()
+        for wave, w in waves:
+            complete = w[cols].dropna()
             rows.append(
                 {
                     "wave": wave,
@@ -263,31 +278,18 @@ def leader_tables(
     focus_kw = {"max_focus": max_focus, "rule": focus_rule}
     now = items[items["wave"] == wave]
     district_now = district_items[district_items["wave"] == wave]
-    out["focus"] = pd.concat(
-        [
-            choose_focus(now, out["drivers"], instrument, **focus_kw),
-            choose_focus(district_now, out["drivers"], instrument, **focus_kw),
-        ],
-        ignore_index=True,
-    ).assign(wave=wave)
+    out["focus"] = _focus(now, district_now, out["drivers"], instrument, **focus_kw).assign(
+        wave=wave
+    )
     if previous_focus is None and compare_to is not None:
         before = key_drivers(wide, instrument, wave=compare_to)
-        previous_focus = (
-            pd.concat(  # the district's system-wide focus too (the index follows it up)
-                [
-                    choose_focus(
-                        items[items["wave"] == compare_to], before, instrument, **focus_kw
-                    ),
-                    choose_focus(
-                        district_items[district_items["wave"] == compare_to],
-                        before,
-                        instrument,
-                        **focus_kw,
-                    ),
-                ],
-                ignore_index=True,
-            ).assign(wave=compare_to, source="recomputed")
-        )
+        previous_focus = _focus(  # the district's system-wide focus too (the index follows it up)
+            items[items["wave"] == compare_to],
+            district_items[district_items["wave"] == compare_to],
+            before,
+            instrument,
+            **focus_kw,
+        ).assign(wave=compare_to, source="recomputed")
     if previous_focus is not None:
         out["previous_focus"] = previous_focus
         out["follow_up"] = follow_up(previous_focus, pd.concat([now, district_now]))
