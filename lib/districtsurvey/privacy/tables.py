@@ -60,9 +60,10 @@ def _pad(
     table: pd.DataFrame, keys: list[str], values: list[list], fill: Mapping | None = None
 ) -> pd.DataFrame:
     """One row for every combination of the keys' ``values`` (in that order), with ``table``'s row
-    where it has one and n 0 where not; ``fill`` fills a column from the last key's value. A row
-    of ``table`` whose key is not among ``values`` is left out. (Placed by the rows' positions in
-    the grid: a merge on the string keys took most of ``_complete``.)
+    where it has one and n 0 where not; ``fill`` fills a column from the last key's value.
+    ``table`` has one row per key (a scored table); a row whose key is not among ``values`` is
+    left out, as a merge on the grid would. (Each row is placed by its position in the grid: that
+    merge, on string keys, took most of ``_complete``.)
 
     >>> t = pd.DataFrame({"d": ["IT"], "w": ["b"], "n": [7]})
     >>> _pad(t, ["d", "w"], [["HR", "IT"], ["a", "b"]])["n"].tolist()
