@@ -8,11 +8,11 @@ select and format. ``load("", "")`` prepares the demo run first, so Run All work
 from .department import FLAG_WORDS, Report, load
 from .followup import follow_up
 from .glance import action_plan, at_a_glance, focus_table
-from .html import Html
 from .narrative import comments, methods, strengths
 from .sections import (
     benchmarks,
     breakdown_table,
+    breakdowns,
     dimension_caption,
     dimension_table,
     item_table,
@@ -21,6 +21,7 @@ from .sections import (
     plot_likert,
     plot_trends,
     trend_table,
+    trend_tables,
 )
 
 __all__ = [
@@ -47,15 +48,3 @@ __all__ = [
     "trend_table",
     "trend_tables",
 ]
-
-
-def trend_tables(r: Report) -> Html:
-    """The trends section's tables: the areas, then every statement (on screen only), each
-    across all waves."""
-    return Html.join(trend_table(r), item_trend_table(r))
-
-
-def breakdowns(r: Report) -> Html:
-    """Results by the instrument's first two breakdowns (the role of the people who answered,
-    then their site), one table each."""
-    return Html.join(breakdown_table(r, by=0), breakdown_table(r, by=1))

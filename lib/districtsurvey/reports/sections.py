@@ -221,6 +221,12 @@ def item_trend_table(r: Report) -> Table:
     return table(_across_waves(r, r.item_history, r.items, "Statement"), screen_only=True)
 
 
+def trend_tables(r: Report) -> Html:
+    """The trends section's tables: the areas, then every statement (on screen only), each
+    across all waves."""
+    return Html.join(trend_table(r), item_trend_table(r))
+
+
 def _names(rows: pd.DataFrame) -> str:
     names = list(rows["label"])
     return names[0] if len(names) == 1 else "; ".join(names[:-1]) + f" and {names[-1]}"
@@ -383,3 +389,9 @@ def breakdown_table(r: Report, *, by: str | int = 0) -> Table | Html:
         f"{dash}{note}",
         screen_only=by != r.instrument.breakdowns[0],
     )
+
+
+def breakdowns(r: Report) -> Html:
+    """Results by the instrument's first two breakdowns (the role of the people who answered,
+    then their site), one table each."""
+    return Html.join(breakdown_table(r, by=0), breakdown_table(r, by=1))
