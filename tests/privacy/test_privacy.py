@@ -208,6 +208,33 @@ def test_protect_tables_hides_the_rater_count_of_a_department_whose_items_are_al
     assert out["items"].set_index("department").loc["Mid", "suppressed"].all()
 
 
+def test_without_a_respondents_table_a_unit_whose_statements_are_all_hidden_hides_its_areas():
+    # HR's two statements have 4 answers each (hidden); its area "dim" 8 raters would show on
+    # its own (the statements belong to another area, so no margin or link of theirs reaches
+    # it). The unit's count is not among the tables, yet it is hidden with its statements and
+    # takes the unit's figures with it, as when it is listed; IT, 9 answers each, shows all
+    def table(key: str, value: str, n: dict) -> pd.DataFrame:
+        rows = [{"department": d, "wave": "w", key: value, "n": v} for d, v in n.items()]
+        return pd.DataFrame(rows).assign(mean=3.0, sd=1.0, pct_favorable=50.0)
+
+    items = pd.concat(
+        [table("item", "i1", {"HR": 4, "IT": 9}), table("item", "i2", {"HR": 4, "IT": 9})]
+    )
+    out = protect_tables(
+        {"items": items, "dimensions": table("dimension", "dim", {"HR": 8, "IT": 9})},
+        min_n=5,
+        item_dimension={"i1": "other", "i2": "other"},
+    )
+    assert out["items"].groupby("department")["suppressed"].all().to_dict() == {
+        "HR": True,
+        "IT": False,
+    }
+    assert out["dimensions"].set_index("department")["suppressed"].to_dict() == {
+        "HR": True,
+        "IT": False,
+    }
+
+
 def test_protect_display_table_for_the_explorer():
     t = pd.DataFrame(
         {

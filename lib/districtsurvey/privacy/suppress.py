@@ -9,7 +9,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -111,6 +112,7 @@ def complementary_cells(
     size: Mapping[Hashable, float] | None = None,
     links: Mapping[Hashable, Sequence[Hashable]] | None = None,
     profile: Mapping[Hashable, Sequence[float]] | None = None,
+    label: Callable[[Hashable], Hashable] | None = None,
 ) -> set:
     """Every cell to hide: ``hidden`` plus what each margin needs so nothing is recoverable.
 
@@ -120,8 +122,9 @@ def complementary_cells(
     sum and sum of squares of scores per cell), or when the total is hidden with at least one
     part. Otherwise the smallest published part (by ``size``, then n) is hidden too; with no part
     left, the total. Empty cells (n 0) are hidden but need no protection. ``links`` hides
-    dependent cells with a cell (a department's items with its respondent count). Repeats until
-    every margin is safe.
+    dependent cells with a cell (a department's items with its respondent count). Ties go by the
+    cell's ``str`` (of ``label(cell)`` when given: numbered cells keep their names' order).
+    Repeats until every margin is safe.
 
     >>> n = {"district": 30, "a": 3, "b": 12, "c": 15}
     >>> sorted(complementary_cells(n, {"a"}, [Margin("district", ("a", "b", "c"))]))
@@ -134,7 +137,7 @@ def complementary_cells(
     hidden = set(hidden)
 
     def key(c):
-        return (size.get(c, n.get(c, 0)), n.get(c, 0), str(c))
+        return (size.get(c, n.get(c, 0)), n.get(c, 0), str(label(c) if label else c))
 
     def unanimous(m: Margin, parts: list) -> bool:
         if not all(p in profile for p in parts) or (m.rest and not m.rest_profile):
@@ -148,10 +151,11 @@ def complementary_cells(
     # again), then every margin in order. A margin whose cells kept their state since it was last
     # found safe is safe still, so only margins touched by a newly hidden cell are checked again
     # (the same cells end hidden as checking them all).
-    touching: dict = {}
+    touching = defaultdict(list)
     for i, m in enumerate(margins):
-        for c in (*m.parts, m.total):
-            touching.setdefault(c, []).append(i)
+        for c in m.parts:
+            touching[c].append(i)
+        touching[m.total].append(i)
     dirty = set(range(len(margins)))
     unlinked = list(hidden)  # hidden cells whose links are not hidden yet
 

@@ -3,12 +3,13 @@ display table on its own (``protect``)."""
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ..analysis.rowgroups import row_groups
+from ..analysis.rowgroups import group_numbers, row_groups
 from .suppress import DISTRICT, Margin, check_min_n, complementary_cells, mask_rows
 
 
@@ -34,16 +35,6 @@ def _profiles(table: pd.DataFrame) -> list[tuple]:
     return list(zip(*(c.to_numpy(dtype=float).tolist() for c in columns), strict=True))
 
 
-def _cells(table: pd.DataFrame, name: str, keys: list[str]) -> list[tuple]:
-    """The cell id of every row: ``(name, *key values)``.
-
-    >>> _cells(pd.DataFrame({"d": ["HR"], "w": ["2026-fall"]}), "resp", ["d", "w"])
-    [('resp', 'HR', '2026-fall')]
-    """
-    columns = [table[k].tolist() for k in keys]
-    return [(name, *row) for row in zip(*columns, strict=True)] if keys else []
-
-
 #: the tables ``protect_tables`` protects: key, cell name, the columns naming a cell, and the
 #: department of every row of a district table
 _TABLES = (
@@ -54,6 +45,50 @@ _TABLES = (
     ("breakdowns", "bd", ["department", "wave", "by", "group", "dimension"], None),
     ("respondents", "resp", ["department", "wave"], None),
 )
+
+
+class _Cells:
+    """The cells of a run's tables numbered in ``_TABLES`` order, each table's rows in order.
+
+    >>> items = pd.DataFrame({"department": ["HR", "IT"], "wave": ["a", "a"], "item": ["q", "q"]})
+    >>> resp = pd.DataFrame({"department": ["HR"], "wave": ["a"]})
+    >>> cells = _Cells({"items": items, "respondents": resp})
+    >>> cells.total, cells.start["respondents"], cells.name(1), cells.name(2)
+    (3, 2, ('item', 'IT', 'a', 'q'), ('resp', 'HR', 'a'))
+    """
+
+    def __init__(self, framed: Mapping[str, pd.DataFrame]) -> None:
+        self.framed = framed
+        self.start, self._starts, self._keys = {}, [], []
+        position = 0
+        for key, *_ in _TABLES:
+            self.start[key] = position
+            if len(framed.get(key, ())):
+                self._starts.append(position)
+                self._keys.append(key)
+                position += len(framed[key])
+        self.total = position
+        self._columns: dict[str, tuple[str, list[list]]] = {}
+
+    def name(self, cell: int) -> tuple:
+        """A cell's name, ``(cell name, *key values)``: the greedy breaks its ties by it."""
+        key = self._keys[bisect.bisect_right(self._starts, cell) - 1]
+        if key not in self._columns:
+            name, keys = next((name, keys) for k, name, keys, _ in _TABLES if k == key)
+            self._columns[key] = (name, [self.framed[key][k].tolist() for k in keys])
+        name, columns = self._columns[key]
+        row = cell - self.start[key]
+        return (name, *(column[row] for column in columns))
+
+
+def _numbered(table: pd.DataFrame, keys: list[str], first: int) -> dict[tuple, int]:
+    """Each row's key values and its cell number (rows numbered from ``first``).
+
+    >>> _numbered(pd.DataFrame({"d": ["HR", "IT"], "w": ["a", "a"]}), ["d", "w"], 5)
+    {('HR', 'a'): 5, ('IT', 'a'): 6}
+    """
+    columns = [table[k].tolist() for k in keys]
+    return {key: first + r for r, key in enumerate(zip(*columns, strict=True))}
 
 
 def _pad(
@@ -167,55 +202,80 @@ def protect_tables(
     items = pd.concat([framed.get("items", empty), framed.get("district_items", empty)])
     dims = pd.concat([framed.get("dimensions", empty), framed.get("district_dimensions", empty)])
     bd, resp = framed.get("breakdowns", empty), framed.get("respondents", empty)
-    ids = {key: _cells(framed[key], name, keys) for key, name, keys, _ in _TABLES if key in t}
-    by_name = {
-        "item": ids.get("items", []) + ids.get("district_items", []),
-        "dim": ids.get("dimensions", []) + ids.get("district_dimensions", []),
-        "bd": ids.get("breakdowns", []),
-        "resp": ids.get("respondents", []),
+    # Cells are numbered: items (the departments', then the district's), dimensions likewise,
+    # breakdowns, respondents; each block's rows in order. Numbers hash fast where key tuples did
+    # not (their dictionaries took most of this function); ``cells.name`` gives a cell's name.
+    cells = _Cells(framed)
+    start = cells.start
+    first = {  # each block's first cell
+        "item": start["items"],
+        "dim": start["dimensions"],
+        "bd": start["breakdowns"],
+        "resp": start["respondents"],
     }
-    n = {}
-    for name, table in (("item", items), ("dim", dims), ("bd", bd), ("resp", resp)):
-        counts = table["n"].astype("Float64").fillna(0).astype(int).tolist()
-        n.update(zip(by_name[name], counts, strict=True))
+    counts = [
+        table["n"].astype("Float64").fillna(0).astype(int).to_numpy()
+        for table in (items, dims, bd, resp)
+    ]
+    count = np.concatenate(counts)
+    n = dict(enumerate(count.tolist()))
     profile = {}
     for name, table in (("item", items), ("dim", dims), ("bd", bd)):
-        profile.update(zip(by_name[name], _profiles(table), strict=True))
-    dept_size = {(d, w): v for (name, d, w, *_), v in n.items() if name == "resp"}
-    size = {c: dept_size.get((c[1], c[2]), n[c]) for c in n if c[0] in ("item", "dim")}
-    group_size = {}
-    for c, v in n.items():
-        if c[0] == "bd":
-            g = c[:5]
-            group_size[g] = max(group_size.get(g, 0), v)
-    size.update({c: group_size[c[:5]] for c in n if c[0] == "bd"})
+        profile.update(enumerate(_profiles(table), start=first[name]))
+
+    resp_id = _numbered(resp, ["department", "wave"], first["resp"])
+    dim_id = _numbered(dims, ["department", "wave", "dimension"], first["dim"])
+    phantom: dict = {}  # a unit with statements but no respondent row: its count is a cell too
+
+    def resp_of(dept, wave) -> int:
+        if (dept, wave) in resp_id:
+            return resp_id[dept, wave]
+        return phantom.setdefault((dept, wave), cells.total + len(phantom))
+
+    # size: a department's cells rank by its respondents, a rater group's by its largest count
+    dept_size = {k: n[i] for k, i in resp_id.items()}
+    size = {
+        first["item"] + r: dept_size.get(k, n[first["item"] + r])
+        for r, k in enumerate(zip(items["department"], items["wave"], strict=True))
+    }
+    size.update(
+        {
+            first["dim"] + r: dept_size.get(k, n[first["dim"] + r])
+            for r, k in enumerate(zip(dims["department"], dims["wave"], strict=True))
+        }
+    )
+    if not bd.empty:
+        number, _ = group_numbers(bd, ["department", "wave", "by", "group"])
+        bd_count = counts[2]
+        largest = np.zeros(number.max() + 2, int)  # the last place: rows with a missing key
+        np.maximum.at(largest, number, bd_count)
+        bd_size = np.where(number >= 0, largest[number], bd_count)
+        size.update(enumerate(bd_size.tolist(), start=first["bd"]))
 
     margins: list[Margin] = []
     # departments -> district
     for name, table, on in (("item", items, "item"), ("dim", dims, "dimension")):
         department = table["department"].tolist()
-        for (wave, what), rows in row_groups(table, ["wave", on]):
-            depts = [department[r] for r in rows if department[r] != DISTRICT]
-            total = (name, DISTRICT, wave, what)
-            margins.append(
-                Margin(total if total in n else None, tuple((name, d, wave, what) for d in depts))
-            )
+        for _, rows in row_groups(table, ["wave", on]):
+            parts = tuple(first[name] + r for r in rows if department[r] != DISTRICT)
+            total = next((first[name] + r for r in rows if department[r] == DISTRICT), None)
+            margins.append(Margin(total, parts))
     if respondents_additive and not resp.empty:
         department = resp["department"].tolist()
-        for (wave,), rows in row_groups(resp, ["wave"]):
-            depts = [department[r] for r in rows if department[r] != DISTRICT]
-            total = ("resp", DISTRICT, wave)
-            margins.append(
-                Margin(total if total in n else None, tuple(("resp", d, wave) for d in depts))
-            )
+        for _, rows in row_groups(resp, ["wave"]):
+            parts = tuple(first["resp"] + r for r in rows if department[r] != DISTRICT)
+            total = next((first["resp"] + r for r in rows if department[r] == DISTRICT), None)
+            margins.append(Margin(total, parts))
+    links: dict[int, list] = {}  # a hidden count hides the unit's figures; a hidden dimension
+    # its rater groups; a hidden item its dimension (else the dimension's answers, with every
+    # item bounded by the unit's respondents, can pin the hidden items)
     # rater groups -> department (per dimension)
     if not bd.empty:
-        group = bd["group"].tolist()
-        for (dept, wave, by, what), rows in row_groups(
+        for (dept, wave, _, what), rows in row_groups(
             bd, ["department", "wave", "by", "dimension"]
         ):
-            total = ("dim", dept, wave, what)
-            parts = tuple(("bd", dept, wave, by, group[r], what) for r in rows)
+            total = dim_id.get((dept, wave, what))
+            parts = tuple(first["bd"] + r for r in rows)
             rest = max(0, n.get(total, 0) - sum(n[p] for p in parts))
             rest_profile = ()
             if rest and total in profile:
@@ -225,53 +285,62 @@ def protect_tables(
                         profile[total], zip(*(profile[p] for p in parts), strict=True), strict=True
                     )
                 )
-            margins.append(Margin(total if total in n else None, parts, rest, rest_profile))
+            margins.append(Margin(total, parts, rest, rest_profile))
+        for (dept, wave, what), rows in row_groups(bd, ["department", "wave", "dimension"]):
+            if (dept, wave, what) in dim_id:
+                links.setdefault(dim_id[dept, wave, what], []).extend(first["bd"] + r for r in rows)
     # items -> dimension / index within each department and the district
     groups = {}
     for item, dim in item_dimension.items():
         groups.setdefault(dim, []).append(item)
     for index_id, members in (indices or {}).items():
         groups[index_id] = list(members)
-    links = {}  # a hidden count hides the unit's figures; a hidden dimension its rater groups;
-    # a hidden item its dimension (else the dimension's answers, with every item bounded by the
-    # unit's respondents, can pin the hidden items)
     item_of = items["item"].tolist()
+    unit_items = {}  # a department's rater count is hidden with its statements (all hidden)
     for (dept, wave), rows in row_groups(items, ["department", "wave"]):
-        present = {item_of[r] for r in rows}
+        present = {item_of[r]: first["item"] + r for r in rows}
         for what, members in groups.items():
-            parts = tuple(("item", dept, wave, i) for i in members if i in present)
-            total = ("dim", dept, wave, what)
-            if parts and total in n:
+            parts = tuple(present[i] for i in members if i in present)
+            total = dim_id.get((dept, wave, what))
+            if parts and total is not None:
                 margins.append(Margin(total, parts))
                 for p in parts:
                     if dept != DISTRICT:
                         links.setdefault(p, []).append(total)
-    for c in n:
-        if c[0] != "resp" and c[1] != DISTRICT:
-            links.setdefault(("resp", c[1], c[2]), []).append(c)
-        if c[0] == "bd":
-            links.setdefault(("dim", c[1], c[2], c[5]), []).append(c)
+        answered = [first["item"] + r for r in rows if count[first["item"] + r] > 0]
+        if dept != DISTRICT and answered:
+            unit_items[resp_of(dept, wave)] = answered
+    unit = pd.concat([table[["department", "wave"]] for table in (items, dims, bd)])
+    for (dept, wave), rows in row_groups(unit, ["department", "wave"]):
+        if dept != DISTRICT:  # the block's cells are numbered from 0 in this order
+            links.setdefault(resp_of(dept, wave), []).extend(rows)
 
-    primary = {c for c, v in n.items() if v < min_n}
-    unit_items = {}  # a department's rater count is hidden with its statements (all hidden)
-    for c, v in n.items():
-        if c[0] == "item" and c[1] != DISTRICT and v > 0:
-            unit_items.setdefault(("resp", c[1], c[2]), []).append(c)
+    primary = set(np.flatnonzero(count < min_n).tolist())
     while True:
         hidden = complementary_cells(
-            n, primary, margins, min_n=min_n, size=size, links=links, profile=profile
+            n,
+            primary,
+            margins,
+            min_n=min_n,
+            size=size,
+            links=links,
+            profile=profile,
+            label=cells.name,
         )
-        bare = {r for r, cells in unit_items.items() if r not in hidden and set(cells) <= hidden}
+        bare = {r for r, its in unit_items.items() if r not in hidden and set(its) <= hidden}
         if not bare:
             break
         primary |= bare
 
+    shown = np.ones(cells.total, bool)
+    shown[[c for c in hidden if c < cells.total]] = False
     out = dict(t)
     for key, _, _, dept in _TABLES:
         if key not in t:
             continue
         table = framed[key]
-        masked = mask_rows(table, pd.Series([i in hidden for i in ids[key]], index=table.index))
+        hide = pd.Series(~shown[start[key] : start[key] + len(table)], index=table.index)
+        masked = mask_rows(table, hide)
         out[key] = (
             masked if dept is None or "department" in t[key] else masked.drop(columns="department")
         )
