@@ -73,10 +73,12 @@ def test_group_numbers_are_pandas_ngroup_and_its_groups(keys):
 
 @pytest.mark.parametrize("width", [5, 16])
 def test_group_numbers_with_more_possible_groups_than_rows(width):
-    """Many keys of many values: numbered by sorting instead of counting (5 keys), or by pandas
-    when the combined number would overflow (16 keys of up to 50 values), the same groups."""
+    """Many keys of many values: numbered by hashing, then sorting the distinct groups instead of
+    counting (5 keys), or by pandas when the combined number would overflow (16 keys of up to 50
+    values), the same groups; 40 groups over 120 rows in shuffled order, so most groups recur."""
     rng = np.random.default_rng(3)
     table = pd.DataFrame({f"k{i}": rng.integers(0, 50, 40).astype(str) for i in range(width)})
+    table = table.iloc[rng.integers(0, 40, 120)].reset_index(drop=True)
     keys = list(table.columns)
     numbers, index = group_numbers(table, keys)
     assert numbers.tolist() == table.groupby(keys, sort=True).ngroup().tolist()

@@ -67,9 +67,13 @@ def group_numbers(table: pd.DataFrame, keys: list[str]) -> tuple[np.ndarray, pd.
         seen = np.bincount(combined[whole], minlength=possible) > 0
         present = np.flatnonzero(seen)  # ascending: groupby's order
         numbers[whole] = (np.cumsum(seen) - 1)[combined[whole]]
-    else:
-        present, number = np.unique(combined[whole], return_inverse=True)  # sorted likewise
-        numbers[whole] = number.reshape(-1)
+    else:  # hashed, then only the distinct numbers sorted (np.unique sorted every row)
+        number, present = pd.factorize(combined[whole])
+        order = np.argsort(present)
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        numbers[whole] = rank[number]
+        present = present[order]  # ascending: groupby's order
     positions = []
     for size in reversed(sizes):  # each group's position in every key's level
         positions.append(present % size)
