@@ -167,7 +167,17 @@ def naive(run_dir: Path, slugs: list[str], sample: int) -> dict:
         f"{BIN}/jupyter nbconvert --to html --no-input --log-level ERROR {out}/{s}.ipynb\n"
         for s in chosen
     )
-    m = measure(["bash", "-c", script], env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"})
+    log = out / "naive.log"  # papermill's kernels warn of TCP on stderr: kept, shown on failure
+    with log.open("w") as err:
+        try:
+            m = measure(
+                ["bash", "-c", script],
+                env={**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}"},
+                stderr=err,
+            )
+        except SystemExit:
+            print(log.read_text()[-4000:], file=sys.stderr)
+            raise
     per = m["wall"] / len(chosen)
     return {**m, "measured": len(chosen), "per_department": per, "wall": per * (len(slugs) + 1)}
 
