@@ -55,6 +55,16 @@ def test_lone_hidden_cell_gets_the_next_smallest_as_complement():
     assert complementary_cells(n, {"a"}, [Margin("D", ("a", "b", "c"))]) == {"a", "b"}
 
 
+def test_a_tie_goes_to_the_cell_whose_name_comes_first():
+    # 3 + 12 + 12 = 27: cells 2 and 3 tie on size and n; by their numbers 2 would go, by their
+    # names ("item b" after "item a") 3 does: numbered cells keep the order of their names
+    n = {0: 27, 1: 3, 2: 12, 3: 12}
+    margin = [Margin(0, (1, 2, 3))]
+    assert complementary_cells(n, {1}, margin) == {1, 2}
+    names = {0: "total", 1: "item c", 2: "item b", 3: "item a"}
+    assert complementary_cells(n, {1}, margin, label=names.get) == {1, 3}
+
+
 def test_two_hidden_cells_pooling_under_min_n_need_a_third():
     # a 1 + b 2 = 3 < 5: the pooled pair would show a group of 3
     n = {"D": 23, "a": 1, "b": 2, "c": 8, "d": 12}
