@@ -234,19 +234,13 @@ def protect_tables(
 
     # size: a department's cells rank by its respondents, a rater group's by its largest count
     dept_size = {k: n[i] for k, i in resp_id.items()}
-    size = {
-        first["item"] + r: dept_size.get(k, n[first["item"] + r])
-        for r, k in enumerate(zip(items["department"], items["wave"], strict=True))
-    }
-    size.update(
-        {
-            first["dim"] + r: dept_size.get(k, n[first["dim"] + r])
-            for r, k in enumerate(zip(dims["department"], dims["wave"], strict=True))
-        }
-    )
+    size = {}
+    for name, table in (("item", items), ("dim", dims)):
+        units = zip(table["department"], table["wave"], strict=True)
+        size.update({c: dept_size.get(k, n[c]) for c, k in enumerate(units, start=first[name])})
     if not bd.empty:
         number, _ = group_numbers(bd, ["department", "wave", "by", "group"])
-        bd_count = counts[2]
+        bd_count = count[first["bd"] : first["bd"] + len(bd)]
         largest = np.zeros(number.max() + 2, int)  # the last place: rows with a missing key
         np.maximum.at(largest, number, bd_count)
         bd_size = np.where(number >= 0, largest[number], bd_count)
@@ -286,9 +280,8 @@ def protect_tables(
                     )
                 )
             margins.append(Margin(total, parts, rest, rest_profile))
-        for (dept, wave, what), rows in row_groups(bd, ["department", "wave", "dimension"]):
-            if (dept, wave, what) in dim_id:
-                links.setdefault(dim_id[dept, wave, what], []).extend(first["bd"] + r for r in rows)
+            if total is not None:
+                links.setdefault(total, []).extend(parts)
     # items -> dimension / index within each department and the district
     groups = {}
     for item, dim in item_dimension.items():
