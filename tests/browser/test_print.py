@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from itertools import pairwise
 
 import pytest
 
@@ -99,11 +98,12 @@ def _text(s: str) -> str:
 
 def test_a_chart_keeps_its_tables_header_and_first_row_on_its_page(small_batch, browser, tmp_path):
     """README: a chart "stays on the page where its table starts". The report is printed 25 times
-    with a blank block of 0 to 240 mm pushed in before its first chart that has a table after it,
-    so that the page ends everywhere around the pair; each time the page that has the chart's
-    caption has, after it, the table's header and its first row. Without the print rules that keep
-    them together (report.css, `.jp-Cell:has(figure.ds-chart) + .jp-Cell ...`), one of the 25
-    splits them (tried: the 30 mm one on Letter)."""
+    with a blank block of 0 to 240 mm pushed in before its first chart that has a table after it
+    (one cell: the chart, then the table of its figures), so that the page ends everywhere around
+    the pair; each time the page that has the chart's caption has, after it, the table's header
+    and its first row. Without the print rules that keep them together (report.css,
+    `figure.ds-chart + .ds-table-wrap ...`), one of the 25 splits them (tried: the 30 mm one on
+    Letter)."""
     from bs4 import BeautifulSoup
     from pypdf import PdfReader
 
@@ -112,13 +112,16 @@ def test_a_chart_keeps_its_tables_header_and_first_row_on_its_page(small_batch, 
     run_dir, _ = small_batch
     html = (run_dir / "departments" / "finance.html").read_text(encoding="utf-8")
     cells = BeautifulSoup(html, "html.parser").select("div.jp-Cell")
-    at = next(
-        k
-        for k, (a, b) in enumerate(pairwise(cells))
-        if a.select_one("figure.ds-chart figcaption") and b.select_one("table.ds-table")
+    at, figure = next(
+        (k, f)
+        for k, cell in enumerate(cells)
+        for f in cell.select("figure.ds-chart")
+        if f.select_one("figcaption")
+        and f.find_next_sibling() is not None
+        and f.find_next_sibling().select_one("table.ds-table:not(.ds-screen-only)")
     )
-    caption = _text(cells[at].select_one("figcaption").get_text())[:60]
-    table = cells[at + 1].select_one("table.ds-table")
+    caption = _text(figure.select_one("figcaption").get_text())[:60]
+    table = figure.find_next_sibling().select_one("table.ds-table")
     head = " ".join(_text(th.get_text()) for th in table.select("thead th"))
     row = " ".join(_text(td.get_text()) for td in table.select("tbody tr")[0].select("td"))
     jobs = []

@@ -66,3 +66,33 @@ def test_a_section_of_several_tables_shows_each_of_them_in_order(request, fixtur
     by = [report.breakdown_table(r, by=k)._repr_html_() for k in (0, 1)]
     assert report.breakdowns(r)._repr_html_() == "".join(by)
     assert by[0] != by[1]  # two different tables (or words), both there
+
+
+SECTIONS = {  # a section's one cell: its chart, then the table of its figures
+    report.dimensions: (report.plot_dimensions, report.dimension_table),
+    report.trends: (report.plot_trends, report.trend_tables),
+    report.statements: (report.plot_likert, report.item_table),
+}
+
+
+@pytest.mark.parametrize("fixture", ["shown", "hidden"])
+@pytest.mark.parametrize("section", SECTIONS, ids=lambda f: f.__name__)
+def test_a_chart_and_its_table_are_one_output_chart_first(request, fixture, section):
+    """One cell shows what the chart's cell and the table's cell showed, in that order; when the
+    chart is drawn, the table's block comes right after its figure (what the print rule keeping
+    them on one page selects: report.css, ``figure.ds-chart + .ds-table-wrap``)."""
+    from bs4 import BeautifulSoup
+
+    r = request.getfixturevalue(fixture)
+    chart, table = SECTIONS[section]
+    html = section(r)._repr_html_()
+    assert html == chart(r)._repr_html_() + table(r)._repr_html_()
+    figure = BeautifulSoup(html, "html.parser").select_one("figure.ds-chart")
+    assert (figure is None) == (fixture == "hidden")
+    if figure is not None:
+        assert "ds-table-wrap" in figure.find_next_sibling()["class"]
+
+
+def test_the_packet_trends_show_the_areas_table_only(shown):
+    html = report.trends(shown, every_statement=False)._repr_html_()
+    assert html == report.plot_trends(shown)._repr_html_() + report.trend_table(shown)._repr_html_()

@@ -15,13 +15,16 @@ from .sections import (
     breakdowns,
     dimension_caption,
     dimension_table,
+    dimensions,
     item_table,
     item_trend_table,
     plot_dimensions,
     plot_likert,
     plot_trends,
+    statements,
     trend_table,
     trend_tables,
+    trends,
 )
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "comments",
     "dimension_caption",
     "dimension_table",
+    "dimensions",
     "focus_table",
     "follow_up",
     "item_table",
@@ -44,7 +48,9 @@ __all__ = [
     "plot_dimensions",
     "plot_likert",
     "plot_trends",
+    "statements",
     "strengths",
     "trend_table",
     "trend_tables",
+    "trends",
 ]
