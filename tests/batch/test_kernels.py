@@ -75,3 +75,26 @@ def test_a_kernels_socket_folder_goes_even_when_its_connection_file_is_gone(tmp_
     other.mkdir()
     kill_kernel(None, None, str(other))
     assert other.exists()
+
+
+def test_a_kernel_that_dies_as_it_starts_is_reported_not_waited_for(tmp_path, monkeypatch):
+    """A kernel whose process exits before it answers: ``start`` raises at once, naming the
+    death, rather than asking it again until its start-up timeout; nothing is left behind."""
+    import sys
+
+    from districtsurvey.batch.kernels import WarmKernel
+
+    spec = tmp_path / "jupyter" / "kernels" / "dies"
+    spec.mkdir(parents=True)
+    argv = [sys.executable, "-c", "import sys; sys.exit(3)", "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": "dies"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    before = set(Path(tempfile.gettempdir()).glob("districtsurvey-kernel-*"))
+    kernel = WarmKernel(kernel_name="dies", cwd=tmp_path, preload="", startup_timeout=30)
+    try:
+        with pytest.raises(RuntimeError, match="died"):
+            kernel.start()
+        assert kernel.km is None  # stopped, so the next run starts a new one
+    finally:
+        kernel.close()
+    assert set(Path(tempfile.gettempdir()).glob("districtsurvey-kernel-*")) == before
