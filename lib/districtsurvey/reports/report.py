@@ -8,6 +8,7 @@ select and format. ``load("", "")`` prepares the demo run first, so Run All work
 from .department import FLAG_WORDS, Report, load
 from .followup import follow_up
 from .glance import action_plan, at_a_glance, focus_table
+from .html import Html
 from .narrative import comments, methods, strengths
 from .sections import (
     benchmarks,
@@ -15,16 +16,13 @@ from .sections import (
     breakdowns,
     dimension_caption,
     dimension_table,
-    dimensions,
     item_table,
     item_trend_table,
     plot_dimensions,
     plot_likert,
     plot_trends,
-    statements,
     trend_table,
     trend_tables,
-    trends,
 )
 
 __all__ = [
@@ -54,3 +52,22 @@ __all__ = [
     "trend_tables",
     "trends",
 ]
+
+
+# -- a section's chart and its table as one cell and one output: a cell costs its kernel and the
+# batch a round of messages, and in print the chart stays on the page where its table starts
+# (report.css: ``figure.ds-chart + .ds-table-wrap``)
+def dimensions(r: Report) -> Html:
+    """The areas: the chart against the district, then its table."""
+    return Html.join(plot_dimensions(r), dimension_table(r))
+
+
+def trends(r: Report, *, every_statement: bool = True) -> Html:
+    """The trends: the chart across waves, then the areas' table and, with ``every_statement``,
+    every statement's (on screen only)."""
+    return Html.join(plot_trends(r), trend_tables(r) if every_statement else trend_table(r))
+
+
+def statements(r: Report) -> Html:
+    """Every statement: the Likert chart, then the table of every statement (on screen only)."""
+    return Html.join(plot_likert(r), item_table(r))

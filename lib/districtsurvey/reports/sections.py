@@ -395,22 +395,3 @@ def breakdowns(r: Report) -> Html:
     """Results by the instrument's first two breakdowns (the role of the people who answered,
     then their site), one table each."""
     return Html.join(breakdown_table(r, by=0), breakdown_table(r, by=1))
-
-
-# -- a section's chart and its table as one cell and one output: a cell costs its kernel and the
-# batch a round of messages, and in print the chart stays on the page where its table starts
-# (report.css: ``figure.ds-chart + .ds-table-wrap``)
-def dimensions(r: Report) -> Html:
-    """The areas: the chart against the district, then its table."""
-    return Html.join(plot_dimensions(r), dimension_table(r))
-
-
-def trends(r: Report, *, every_statement: bool = True) -> Html:
-    """The trends: the chart across waves, then the areas' table and, with ``every_statement``,
-    every statement's (on screen only)."""
-    return Html.join(plot_trends(r), trend_tables(r) if every_statement else trend_table(r))
-
-
-def statements(r: Report) -> Html:
-    """Every statement: the Likert chart, then the table of every statement (on screen only)."""
-    return Html.join(plot_likert(r), item_table(r))
