@@ -97,4 +97,4 @@ def test_a_kernel_that_dies_as_it_starts_is_reported_not_waited_for(tmp_path, mo
         assert kernel.km is None  # stopped, so the next run starts a new one
     finally:
         kernel.close()
-    assert set(Path(tempfile.gettempdir()).glob("districtsurvey-kernel-*")) == before
+    assert set(Path(tempfile.gettempdir()).glob("districtsurvey-kernel-*")) <= before
