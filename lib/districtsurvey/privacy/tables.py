@@ -91,6 +91,23 @@ def _numbered(table: pd.DataFrame, keys: list[str], first: int) -> dict[tuple, i
     return {key: first + r for r, key in enumerate(zip(*columns, strict=True))}
 
 
+def _to_district(table: pd.DataFrame, keys: list[str], first: int) -> list[Margin]:
+    """Per group of ``keys``: the departments' cells add up to the district's (None when the
+    table has no district row). Cells are numbered by row from ``first``.
+
+    >>> t = pd.DataFrame({"department": ["HR", DISTRICT, "IT"], "wave": ["a", "a", "a"]})
+    >>> _to_district(t, ["wave"], 10)
+    [Margin(total=11, parts=(10, 12), rest=0, rest_profile=())]
+    """
+    department = table["department"].tolist()
+    margins = []
+    for _, rows in row_groups(table, keys):
+        parts = tuple(first + r for r in rows if department[r] != DISTRICT)
+        total = next((first + r for r in rows if department[r] == DISTRICT), None)
+        margins.append(Margin(total, parts))
+    return margins
+
+
 def _pad(
     table: pd.DataFrame, keys: list[str], values: list[list], fill: Mapping | None = None
 ) -> pd.DataFrame:
@@ -246,20 +263,11 @@ def protect_tables(
         bd_size = np.where(number >= 0, largest[number], bd_count)
         size.update(enumerate(bd_size.tolist(), start=first["bd"]))
 
-    margins: list[Margin] = []
     # departments -> district
-    for name, table, on in (("item", items, "item"), ("dim", dims, "dimension")):
-        department = table["department"].tolist()
-        for _, rows in row_groups(table, ["wave", on]):
-            parts = tuple(first[name] + r for r in rows if department[r] != DISTRICT)
-            total = next((first[name] + r for r in rows if department[r] == DISTRICT), None)
-            margins.append(Margin(total, parts))
+    margins = _to_district(items, ["wave", "item"], first["item"])
+    margins += _to_district(dims, ["wave", "dimension"], first["dim"])
     if respondents_additive and not resp.empty:
-        department = resp["department"].tolist()
-        for _, rows in row_groups(resp, ["wave"]):
-            parts = tuple(first["resp"] + r for r in rows if department[r] != DISTRICT)
-            total = next((first["resp"] + r for r in rows if department[r] == DISTRICT), None)
-            margins.append(Margin(total, parts))
+        margins += _to_district(resp, ["wave"], first["resp"])
     links: dict[int, list] = {}  # a hidden count hides the unit's figures; a hidden dimension
     # its rater groups; a hidden item its dimension (else the dimension's answers, with every
     # item bounded by the unit's respondents, can pin the hidden items)
